@@ -1,0 +1,55 @@
+package io.agentd.cli;
+
+import java.time.Clock;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The root command. It runs nothing itself; it carries the global options and what every
+ * subcommand shares: the environment and the clock.
+ */
+@Command(name = "agentctl",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Operate an agentd cluster through its HTTP/JSON API.",
+    subcommands = {
+        SpawnCommand.class,
+        GetCommand.class,
+        ListCommand.class,
+        DescribeCommand.class,
+        StopCommand.class,
+        DeleteCommand.class,
+        MetaCommand.class,
+        NamespaceCommand.class,
+        QuotaCommand.class,
+        WorkerCommand.class,
+        ClusterCommand.class,
+        WatchCommand.class,
+        CompletionCommand.class,
+        HelpCommand.class,
+    })
+final class AgentctlCommand {
+
+  @Mixin
+  GlobalOptions global;
+
+  private final Map<String, String> env;
+  private final Clock clock;
+
+  AgentctlCommand(Map<String, String> env, Clock clock) {
+    this.env = Map.copyOf(env);
+    this.clock = clock;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+}

@@ -1,0 +1,46 @@
+package io.agentd.cli;
+
+import io.agentd.client.AgentdException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Prints every failure as one {@code agentctl: …} line on stderr (stdout stays clean for
+ * scripts) and returns its exit code from {@link ExitCodeMapper}.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+  static final String PREFIX = "agentctl: ";
+
+  @Override
+  public int handleParseException(ParameterException failure, String[] args) {
+    CommandLine command = failure.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(PREFIX + failure.getMessage());
+    UnmatchedArgumentException.printSuggestions(failure, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return ExitCode.USAGE.code();
+  }
+
+  @Override
+  public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
+    PrintWriter err = command.getErr();
+    if (failure instanceof AgentdException api) {
+      err.println(PREFIX + api.code() + ": " + api.getMessage());
+    } else if (failure instanceof InterruptedException) {
+      err.println(PREFIX + "interrupted");
+    } else if (failure instanceof RuntimeException) {
+      err.println(PREFIX + "internal error: " + failure);
+    } else {
+      err.println(PREFIX + failure.getMessage());
+    }
+    err.flush();
+    return ExitCodeMapper.exitCodeOf(failure).code();
+  }
+}

@@ -1,0 +1,97 @@
+package io.agentd.cli;
+
+import io.agentd.cli.output.OutputFormat;
+import io.agentd.client.Endpoints;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * Options every command accepts, before or after its name. Declared once on the root command
+ * and inherited, so their values land here whichever command they were given to.
+ */
+final class GlobalOptions {
+
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+
+  @Option(names = "--addr", scope = ScopeType.INHERIT, paramLabel = "ENDPOINTS",
+      defaultValue = "http://127.0.0.1:7420",
+      description = "Coordinator endpoints, comma-separated; host:port means http://host:port "
+          + "(env " + EnvironmentDefaults.ADDR + "; default: ${DEFAULT-VALUE}).")
+  String addr;
+
+  @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+      description = "Bearer token (env " + EnvironmentDefaults.TOKEN + "). --token-file keeps it out of ps.")
+  String token;
+
+  @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Read the bearer token from FILE.")
+  Path tokenFile;
+
+  @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
+      converter = OutputFormat.Converter.class, description = "Output format: table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "How long to wait for the API, retries over endpoints included, e.g. 500ms, 3s, 1m "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  /** The parsed {@code --addr}; an invalid one is a usage error. */
+  List<URI> endpoints(CommandLine command) {
+    try {
+      return Endpoints.parse(addr);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command, "Invalid value for option '--addr': " + e.getMessage());
+    }
+  }
+
+  /** The positive {@code --timeout}. */
+  Duration timeout(CommandLine command) {
+    if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new ParameterException(command, "Invalid value for option '--timeout': must be more than 0 and at most 24h");
+    }
+    return timeout;
+  }
+
+  /**
+   * The token from {@code --token}, else {@code --token-file}, else the environment, else
+   * {@code null}.
+   */
+  String token(CommandLine command, Map<String, String> env) {
+    if (token != null && tokenFile != null) {
+      throw new ParameterException(command, "Give either --token or --token-file, not both");
+    }
+    if (token != null) {
+      return token;
+    }
+    if (tokenFile != null) {
+      return readTokenFile(command);
+    }
+    String fromEnv = env.get(EnvironmentDefaults.TOKEN);
+    return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+  }
+
+  private String readTokenFile(CommandLine command) {
+    String content;
+    try {
+      content = Files.readString(tokenFile).strip();
+    } catch (IOException e) {
+      throw new ParameterException(command, "Invalid value for option '--token-file': cannot read "
+          + tokenFile + ": " + e.getMessage());
+    }
+    if (content.isEmpty()) {
+      throw new ParameterException(command, "Invalid value for option '--token-file': " + tokenFile + " is empty");
+    }
+    return content;
+  }
+}

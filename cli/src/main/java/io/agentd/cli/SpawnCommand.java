@@ -1,0 +1,79 @@
+package io.agentd.cli;
+
+import io.agentd.cli.output.AgentTable;
+import io.agentd.client.Api;
+import io.agentd.client.ApiReply;
+import io.agentd.client.api.AgentSpecView;
+import io.agentd.client.api.AgentView;
+import io.agentd.client.api.SpawnRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code agentctl spawn}: creates an agent; spawning the same agent again is a no-op. */
+@Command(name = "spawn", description = "Create an agent and let the cluster place it on a worker.")
+final class SpawnCommand extends ApiCommand {
+
+  static final List<String> RESTART_POLICIES = List.of("always", "on-failure", "never");
+
+  /** Completion candidates of {@code --restart}. */
+  static final class RestartPolicies extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    RestartPolicies() {
+      super(RESTART_POLICIES);
+    }
+  }
+
+  @Parameters(paramLabel = "NAME", description = "Agent name: a DNS label.")
+  String name;
+
+  @Mixin
+  NamespaceOption namespace;
+
+  @Option(names = "--cmd", required = true, paramLabel = "CMD", description = "Executable to run.")
+  String command;
+
+  @Option(names = "--arg", paramLabel = "ARG", description = "An argument; repeat for more.")
+  List<String> args = new ArrayList<>();
+
+  @Option(names = "--env", paramLabel = "K=V", description = "An environment variable; repeatable.")
+  Map<String, String> env = new LinkedHashMap<>();
+
+  @Option(names = "--label", paramLabel = "k=v", description = "A label; repeatable.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--constraint", paramLabel = "k=v",
+      description = "A worker label the agent requires; repeatable.")
+  Map<String, String> constraints = new LinkedHashMap<>();
+
+  @Option(names = "--slots", paramLabel = "N", description = "Worker capacity it takes (server default: 1).")
+  Integer slots;
+
+  @Option(names = "--workdir", paramLabel = "DIR", description = "Working directory on the worker.")
+  String workingDir;
+
+  @Option(names = "--restart", paramLabel = "POLICY", completionCandidates = RestartPolicies.class,
+      description = "Restart policy: ${COMPLETION-CANDIDATES} (server default: on-failure).")
+  String restart;
+
+  @Override
+  protected ExitCode execute() {
+    if (restart != null && !RESTART_POLICIES.contains(restart)) {
+      throw usageError("Invalid value for option '--restart': expected one of " + RESTART_POLICIES
+          + " but was '" + restart + "'");
+    }
+    AgentSpecView spec = new AgentSpecView(command, args, env, workingDir, slots, labels, constraints, restart);
+    ApiReply<AgentView> reply = client().send(Api.spawn(namespace.get(), new SpawnRequest(name, spec)));
+    if (reply.status() == 200) {
+      note("agent " + namespace.get() + "/" + name + " already exists with this spec");
+    }
+    output().print(reply, agent -> AgentTable.render(List.of(agent), output().wide(), now()));
+    return ExitCode.OK;
+  }
+}

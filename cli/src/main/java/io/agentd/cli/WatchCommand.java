@@ -1,0 +1,77 @@
+package io.agentd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentd.cli.output.EventLine;
+import io.agentd.cli.output.Output;
+import io.agentd.client.Api;
+import io.agentd.client.ApiReply;
+import io.agentd.client.api.EventView;
+import io.agentd.client.api.EventsPage;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code agentctl watch}: follows the cluster's events with the long poll of
+ * {@code /v1/events}, one held request at a time, never a polling loop.
+ */
+@Command(name = "watch", description = {
+    "Print cluster events as they happen, until interrupted or --count events were printed.",
+    "With -o json, one JSON object per line."})
+final class WatchCommand extends ApiCommand {
+
+  /** How long the server may hold one poll; the API caps waits at 5m. */
+  static final Duration POLL_WAIT = Duration.ofSeconds(30);
+  /** The shortest time between two polls that found nothing, should a server not hold them. */
+  static final Duration MIN_EMPTY_POLL_INTERVAL = Duration.ofSeconds(1);
+  static final int PAGE_LIMIT = 1000;
+
+  @Option(names = "--after", paramLabel = "REV",
+      description = "Print events after revision REV; 0 starts with the oldest retained event "
+          + "(default: the current revision, so only new events).")
+  Long after;
+
+  @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+  Integer count;
+
+  @Override
+  protected ExitCode execute() throws InterruptedException {
+    if (count != null && count < 1) {
+      throw usageError("Invalid value for option '--count': must be at least 1 but was " + count);
+    }
+    if (after != null && after < 0) {
+      throw usageError("Invalid value for option '--after': must be 0 or more but was " + after);
+    }
+    Output output = output();
+    long cursor = after != null ? after : client().clusterStatus().revision();
+    int printed = 0;
+    while (count == null || printed < count) {
+      long asked = System.nanoTime();
+      ApiReply<EventsPage> reply = client().send(Api.events(cursor, POLL_WAIT, PAGE_LIMIT));
+      EventsPage page = reply.value();
+      if (page.truncated()) {
+        note("events after revision " + cursor + " are no longer retained; continuing with the oldest kept");
+      }
+      JsonNode events = reply.json().path("events");
+      for (int i = 0; i < page.events().size() && (count == null || printed < count); i++) {
+        EventView event = page.events().get(i);
+        output.streamItem(events.get(i), EventLine.render(event));
+        printed++;
+        cursor = Math.max(cursor, event.revision());
+      }
+      if (page.events().isEmpty()) {
+        // The page covers every revision up to page.revision(), so nothing is skipped.
+        cursor = Math.max(cursor, page.revision());
+        pauseIfAnsweredEarly(asked);
+      }
+    }
+    return ExitCode.OK;
+  }
+
+  private static void pauseIfAnsweredEarly(long askedNanos) throws InterruptedException {
+    long left = MIN_EMPTY_POLL_INTERVAL.toNanos() - (System.nanoTime() - askedNanos);
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
+  }
+}

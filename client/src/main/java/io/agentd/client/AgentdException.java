@@ -1,0 +1,79 @@
+package io.agentd.client;
+
+/**
+ * A call to the agentd API that did not succeed.
+ *
+ * <p>{@link #code()} is the API's error code ({@code NOT_FOUND}, {@code QUOTA_EXCEEDED}, …) or
+ * one the client sets itself: {@link #UNAVAILABLE} with status 0 when no endpoint could be
+ * reached, {@link #TIMEOUT} with status 0 when the call ran out of time, {@link #INTERRUPTED}
+ * when the calling thread was interrupted.
+ */
+public final class AgentdException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final String INVALID_ARGUMENT = "INVALID_ARGUMENT";
+  public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+  public static final String PERMISSION_DENIED = "PERMISSION_DENIED";
+  public static final String QUOTA_EXCEEDED = "QUOTA_EXCEEDED";
+  public static final String NOT_FOUND = "NOT_FOUND";
+  public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+  public static final String ALREADY_EXISTS = "ALREADY_EXISTS";
+  public static final String VERSION_MISMATCH = "VERSION_MISMATCH";
+  public static final String FAILED_PRECONDITION = "FAILED_PRECONDITION";
+  public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+  public static final String UNAVAILABLE = "UNAVAILABLE";
+  public static final String TIMEOUT = "TIMEOUT";
+  public static final String INTERNAL = "INTERNAL";
+  /** Set by the client, never by the server: the calling thread was interrupted. */
+  public static final String INTERRUPTED = "INTERRUPTED";
+
+  private final int status;
+  private final String code;
+
+  /**
+   * @param status HTTP status of the answer, 0 when there was none
+   * @param code API error code, never {@code null}
+   * @param message human-readable message
+   */
+  public AgentdException(int status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  public AgentdException(int status, String code, String message, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+    this.code = code == null ? codeForStatus(status) : code;
+  }
+
+  /** HTTP status of the answer, 0 when no answer came. */
+  public int status() {
+    return status;
+  }
+
+  /** API error code, e.g. {@code NOT_FOUND}. */
+  public String code() {
+    return code;
+  }
+
+  /** The code the API uses for a status when an answer has no readable error body. */
+  static String codeForStatus(int status) {
+    return switch (status) {
+      case 400 -> INVALID_ARGUMENT;
+      case 401 -> UNAUTHENTICATED;
+      case 403 -> PERMISSION_DENIED;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 409 -> FAILED_PRECONDITION;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 503 -> UNAVAILABLE;
+      case 504 -> TIMEOUT;
+      default -> INTERNAL;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "AgentdException[" + (status == 0 ? "" : status + " ") + code + "]: " + getMessage();
+  }
+}

@@ -1,0 +1,163 @@
+package io.agentd.client;
+
+import static io.agentd.client.ApiRequest.encode;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.agentd.client.api.AgentView;
+import io.agentd.client.api.ClusterStatusView;
+import io.agentd.client.api.CreateNamespaceRequest;
+import io.agentd.client.api.EventsPage;
+import io.agentd.client.api.MemberView;
+import io.agentd.client.api.MetadataView;
+import io.agentd.client.api.NamespaceView;
+import io.agentd.client.api.QuotaView;
+import io.agentd.client.api.RegisterWorkerRequest;
+import io.agentd.client.api.SetMetadataRequest;
+import io.agentd.client.api.SpawnRequest;
+import io.agentd.client.api.StatusReport;
+import io.agentd.client.api.WorkerView;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Every endpoint of the API v1 ({@code docs/api.md}) as an {@link ApiRequest}, ready to send. */
+public final class Api {
+
+  private static final TypeReference<NamespaceView> NAMESPACE = new TypeReference<>() {};
+  private static final TypeReference<List<NamespaceView>> NAMESPACES = new TypeReference<>() {};
+  private static final TypeReference<AgentView> AGENT = new TypeReference<>() {};
+  private static final TypeReference<List<AgentView>> AGENTS = new TypeReference<>() {};
+  private static final TypeReference<MetadataView> METADATA = new TypeReference<>() {};
+  private static final TypeReference<WorkerView> WORKER = new TypeReference<>() {};
+  private static final TypeReference<List<WorkerView>> WORKERS = new TypeReference<>() {};
+  private static final TypeReference<ClusterStatusView> CLUSTER_STATUS = new TypeReference<>() {};
+  private static final TypeReference<List<MemberView>> MEMBERS = new TypeReference<>() {};
+  private static final TypeReference<EventsPage> EVENTS = new TypeReference<>() {};
+
+  private Api() {}
+
+  // Namespaces
+
+  public static ApiRequest<List<NamespaceView>> listNamespaces() {
+    return ApiRequest.get("/v1/namespaces", NAMESPACES);
+  }
+
+  /** {@code 201} when created; {@code 409 ALREADY_EXISTS} when the name is taken. */
+  public static ApiRequest<NamespaceView> createNamespace(CreateNamespaceRequest request) {
+    return ApiRequest.write("POST", "/v1/namespaces", request, NAMESPACE);
+  }
+
+  public static ApiRequest<NamespaceView> getNamespace(String namespace) {
+    return ApiRequest.get(namespacePath(namespace), NAMESPACE);
+  }
+
+  /** Replaces both limits; a {@code null} limit is unlimited. */
+  public static ApiRequest<NamespaceView> setQuota(String namespace, QuotaView quota) {
+    return ApiRequest.write("PUT", namespacePath(namespace) + "/quota", quota, NAMESPACE);
+  }
+
+  // Agents
+
+  /**
+   * Lists agents sorted by namespace and name.
+   *
+   * @param namespace only this namespace, or {@code null} for all namespaces
+   */
+  public static ApiRequest<List<AgentView>> listAgents(String namespace, AgentFilter filter) {
+    ApiRequest<List<AgentView>> request = namespace == null
+        ? ApiRequest.get("/v1/agents", AGENTS)
+        : ApiRequest.get(namespacePath(namespace) + "/agents", AGENTS);
+    request = request.param("state", filter.state()).param("worker", filter.worker());
+    for (Map.Entry<String, String> label : filter.labels().entrySet()) {
+      request = request.param("label", label.getKey() + "=" + label.getValue());
+    }
+    return request;
+  }
+
+  /**
+   * {@code 201} when created, {@code 200} when the same agent exists with the same spec,
+   * {@code 409 ALREADY_EXISTS} when the spec differs, {@code 403 QUOTA_EXCEEDED}.
+   */
+  public static ApiRequest<AgentView> spawn(String namespace, SpawnRequest request) {
+    return ApiRequest.write("POST", namespacePath(namespace) + "/agents", request, AGENT);
+  }
+
+  public static ApiRequest<AgentView> getAgent(String namespace, String name) {
+    return ApiRequest.get(agentPath(namespace, name), AGENT);
+  }
+
+  public static ApiRequest<AgentView> stopAgent(String namespace, String name) {
+    return ApiRequest.write("POST", agentPath(namespace, name) + "/stop", null, AGENT);
+  }
+
+  /** Answers the agent as it was; an assigned agent is stopped first and removed afterwards. */
+  public static ApiRequest<AgentView> deleteAgent(String namespace, String name) {
+    return ApiRequest.write("DELETE", agentPath(namespace, name), null, AGENT);
+  }
+
+  public static ApiRequest<MetadataView> getMetadata(String namespace, String name, String key) {
+    return ApiRequest.get(metadataPath(namespace, name, key), METADATA);
+  }
+
+  /** {@code 409 VERSION_MISMATCH} when {@code ifVersion} is set and differs. */
+  public static ApiRequest<MetadataView> setMetadata(
+      String namespace, String name, String key, SetMetadataRequest request) {
+    return ApiRequest.write("PUT", metadataPath(namespace, name, key), request, METADATA);
+  }
+
+  /** For workers; {@code 409 FAILED_PRECONDITION} for a stale fencing token. */
+  public static ApiRequest<AgentView> reportStatus(String namespace, String name, StatusReport report) {
+    return ApiRequest.write("POST", agentPath(namespace, name) + "/status", report, AGENT);
+  }
+
+  // Workers
+
+  public static ApiRequest<List<WorkerView>> listWorkers() {
+    return ApiRequest.get("/v1/workers", WORKERS);
+  }
+
+  /** {@code 201} when new, {@code 200} when an existing worker was updated. */
+  public static ApiRequest<WorkerView> registerWorker(RegisterWorkerRequest request) {
+    return ApiRequest.write("POST", "/v1/workers", request, WORKER);
+  }
+
+  public static ApiRequest<WorkerView> getWorker(String id) {
+    return ApiRequest.get("/v1/workers/" + encode(id), WORKER);
+  }
+
+  // Cluster
+
+  public static ApiRequest<ClusterStatusView> clusterStatus() {
+    return ApiRequest.get("/v1/cluster/status", CLUSTER_STATUS);
+  }
+
+  public static ApiRequest<List<MemberView>> members() {
+    return ApiRequest.get("/v1/cluster/members", MEMBERS);
+  }
+
+  /**
+   * Events after revision {@code after}, waiting up to {@code wait} for one to happen.
+   *
+   * @param wait how long the server may wait for an event; zero answers at once
+   * @param limit most events in the answer, or 0 for the server's default
+   */
+  public static ApiRequest<EventsPage> events(long after, Duration wait, int limit) {
+    ApiRequest<EventsPage> request = ApiRequest.get("/v1/events", EVENTS).param("after", after);
+    if (!wait.isZero()) {
+      request = request.waiting(wait);
+    }
+    return limit > 0 ? request.param("limit", limit) : request;
+  }
+
+  private static String namespacePath(String namespace) {
+    return "/v1/namespaces/" + encode(namespace);
+  }
+
+  private static String agentPath(String namespace, String name) {
+    return namespacePath(namespace) + "/agents/" + encode(name);
+  }
+
+  private static String metadataPath(String namespace, String name, String key) {
+    return agentPath(namespace, name) + "/metadata/" + encode(key);
+  }
+}

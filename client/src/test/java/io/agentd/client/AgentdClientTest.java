@@ -1,0 +1,275 @@
+package io.agentd.client;
+
+import static io.agentd.client.FakeApiServer.Answer.error;
+import static io.agentd.client.FakeApiServer.Answer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.agentd.client.FakeApiServer.Answer;
+import io.agentd.client.api.AgentSpecView;
+import io.agentd.client.api.AgentView;
+import io.agentd.client.api.EventsPage;
+import io.agentd.client.api.NamespaceView;
+import io.agentd.client.api.QuotaView;
+import io.agentd.client.api.SetMetadataRequest;
+import io.agentd.client.api.SpawnRequest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AgentdClientTest {
+
+  private static final String AGENT = """
+      {"namespace": "default", "name": "a1", "id": 42,
+       "spec": {"command": "sleep", "args": ["60"], "env": {}, "workingDir": null, "slots": 1,
+                "labels": {}, "restart": "on-failure"},
+       "desiredState": "running", "state": "pending", "worker": null, "fencingToken": null,
+       "pendingReason": "no worker has 1 free slot", "exitCode": null, "restarts": 0, "metadata": {},
+       "createRevision": 42, "revision": 42, "createTime": "2026-11-24T18:00:00Z",
+       "updateTime": "2026-11-24T18:00:00Z", "addedLater": true}
+      """;
+  private static final SpawnRequest SPAWN = new SpawnRequest("a1",
+      new AgentSpecView("sleep", List.of("60"), Map.of(), null, null, Map.of(), Map.of(), null));
+
+  private final List<FakeApiServer> servers = new ArrayList<>();
+
+  @AfterEach
+  void stopServers() {
+    servers.forEach(FakeApiServer::close);
+  }
+
+  @Test
+  void readsTheAnswerSendsTheTokenAndReportsTheRevision() {
+    FakeApiServer server = server(request -> new Answer(200, AGENT, Map.of("X-Agentd-Revision", "77")));
+    AgentdClient client = client(b -> b.token("s3cret"), server.uri());
+
+    ApiReply<AgentView> reply = client.send(Api.getAgent("default", "a1"));
+
+    assertThat(reply.value().name()).isEqualTo("a1");
+    assertThat(reply.value().pendingReason()).isEqualTo("no worker has 1 free slot");
+    assertThat(reply.json().get("addedLater").asBoolean()).isTrue();
+    assertThat(reply.revision()).isEqualTo(77);
+    FakeApiServer.Received received = server.received().get(0);
+    assertThat(received.method()).isEqualTo("GET");
+    assertThat(received.target()).isEqualTo("/v1/namespaces/default/agents/a1");
+    assertThat(received.header("Authorization")).isEqualTo("Bearer s3cret");
+    assertThat(received.header("Idempotency-Key")).isNull();
+  }
+
+  @Test
+  void listsAgentsWithEncodedFiltersInOneOrAllNamespaces() {
+    FakeApiServer server = server(request -> json(200, "[" + AGENT + "]"));
+    AgentdClient client = client(b -> b, server.uri());
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("team", "search");
+    labels.put("tier", "gold");
+
+    List<AgentView> agents = client.listAgents("default", new AgentFilter("running", "w1", labels));
+    client.listAgents(null, AgentFilter.ALL, ReadOptions.staleRead());
+
+    assertThat(agents).extracting(AgentView::name).containsExactly("a1");
+    assertThat(server.received()).extracting(FakeApiServer.Received::target).containsExactly(
+        "/v1/namespaces/default/agents?state=running&worker=w1&label=team%3Dsearch&label=tier%3Dgold",
+        "/v1/agents?stale=true");
+  }
+
+  @Test
+  void blockingQueryAndEventsCarryIndexAndWait() {
+    FakeApiServer server = server(request -> request.target().startsWith("/v1/events")
+        ? json(200, "{\"events\": [], \"revision\": 9}")
+        : json(200, "{\"key\": \"a/b\", \"value\": \"v\", \"version\": 8}"));
+    AgentdClient client = client(b -> b, server.uri());
+
+    client.getMetadata("default", "a1", "a/b", ReadOptions.blocking(7, Duration.ofMillis(500)));
+    EventsPage page = client.events(5, Duration.ofMillis(100), 100);
+
+    assertThat(page.revision()).isEqualTo(9);
+    assertThat(server.received()).extracting(FakeApiServer.Received::target).containsExactly(
+        "/v1/namespaces/default/agents/a1/metadata/a%2Fb?index=7&wait=500ms",
+        "/v1/events?after=5&wait=100ms&limit=100");
+  }
+
+  @Test
+  void writesSendJsonWithAnIdempotencyKey() {
+    FakeApiServer server = server(request -> json(201, AGENT));
+    AgentdClient client = client(b -> b, server.uri());
+
+    ApiReply<AgentView> reply = client.send(Api.spawn("default", SPAWN));
+
+    assertThat(reply.status()).isEqualTo(201);
+    FakeApiServer.Received received = server.received().get(0);
+    assertThat(received.method()).isEqualTo("POST");
+    assertThat(received.target()).isEqualTo("/v1/namespaces/default/agents");
+    assertThat(received.header("Content-Type")).isEqualTo("application/json");
+    assertThat(received.header("Idempotency-Key")).matches("[A-Za-z0-9._:-]{1,64}");
+    assertThat(received.body()).contains("\"name\":\"a1\"", "\"command\":\"sleep\"");
+  }
+
+  @Test
+  void errorAnswerBecomesAnExceptionWithStatusCodeAndMessage() {
+    FakeApiServer server = server(request -> error(403, "QUOTA_EXCEEDED", "namespace default: 10 agents is the quota"));
+    AgentdClient client = client(b -> b, server.uri());
+
+    AgentdException e = catchThrowableOfType(AgentdException.class, () -> client.spawn("default", SPAWN));
+
+    assertThat(e.status()).isEqualTo(403);
+    assertThat(e.code()).isEqualTo("QUOTA_EXCEEDED");
+    assertThat(e.getMessage()).isEqualTo("namespace default: 10 agents is the quota");
+  }
+
+  @Test
+  void answerWithoutTheApiErrorBodyGetsTheCodeOfItsStatus() {
+    FakeApiServer server = server(request -> new Answer(404, "<html>no</html>", Map.of()));
+    AgentdClient client = client(b -> b, server.uri());
+
+    AgentdException e = catchThrowableOfType(AgentdException.class, () -> client.getNamespace("x"));
+
+    assertThat(e.status()).isEqualTo(404);
+    assertThat(e.code()).isEqualTo("NOT_FOUND");
+    assertThat(e.getMessage()).contains("404", "<html>no</html>");
+  }
+
+  @Test
+  void failsOverFromAClosedPortToALiveEndpoint() {
+    FakeApiServer live = server(request -> json(200, AGENT));
+    AgentdClient client = client(b -> b, FakeApiServer.closedEndpoint(), live.uri());
+
+    AgentView agent = client.getAgent("default", "a1");
+
+    assertThat(agent.id()).isEqualTo(42);
+    assertThat(live.received()).hasSize(1);
+  }
+
+  @Test
+  void unavailableAnswerMovesToTheNextEndpointAndTheNextCallStartsThere() {
+    FakeApiServer follower = server(request -> error(503, "UNAVAILABLE", "no leader"));
+    FakeApiServer leader = server(request -> json(200, "[]"));
+    AgentdClient client = client(b -> b, follower.uri(), leader.uri());
+
+    client.listNamespaces();
+    List<NamespaceView> namespaces = client.listNamespaces();
+
+    assertThat(namespaces).isEmpty();
+    assertThat(follower.received()).hasSize(1);
+    assertThat(leader.received()).hasSize(2);
+  }
+
+  @Test
+  void retriedWriteKeepsItsIdempotencyKeyAndTheNextWriteGetsANewOne() {
+    FakeApiServer follower = server(request -> error(503, "UNAVAILABLE", "not ready"));
+    FakeApiServer leader = server(request -> json(200, "{\"key\": \"k\", \"value\": \"v\", \"version\": 3}"));
+    AgentdClient client = client(b -> b, follower.uri(), leader.uri());
+
+    client.setMetadata("default", "a1", "k", new SetMetadataRequest("v", null));
+    client.setMetadata("default", "a1", "k", new SetMetadataRequest("v", null));
+
+    String first = follower.received().get(0).header("Idempotency-Key");
+    assertThat(first).isNotBlank();
+    assertThat(leader.received().get(0).header("Idempotency-Key")).isEqualTo(first);
+    assertThat(leader.received().get(1).header("Idempotency-Key")).isNotEqualTo(first);
+  }
+
+  @Test
+  void timedOutWriteIsRetriedElsewhereWithTheSameKey() {
+    FakeApiServer hung = server(request -> {
+      Thread.sleep(5_000);
+      return json(200, "{}");
+    });
+    FakeApiServer leader = server(request -> json(200, AGENT));
+    AgentdClient client = client(b -> b.requestTimeout(Duration.ofMillis(300)).deadline(Duration.ofSeconds(5)),
+        hung.uri(), leader.uri());
+
+    client.stopAgent("default", "a1");
+
+    assertThat(leader.received().get(0).header("Idempotency-Key"))
+        .isEqualTo(hung.received().get(0).header("Idempotency-Key"));
+  }
+
+  @Test
+  void callerChosenIdempotencyKeyIsSent() {
+    FakeApiServer server = server(request -> json(200, AGENT));
+    AgentdClient client = client(b -> b, server.uri());
+
+    client.send(Api.deleteAgent("default", "a1").withIdempotencyKey("delete-a1:1"));
+
+    assertThat(server.received().get(0).method()).isEqualTo("DELETE");
+    assertThat(server.received().get(0).header("Idempotency-Key")).isEqualTo("delete-a1:1");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"400, INVALID_ARGUMENT", "404, NOT_FOUND", "409, ALREADY_EXISTS", "409, VERSION_MISMATCH",
+      "401, UNAUTHENTICATED", "500, INTERNAL", "504, TIMEOUT"})
+  void finalAnswerIsNeverRetried(int status, String code) {
+    FakeApiServer first = server(request -> error(status, code, "no"));
+    FakeApiServer second = server(request -> json(201, AGENT));
+    AgentdClient client = client(b -> b, first.uri(), second.uri());
+
+    AgentdException e = catchThrowableOfType(AgentdException.class, () -> client.spawn("default", SPAWN));
+
+    assertThat(e.status()).isEqualTo(status);
+    assertThat(e.code()).isEqualTo(code);
+    assertThat(first.received()).hasSize(1);
+    assertThat(second.received()).isEmpty();
+  }
+
+  @Test
+  void noReachableEndpointIsUnavailableWithoutStatus() {
+    URI dead1 = FakeApiServer.closedEndpoint();
+    URI dead2 = FakeApiServer.closedEndpoint();
+    AgentdClient client = client(b -> b.maxAttempts(4), dead1, dead2);
+
+    AgentdException e = catchThrowableOfType(AgentdException.class, client::clusterStatus);
+
+    assertThat(e.status()).isZero();
+    assertThat(e.code()).isEqualTo("UNAVAILABLE");
+    assertThat(e.getMessage()).contains(dead1.toString(), dead2.toString());
+  }
+
+  @Test
+  void unavailableEverywhereStopsAfterMaxAttempts() {
+    FakeApiServer a = server(request -> error(503, "UNAVAILABLE", "no leader"));
+    FakeApiServer b = server(request -> error(503, "UNAVAILABLE", "no leader"));
+    AgentdClient client = client(builder -> builder.maxAttempts(3), a.uri(), b.uri());
+
+    AgentdException e = catchThrowableOfType(AgentdException.class, () -> client.setQuota("default", QuotaView.unlimited()));
+
+    assertThat(e.status()).isEqualTo(503);
+    assertThat(e.code()).isEqualTo("UNAVAILABLE");
+    assertThat(a.received().size() + b.received().size()).isEqualTo(3);
+  }
+
+  @Test
+  void noAnswerBeforeTheDeadlineIsATimeout() {
+    FakeApiServer hung = server(request -> {
+      Thread.sleep(5_000);
+      return json(200, "[]");
+    });
+    AgentdClient client = client(b -> b.requestTimeout(Duration.ofMillis(200)).deadline(Duration.ofMillis(500)),
+        hung.uri());
+
+    long start = System.nanoTime();
+    AgentdException e = catchThrowableOfType(AgentdException.class, client::listWorkers);
+
+    assertThat(e.status()).isZero();
+    assertThat(e.code()).isEqualTo("TIMEOUT");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  private FakeApiServer server(FakeApiServer.Script script) {
+    FakeApiServer server = FakeApiServer.start(script);
+    servers.add(server);
+    return server;
+  }
+
+  private static AgentdClient client(
+      java.util.function.UnaryOperator<AgentdClient.Builder> options, URI... endpoints) {
+    return options.apply(AgentdClient.builder().endpoints(List.of(endpoints))).build();
+  }
+}

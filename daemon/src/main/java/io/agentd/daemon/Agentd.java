@@ -1,0 +1,160 @@
+package io.agentd.daemon;
+
+import io.agentd.daemon.config.ConfigException;
+import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.coordinator.CoordinatorNode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code agentd}: the daemon. {@code server} runs one coordinator of a Raft group;
+ * {@code dev} runs a one-node group on loopback with auth off, for a first try and tests.
+ */
+@Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd 0.1.0",
+        description = "The agentd coordinator daemon.",
+        subcommands = {Agentd.Server.class, Agentd.Dev.class, CommandLine.HelpCommand.class})
+public final class Agentd implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Agentd());
+        for (String sub : new String[] {"server", "dev"}) {
+            CommandSpec s = cl.getSubcommands().get(sub).getCommandSpec();
+            for (String key : ServerConfig.keys()) {
+                if (s.findOption("--" + key) == null) {
+                    s.addOption(OptionSpec.builder("--" + key).paramLabel("VALUE").type(String.class)
+                            .description("config key '" + key + "' (overrides the config file)").build());
+                }
+            }
+        }
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /** Builds the config: defaults, then the file, then flags. */
+    static ServerConfig config(CommandSpec spec, Path file, ServerConfig base) {
+        if (file != null) {
+            base.load(file);
+        }
+        for (String key : ServerConfig.keys()) {
+            OptionSpec o = spec.findOption("--" + key);
+            if (o != null && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                base.set(key, o.getValue(), "--" + key);
+            }
+        }
+        return base.validate();
+    }
+
+    static int run(CommandSpec spec, ServerConfig config, boolean dev) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CoordinatorNode node;
+        try {
+            node = CoordinatorNode.start(config);
+        } catch (Exception e) {
+            err.println("agentd: cannot start: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "agentd-shutdown"));
+        out.printf("agentd %s: node %s, API on http://%s, Raft on %s, data in %s%n", dev ? "dev" : "server",
+                config.nodeId, node.httpAddress(), config.raftAddr, config.dataDir.toAbsolutePath());
+        if (dev) {
+            out.printf("try: bin/agentctl --addr http://%s cluster status%n", node.httpAddress());
+        }
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true,
+            description = "Run one coordinator (a Raft peer and the HTTP API).")
+    static final class Server implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it")
+        Path configFile;
+
+        @Override
+        public Integer call() {
+            ServerConfig c;
+            try {
+                c = config(spec, configFile, new ServerConfig());
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
+                return 2;
+            }
+            return run(spec, c, false);
+        }
+    }
+
+    @Command(name = "dev", mixinStandardHelpOptions = true,
+            description = "Run a one-node group on loopback with auth off; data kept in --data-dir (default ./agentd-data).")
+    static final class Dev implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it")
+        Path configFile;
+
+        @Override
+        public Integer call() {
+            ServerConfig base = new ServerConfig();
+            base.electionTimeoutMin = java.time.Duration.ofMillis(150);
+            base.electionTimeoutMax = java.time.Duration.ofMillis(300);
+            ServerConfig c;
+            try {
+                c = config(spec, configFile, base);
+                if (c.peers.size() > 1) {
+                    throw new ConfigException("peers: dev mode runs a single node");
+                }
+                requireLoopback("http-addr", c.httpAddr.host());
+                requireLoopback("raft-addr", c.raftAddr.host());
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
+                return 2;
+            }
+            return run(spec, c, true);
+        }
+
+        private static void requireLoopback(String key, String host) {
+            try {
+                if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                    throw new ConfigException(key + ": dev mode has auth off and binds to loopback only, not " + host);
+                }
+            } catch (UnknownHostException e) {
+                throw new ConfigException(key + ": unknown host " + host);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.agentd.daemon.coordinator;
+
+import io.agentd.client.api.ClusterStatusView;
+import io.agentd.client.api.MemberView;
+import io.agentd.daemon.config.HostPort;
+import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.raft.RaftNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Cluster status and membership as this node sees them (local knowledge, not a read barrier). */
+public final class ClusterInfo {
+    private final ServerConfig config;
+    private final RaftNode raft;
+    private final RegistryReplica replica;
+    private final Supplier<HostPort> ownHttp;
+
+    public ClusterInfo(ServerConfig config, RaftNode raft, RegistryReplica replica, Supplier<HostPort> ownHttp) {
+        this.config = config;
+        this.raft = raft;
+        this.replica = replica;
+        this.ownHttp = ownHttp;
+    }
+
+    public ClusterStatusView status() {
+        return new ClusterStatusView(config.clusterName, config.nodeId, raft.leaderId().orElse(null), raft.term(),
+                raft.commitIndex(), replica.appliedIndex(), replica.revision(), members());
+    }
+
+    public List<MemberView> members() {
+        String leader = raft.leaderId().orElse(null);
+        List<MemberView> out = new ArrayList<>();
+        for (var e : config.peers.entrySet()) {
+            String id = e.getKey();
+            HostPort http = id.equals(config.nodeId) ? ownHttp.get() : config.peerHttp.get(id);
+            out.add(new MemberView(id, e.getValue().toString(), http == null ? null : http.toString(),
+                    id.equals(leader) ? "leader" : "follower"));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,75 @@
+package io.agentd.daemon.coordinator;
+
+import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.raft.RaftNode;
+import io.agentd.statemachine.ClusterState;
+import io.agentd.statemachine.command.Command;
+import io.agentd.statemachine.command.Envelope;
+import io.agentd.statemachine.command.Reply;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * What the API needs from one coordinator node: writes that go through the log (batched
+ * by the {@link Proposer}), reads of the local replica after a linearizable barrier, and
+ * blocking waits on the revision. Decide-then-apply: nothing here changes state directly.
+ */
+public final class Coordinator {
+    private final ServerConfig config;
+    private final RaftNode raft;
+    private final RegistryReplica replica;
+    private final RevisionWaiters waiters;
+    private final Proposer proposer;
+    private final ReadBarriers barriers;
+
+    public Coordinator(ServerConfig config, RaftNode raft, RegistryReplica replica, RevisionWaiters waiters) {
+        this.config = config;
+        this.raft = raft;
+        this.replica = replica;
+        this.waiters = waiters;
+        this.proposer = new Proposer(raft::submit, config.maxBatch, config.maxInflightBatches);
+        this.barriers = new ReadBarriers(raft::readBarrier);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public RaftNode raft() {
+        return raft;
+    }
+
+    /** Replicates one command; completes with its reply once applied. */
+    public CompletableFuture<Reply> write(Command command, String requestId, String actor) {
+        return proposer.propose(new Envelope(requestId, actor, command))
+                .orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes when a read of the local replica is linearizable (at once when stale). */
+    public CompletableFuture<Void> readable(boolean stale) {
+        if (stale) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return barriers.barrier().orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public <T> T read(Function<ClusterState, T> reader) {
+        return replica.read(reader);
+    }
+
+    public long revision() {
+        return replica.revision();
+    }
+
+    public long appliedIndex() {
+        return replica.appliedIndex();
+    }
+
+    /** Completes (true) once the revision passes {@code after}, or (false) after {@code wait}. */
+    public CompletableFuture<Boolean> awaitRevision(long after, Duration wait) {
+        return waiters.await(after, wait);
+    }
+}

@@ -1,0 +1,157 @@
+package io.agentd.daemon.coordinator;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.agentd.daemon.config.HostPort;
+import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.http.ApiException;
+import io.agentd.daemon.http.ApiResponse;
+import io.agentd.daemon.http.ApiRoutes;
+import io.agentd.daemon.http.HttpApiServer;
+import io.agentd.daemon.http.Router;
+import io.agentd.daemon.metrics.PrometheusText;
+import io.agentd.daemon.raft.RaftNode;
+import io.agentd.daemon.raft.RaftNodeConfig;
+import io.agentd.storage.RocksStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One coordinator: RocksDB state, the Raft peer, the API. Started by {@code agentd
+ * server} and {@code agentd dev}; closed in the reverse order.
+ */
+public final class CoordinatorNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
+
+    private final ServerConfig config;
+    private final ScheduledExecutorService timer;
+    private final RocksStore store;
+    private final RegistryReplica replica;
+    private final RaftNode raft;
+    private final Coordinator coordinator;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final HttpApiServer http;
+    private volatile HostPort httpAddress;
+
+    private CoordinatorNode(ServerConfig config) throws IOException, InterruptedException {
+        this.config = config;
+        Files.createDirectories(config.dataDir);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agentd-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.store = RocksStore.open(config.dataDir.resolve("state"));
+        RevisionWaiters waiters = new RevisionWaiters(timer);
+        this.replica = new RegistryReplica(store, waiters);
+        this.raft = RaftNode.start(raftConfig(config), replica);
+        this.coordinator = new Coordinator(config, raft, replica, waiters);
+        ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
+        registerGauges();
+        Router router = new ApiRoutes(coordinator, info).router(new Router());
+        router.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
+        router.get("/health/ready", q -> ready());
+        router.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
+                new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
+                Map.of())));
+        this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map);
+        InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
+        this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
+        LOG.info("node {} serves the API on http://{} and Raft on {}", config.nodeId, httpAddress, config.raftAddr);
+    }
+
+    public static CoordinatorNode start(ServerConfig config) throws IOException, InterruptedException {
+        return new CoordinatorNode(config);
+    }
+
+    static RaftNodeConfig raftConfig(ServerConfig c) {
+        java.util.TreeMap<String, String> peers = new java.util.TreeMap<>();
+        c.peers.forEach((id, hp) -> peers.put(id, hp.toString()));
+        return RaftNodeConfig.builder(c.nodeId, c.raftAddr.toString(), c.dataDir.resolve("raft"))
+                .peers(peers)
+                .clusterName(c.clusterName)
+                .electionTimeout(c.electionTimeoutMin, c.electionTimeoutMax)
+                .requestTimeout(c.requestTimeout)
+                .snapshotThreshold(c.snapshotThreshold)
+                .build();
+    }
+
+    private CompletableFuture<ApiResponse> ready() {
+        if (raft.leaderId().isEmpty()) {
+            return CompletableFuture.failedFuture(ApiException.unavailable("no leader known"));
+        }
+        return raft.readBarrier().orTimeout(2, TimeUnit.SECONDS)
+                .handle((v, err) -> {
+                    if (err != null) {
+                        throw ApiException.unavailable("not caught up with the leader: " + Errors.map(err).getMessage());
+                    }
+                    return ApiResponse.ok(Map.of("status", "ready", "appliedIndex", replica.appliedIndex()));
+                });
+    }
+
+    private void registerGauges() {
+        metrics.register("raft_term", (Gauge<Long>) raft::term);
+        metrics.register("raft_commit_index", (Gauge<Long>) raft::commitIndex);
+        metrics.register("raft_applied_index", (Gauge<Long>) replica::appliedIndex);
+        metrics.register("raft_is_leader", (Gauge<Integer>) () -> raft.isLeader() ? 1 : 0);
+        metrics.register("registry_revision", (Gauge<Long>) replica::revision);
+        metrics.register("registry_agents", (Gauge<Integer>) () -> replica.read(s -> s.agentCount()));
+        metrics.register("registry_pending_agents", (Gauge<Integer>) () -> replica.read(s -> s.pendingCount()));
+        metrics.register("registry_workers", (Gauge<Integer>) () -> replica.read(s -> s.workers().size()));
+    }
+
+    public HostPort httpAddress() {
+        return httpAddress;
+    }
+
+    public RaftNode raft() {
+        return raft;
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    /** Waits until this node sees a leader, up to the bound. */
+    public boolean awaitLeader(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (raft.leaderId().isPresent()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the API server", e);
+        }
+        try {
+            raft.close();
+        } catch (Exception e) {
+            LOG.warn("closing the Raft peer", e);
+        }
+        store.close();
+        timer.shutdownNow();
+    }
+
+    public Path dataDir() {
+        return config.dataDir;
+    }
+}

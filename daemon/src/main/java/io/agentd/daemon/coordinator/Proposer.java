@@ -1,0 +1,97 @@
+package io.agentd.daemon.coordinator;
+
+import io.agentd.statemachine.codec.CommandCodec;
+import io.agentd.statemachine.command.Envelope;
+import io.agentd.statemachine.command.Reply;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Coalesces concurrent writes into batched log entries: while up to
+ * {@code maxInflight} batches are being replicated, new commands queue up and leave
+ * together in the next one (at most {@code maxBatch} per entry). Each command keeps
+ * its own reply and its own request id. No thread blocks per request.
+ */
+public final class Proposer {
+    private final Function<byte[], CompletableFuture<byte[]>> submit;
+    private final int maxBatch;
+    private final int maxInflight;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int inflight;
+
+    private record Pending(Envelope envelope, CompletableFuture<Reply> reply) {
+    }
+
+    public Proposer(Function<byte[], CompletableFuture<byte[]>> submit, int maxBatch, int maxInflight) {
+        this.submit = submit;
+        this.maxBatch = maxBatch;
+        this.maxInflight = maxInflight;
+    }
+
+    /** Queues one command; completes with its reply once applied, or exceptionally. */
+    public CompletableFuture<Reply> propose(Envelope e) {
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        synchronized (this) {
+            queue.add(new Pending(e, f));
+        }
+        drain();
+        return f;
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (inflight >= maxInflight || queue.isEmpty()) {
+                    return;
+                }
+                inflight++;
+                batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+                while (!queue.isEmpty() && batch.size() < maxBatch) {
+                    batch.add(queue.poll());
+                }
+            }
+            send(batch);
+        }
+    }
+
+    private void send(List<Pending> batch) {
+        List<Envelope> envelopes = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            envelopes.add(p.envelope());
+        }
+        CompletableFuture<byte[]> sent;
+        try {
+            sent = submit.apply(CommandCodec.encodeBatch(envelopes));
+        } catch (RuntimeException ex) {
+            sent = CompletableFuture.failedFuture(ex);
+        }
+        sent.whenComplete((bytes, err) -> {
+            synchronized (this) {
+                inflight--;
+            }
+            try {
+                if (err != null) {
+                    batch.forEach(p -> p.reply().completeExceptionally(err));
+                } else {
+                    List<Reply> replies = CommandCodec.decodeReplies(bytes);
+                    if (replies.size() != batch.size()) {
+                        IllegalStateException ex = new IllegalStateException(
+                                "entry answered " + replies.size() + " replies for " + batch.size() + " commands");
+                        batch.forEach(p -> p.reply().completeExceptionally(ex));
+                    } else {
+                        for (int i = 0; i < batch.size(); i++) {
+                            batch.get(i).reply().complete(replies.get(i));
+                        }
+                    }
+                }
+            } finally {
+                drain();
+            }
+        });
+    }
+}

@@ -1,0 +1,61 @@
+package io.agentd.daemon.coordinator;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Shares linearizable read barriers between concurrent readers. A reader may only join
+ * a barrier that starts after it arrived (one asked earlier could miss a write the reader
+ * has seen acknowledged), so at most one barrier runs and one more gathers the readers
+ * that arrive meanwhile.
+ */
+final class ReadBarriers {
+    private final Supplier<CompletableFuture<Void>> source;
+    private CompletableFuture<Void> running;
+    private CompletableFuture<Void> next;
+
+    ReadBarriers(Supplier<CompletableFuture<Void>> source) {
+        this.source = source;
+    }
+
+    CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> mine;
+        synchronized (this) {
+            if (running != null) {
+                if (next == null) {
+                    next = new CompletableFuture<>();
+                }
+                return next;
+            }
+            mine = new CompletableFuture<>();
+            running = mine;
+        }
+        start(mine);
+        return mine;
+    }
+
+    private void start(CompletableFuture<Void> target) {
+        CompletableFuture<Void> asked;
+        try {
+            asked = source.get();
+        } catch (RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        asked.whenComplete((v, err) -> {
+            CompletableFuture<Void> follow;
+            synchronized (this) {
+                follow = next;
+                next = null;
+                running = follow;
+            }
+            if (err != null) {
+                target.completeExceptionally(err);
+            } else {
+                target.complete(null);
+            }
+            if (follow != null) {
+                start(follow);
+            }
+        });
+    }
+}

@@ -1,0 +1,124 @@
+package io.agentd.daemon.coordinator;
+
+import io.agentd.client.api.AgentSpecView;
+import io.agentd.client.api.AgentView;
+import io.agentd.client.api.EventView;
+import io.agentd.client.api.MetadataEntryView;
+import io.agentd.client.api.MetadataView;
+import io.agentd.client.api.NamespaceView;
+import io.agentd.client.api.QuotaView;
+import io.agentd.client.api.UsageView;
+import io.agentd.client.api.WorkerView;
+import io.agentd.statemachine.ClusterState;
+import io.agentd.statemachine.Rejection;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentSpec;
+import io.agentd.statemachine.model.Event;
+import io.agentd.statemachine.model.MetadataEntry;
+import io.agentd.statemachine.model.MetadataResult;
+import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.Quota;
+import io.agentd.statemachine.model.RestartPolicy;
+import io.agentd.statemachine.model.WireEnum;
+import io.agentd.statemachine.model.Worker;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one place that translates between the API's wire types (client module, a public
+ * contract) and the state machine's records (an internal format).
+ */
+public final class Views {
+    private Views() {
+    }
+
+    public static String time(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString();
+    }
+
+    public static NamespaceView namespace(Namespace n, long[] usage) {
+        return new NamespaceView(n.name(), new QuotaView(n.quota().maxAgents(), n.quota().maxSlots()),
+                new UsageView(usage[0], usage[1]), n.createRevision(), n.revision());
+    }
+
+    public static NamespaceView namespace(ClusterState s, Namespace n) {
+        return namespace(n, s.usage(n.name()));
+    }
+
+    public static AgentSpecView spec(AgentSpec s) {
+        return new AgentSpecView(s.command(), s.args(), s.env(), s.workingDir(), s.slots(), s.labels(),
+                s.constraints(), s.restart().word());
+    }
+
+    /** An agent as read now: a pending agent's reason is worked out against the current workers. */
+    public static AgentView agent(ClusterState s, Agent a) {
+        AgentView v = agent(a);
+        if (a.state() != io.agentd.statemachine.model.AgentState.PENDING) {
+            return v;
+        }
+        return new AgentView(v.namespace(), v.name(), v.id(), v.spec(), v.desiredState(), v.state(), v.worker(),
+                v.fencingToken(), s.whyPending(a), v.exitCode(), v.restarts(), v.metadata(), v.createRevision(),
+                v.revision(), v.createTime(), v.updateTime());
+    }
+
+    public static AgentView agent(Agent a) {
+        Map<String, MetadataEntryView> md = new LinkedHashMap<>();
+        for (Map.Entry<String, MetadataEntry> e : a.metadata().entrySet()) {
+            md.put(e.getKey(), new MetadataEntryView(e.getValue().value(), e.getValue().version()));
+        }
+        return new AgentView(a.namespace(), a.name(), a.id(), spec(a.spec()), a.desired().word(), a.state().word(),
+                a.worker(), a.assigned() ? a.fencingToken() : null, a.pendingReason(), a.exitCode(), a.restarts(), md,
+                a.createRevision(), a.revision(), time(a.createTime()), time(a.updateTime()));
+    }
+
+    public static WorkerView worker(ClusterState s, Worker w) {
+        return new WorkerView(w.id(), w.address(), w.zone(), w.labels(), w.capacitySlots(), s.usedSlots(w.id()),
+                w.state().word(), s.agentsOn(w.id()).size(), w.registerRevision(), w.revision());
+    }
+
+    public static EventView event(Event e) {
+        return new EventView(e.revision(), time(e.time()), e.type().word(), e.namespace(), e.name(), e.worker(),
+                e.detail());
+    }
+
+    public static MetadataView metadata(MetadataResult m) {
+        return new MetadataView(m.key(), m.value(), m.version());
+    }
+
+    /** An API spec to a domain spec; throws a Rejection (400) naming the bad field. */
+    public static AgentSpec spec(AgentSpecView v) {
+        if (v == null) {
+            throw Rejection.invalid("spec is required");
+        }
+        RestartPolicy restart = RestartPolicy.ON_FAILURE;
+        if (v.restart() != null) {
+            restart = WireEnum.fromWord(RestartPolicy.class, v.restart());
+            if (restart == null) {
+                throw Rejection.invalid("spec.restart '" + v.restart() + "' must be one of "
+                        + WireEnum.words(RestartPolicy.class));
+            }
+        }
+        return new AgentSpec(v.command(), v.args(), sorted(v.env()), v.workingDir(),
+                v.slots() == null ? 1 : v.slots(), sorted(v.labels()), sorted(v.constraints()), restart);
+    }
+
+    public static Quota quota(QuotaView q) {
+        return q == null ? Quota.UNLIMITED : new Quota(q.maxAgents(), q.maxSlots());
+    }
+
+    public static TreeMap<String, String> sorted(Map<String, String> m) {
+        TreeMap<String, String> out = new TreeMap<>();
+        if (m != null) {
+            for (Map.Entry<String, String> e : m.entrySet()) {
+                if (e.getValue() == null) {
+                    throw Rejection.invalid("null value for key '" + e.getKey() + "'");
+                }
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+}

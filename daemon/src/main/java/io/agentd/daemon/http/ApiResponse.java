@@ -1,0 +1,26 @@
+package io.agentd.daemon.http;
+
+import java.util.Map;
+
+/**
+ * An answer: a status, a body (serialized as JSON, or sent as is when it is a
+ * {@link Text}) and extra headers.
+ */
+public record ApiResponse(int status, Object body, Map<String, String> headers) {
+    public record Text(String contentType, String text) {
+    }
+
+    public static ApiResponse ok(Object body) {
+        return new ApiResponse(200, body, Map.of());
+    }
+
+    public static ApiResponse created(Object body) {
+        return new ApiResponse(201, body, Map.of());
+    }
+
+    public ApiResponse withHeader(String name, String value) {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new ApiResponse(status, body, h);
+    }
+}

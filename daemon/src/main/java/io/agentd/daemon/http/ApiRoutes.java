@@ -1,0 +1,349 @@
+package io.agentd.daemon.http;
+
+import io.agentd.client.api.CreateNamespaceRequest;
+import io.agentd.client.api.EventView;
+import io.agentd.client.api.EventsPage;
+import io.agentd.client.api.MetadataView;
+import io.agentd.client.api.QuotaView;
+import io.agentd.client.api.RegisterWorkerRequest;
+import io.agentd.client.api.SetMetadataRequest;
+import io.agentd.client.api.SpawnRequest;
+import io.agentd.client.api.StatusReport;
+import io.agentd.daemon.config.Durations;
+import io.agentd.daemon.coordinator.ClusterInfo;
+import io.agentd.daemon.coordinator.Coordinator;
+import io.agentd.daemon.coordinator.Views;
+import io.agentd.statemachine.ClusterState;
+import io.agentd.statemachine.ErrorCode;
+import io.agentd.statemachine.Names;
+import io.agentd.statemachine.Rejection;
+import io.agentd.statemachine.command.Command;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.Event;
+import io.agentd.statemachine.model.MetadataEntry;
+import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.WireEnum;
+import io.agentd.statemachine.model.Worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The /v1 API: every route, its validation, and the mapping of replies to HTTP. Input
+ * is validated here before anything is proposed, and again by the state machine.
+ */
+public final class ApiRoutes {
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    static final int MAX_LIST = 100_000;
+    static final String REVISION_HEADER = "X-Agentd-Revision";
+
+    private final Coordinator coordinator;
+    private final ClusterInfo cluster;
+
+    public ApiRoutes(Coordinator coordinator, ClusterInfo cluster) {
+        this.coordinator = coordinator;
+        this.cluster = cluster;
+    }
+
+    public Router router(Router r) {
+        r.get("/v1/namespaces", q -> read(q, s -> s.namespaces().stream().map(n -> Views.namespace(s, n)).toList()));
+        r.post("/v1/namespaces", this::createNamespace);
+        r.get("/v1/namespaces/{ns}", q -> read(q, s -> Views.namespace(s, namespace(s, q.param("ns")))));
+        r.put("/v1/namespaces/{ns}/quota", this::setQuota);
+        r.get("/v1/agents", q -> listAgents(q, q.query("namespace")));
+        r.get("/v1/namespaces/{ns}/agents", q -> listAgents(q, q.param("ns")));
+        r.post("/v1/namespaces/{ns}/agents", this::spawn);
+        r.get("/v1/namespaces/{ns}/agents/{name}", q -> read(q, s -> Views.agent(s, agent(s, q))));
+        r.post("/v1/namespaces/{ns}/agents/{name}/stop",
+                q -> write(q, new Command.StopAgent(ns(q), name(q)), false));
+        r.delete("/v1/namespaces/{ns}/agents/{name}",
+                q -> write(q, new Command.DeleteAgent(ns(q), name(q)), false));
+        r.get("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", this::getMetadata);
+        r.put("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", this::setMetadata);
+        r.post("/v1/namespaces/{ns}/agents/{name}/status", this::reportStatus);
+        r.get("/v1/workers", q -> read(q, s -> s.workers().stream().map(w -> Views.worker(s, w)).toList()));
+        r.post("/v1/workers", this::registerWorker);
+        r.get("/v1/workers/{id}", q -> read(q, s -> Views.worker(s, worker(s, q.param("id")))));
+        r.get("/v1/cluster/status", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
+        r.get("/v1/cluster/members", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
+        r.get("/v1/events", this::events);
+        return r;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * A read: after the linearizability barrier (unless ?stale=true), and after the
+     * blocking-query wait when ?index=N&wait=D is given; answers with the revision header.
+     */
+    private CompletableFuture<ApiResponse> read(ApiRequest q, Function<ClusterState, Object> reader) {
+        boolean stale = q.flag("stale");
+        long index = q.longQuery("index", -1, 0, Long.MAX_VALUE);
+        Duration wait = waitParam(q, index >= 0 ? Duration.ofMinutes(1) : Duration.ZERO);
+        return coordinator.readable(stale)
+                .thenCompose(v -> index >= 0 ? coordinator.awaitRevision(index, wait) : CompletableFuture.completedFuture(true))
+                .thenApply(v -> coordinator.read(s -> ApiResponse.ok(reader.apply(s))
+                        .withHeader(REVISION_HEADER, Long.toString(s.revision()))));
+    }
+
+    private static Duration waitParam(ApiRequest q, Duration dflt) {
+        String w = q.query("wait");
+        if (w == null) {
+            return dflt;
+        }
+        try {
+            Duration d = Durations.parse(w);
+            if (d.compareTo(MAX_WAIT) > 0) {
+                throw ApiException.invalid("query parameter 'wait' must be at most 5m");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("query parameter 'wait': " + e.getMessage());
+        }
+    }
+
+    private CompletableFuture<ApiResponse> listAgents(ApiRequest q, String namespace) {
+        if (namespace != null) {
+            validate(() -> Names.namespace(namespace));
+        }
+        String stateWord = q.query("state");
+        AgentState state = null;
+        if (stateWord != null) {
+            state = WireEnum.fromWord(AgentState.class, stateWord);
+            if (state == null) {
+                throw ApiException.invalid("query parameter 'state' must be one of " + WireEnum.words(AgentState.class));
+            }
+        }
+        String worker = q.query("worker");
+        Map<String, String> labels = new TreeMap<>();
+        for (String l : q.queryAll("label")) {
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                throw ApiException.invalid("query parameter 'label' must be KEY=VALUE, got '" + l + "'");
+            }
+            labels.put(l.substring(0, eq), l.substring(eq + 1));
+        }
+        int limit = (int) q.longQuery("limit", MAX_LIST, 1, MAX_LIST);
+        AgentState st = state;
+        Predicate<Agent> filter = a -> (st == null || a.state() == st)
+                && (worker == null || worker.equals(a.worker()))
+                && labels.entrySet().stream().allMatch(e -> e.getValue().equals(a.spec().labels().get(e.getKey())));
+        return read(q, s -> {
+            if (namespace != null && q.param("ns") != null) {
+                namespace(s, namespace);
+            }
+            return s.agents(namespace, filter, limit).stream().map(a -> Views.agent(s, a)).toList();
+        });
+    }
+
+    private CompletableFuture<ApiResponse> getMetadata(ApiRequest q) {
+        String key = q.param("key");
+        validate(() -> Names.metadataKey(key));
+        return read(q, s -> {
+            MetadataEntry e = agent(s, q).metadata().get(key);
+            if (e == null) {
+                throw ApiException.notFound("metadata key " + key + " of agent " + ns(q) + "/" + name(q) + " not found");
+            }
+            return new MetadataView(key, e.value(), e.version());
+        });
+    }
+
+    private CompletableFuture<ApiResponse> events(ApiRequest q) {
+        long after = q.longQuery("after", 0, 0, Long.MAX_VALUE);
+        int limit = (int) q.longQuery("limit", 1000, 1, 10_000);
+        Duration wait = waitParam(q, Duration.ZERO);
+        boolean stale = q.flag("stale");
+        return coordinator.readable(stale)
+                .thenCompose(v -> coordinator.awaitRevision(after, wait))
+                .thenCompose(v -> {
+                    // The revision passed `after`, but not every command emits an event: wait on.
+                    EventsPage page = coordinator.read(s -> page(s, after, limit));
+                    return CompletableFuture.completedFuture(ApiResponse.ok(page)
+                            .withHeader(REVISION_HEADER, Long.toString(page.revision())));
+                });
+    }
+
+    private static EventsPage page(ClusterState s, long after, int limit) {
+        List<Event> events = s.eventsAfter(after, limit);
+        boolean truncated = after < s.eventsPrunedThrough();
+        List<EventView> views = new ArrayList<>(events.size());
+        events.forEach(e -> views.add(Views.event(e)));
+        long rev = events.size() == limit ? events.get(events.size() - 1).revision() : s.revision();
+        return new EventsPage(views, rev, truncated);
+    }
+
+    // ----------------------------------------------------------------- writes
+
+    private CompletableFuture<ApiResponse> createNamespace(ApiRequest q) {
+        CreateNamespaceRequest body = Json.read(q.body(), CreateNamespaceRequest.class);
+        Command c = validate(() -> {
+            Names.namespace(body.name());
+            return new Command.CreateNamespace(body.name(), Views.quota(body.quota()));
+        });
+        return write(q, c, true);
+    }
+
+    private CompletableFuture<ApiResponse> setQuota(ApiRequest q) {
+        QuotaView body = Json.read(q.body(), QuotaView.class);
+        Command c = validate(() -> new Command.SetQuota(Names.namespace(q.param("ns")), Views.quota(body)));
+        return write(q, c, false);
+    }
+
+    private CompletableFuture<ApiResponse> spawn(ApiRequest q) {
+        SpawnRequest body = Json.read(q.body(), SpawnRequest.class);
+        Command c = validate(() -> {
+            Names.namespace(q.param("ns"));
+            Names.agentName(body.name());
+            return new Command.SpawnAgent(q.param("ns"), body.name(), Views.spec(body.spec()));
+        });
+        return write(q, c, true);
+    }
+
+    private CompletableFuture<ApiResponse> setMetadata(ApiRequest q) {
+        SetMetadataRequest body = Json.read(q.body(), SetMetadataRequest.class);
+        Command c = validate(() -> {
+            Names.metadataKey(q.param("key"));
+            Names.metadataValue(body.value());
+            if (body.ifVersion() != null && body.ifVersion() < 0) {
+                throw Rejection.invalid("ifVersion must be >= 0, got " + body.ifVersion());
+            }
+            return new Command.SetMetadata(ns(q), name(q), q.param("key"), body.value(), body.ifVersion());
+        });
+        return write(q, c, false);
+    }
+
+    private CompletableFuture<ApiResponse> reportStatus(ApiRequest q) {
+        StatusReport body = Json.read(q.body(), StatusReport.class);
+        Command c = validate(() -> {
+            AgentState st = WireEnum.fromWord(AgentState.class, body.state());
+            if (st == null || !(st == AgentState.STARTING || st == AgentState.RUNNING || st == AgentState.STOPPED
+                    || st == AgentState.FAILED)) {
+                throw Rejection.invalid("state must be one of starting, running, stopped, failed; got '"
+                        + body.state() + "'");
+            }
+            if (body.fencingToken() <= 0) {
+                throw Rejection.invalid("fencingToken must be > 0");
+            }
+            return new Command.ReportStatus(ns(q), name(q), body.fencingToken(), st, body.exitCode(),
+                    body.message() == null ? null : Names.text("message", body.message(), false));
+        });
+        return write(q, c, false);
+    }
+
+    private CompletableFuture<ApiResponse> registerWorker(ApiRequest q) {
+        RegisterWorkerRequest body = Json.read(q.body(), RegisterWorkerRequest.class);
+        Command c = validate(() -> {
+            Names.workerId("id", body.id());
+            Names.text("address", body.address(), true);
+            TreeMap<String, String> labels = Views.sorted(body.labels());
+            Names.labels("labels", labels);
+            if (body.zone() != null && !body.zone().isEmpty()) {
+                Names.dnsLabel("zone", body.zone());
+            }
+            if (body.capacitySlots() < 0 || body.capacitySlots() > 1_000_000) {
+                throw Rejection.invalid("capacitySlots must be between 0 and 1000000, got " + body.capacitySlots());
+            }
+            return new Command.RegisterWorker(body.id(), body.address(), body.zone() == null ? "" : body.zone(),
+                    labels, body.capacitySlots());
+        });
+        return write(q, c, true);
+    }
+
+    /** Proposes a command and maps its reply: created → 201 when {@code mayCreate}. */
+    private CompletableFuture<ApiResponse> write(ApiRequest q, Command c, boolean mayCreate) {
+        String requestId = validate(() -> Names.requestId(q.headers().get("Idempotency-Key")));
+        return coordinator.write(c, requestId, actor(q)).thenApply(reply -> {
+            if (!reply.isOk()) {
+                throw error(reply.code(), reply.message());
+            }
+            Object body = view(reply);
+            ApiResponse r = mayCreate && reply.created() ? ApiResponse.created(body) : ApiResponse.ok(body);
+            return r.withHeader(REVISION_HEADER, Long.toString(reply.revision()));
+        });
+    }
+
+    private Object view(Reply reply) {
+        Object b = reply.body();
+        if (b instanceof Agent a) {
+            return Views.agent(a);
+        } else if (b instanceof Namespace n) {
+            // Usage is read at answer time; the namespace itself is the one the command left.
+            return coordinator.read(s -> Views.namespace(s, n));
+        } else if (b instanceof Worker w) {
+            return coordinator.read(s -> Views.worker(s, w));
+        } else if (b instanceof io.agentd.statemachine.model.MetadataResult m) {
+            return Views.metadata(m);
+        }
+        return Map.of();
+    }
+
+    static String actor(ApiRequest q) {
+        return "anonymous"; // authentication comes with TLS and tokens
+    }
+
+    // ----------------------------------------------------------------- helpers
+
+    static ApiException error(ErrorCode code, String message) {
+        return switch (code) {
+            case INVALID_ARGUMENT -> new ApiException(400, code.name(), message);
+            case NOT_FOUND -> new ApiException(404, code.name(), message);
+            case ALREADY_EXISTS, VERSION_MISMATCH, FAILED_PRECONDITION -> new ApiException(409, code.name(), message);
+            case QUOTA_EXCEEDED -> new ApiException(403, code.name(), message);
+            case OK -> throw new IllegalArgumentException("OK is not an error");
+        };
+    }
+
+    /** Runs input validation; a domain rejection becomes a 400 (or its own status). */
+    static <T> T validate(Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (Rejection r) {
+            throw error(r.code(), r.getMessage());
+        }
+    }
+
+    private static String ns(ApiRequest q) {
+        return validate(() -> Names.namespace(q.param("ns")));
+    }
+
+    private static String name(ApiRequest q) {
+        return validate(() -> Names.agentName(q.param("name")));
+    }
+
+    private static Namespace namespace(ClusterState s, String name) {
+        validate(() -> Names.namespace(name));
+        Namespace n = s.namespace(name);
+        if (n == null) {
+            throw ApiException.notFound("namespace " + name + " not found");
+        }
+        return n;
+    }
+
+    private static Agent agent(ClusterState s, ApiRequest q) {
+        String ns = ns(q);
+        String name = name(q);
+        Agent a = s.agent(ns, name);
+        if (a == null) {
+            throw ApiException.notFound("agent " + ns + "/" + name + " not found");
+        }
+        return a;
+    }
+
+    private static Worker worker(ClusterState s, String id) {
+        validate(() -> Names.workerId("id", id));
+        Worker w = s.worker(id);
+        if (w == null) {
+            throw ApiException.notFound("worker " + id + " not found");
+        }
+        return w;
+    }
+}

@@ -1,0 +1,193 @@
+package io.agentd.daemon.http;
+
+import com.codahale.metrics.MetricRegistry;
+import io.agentd.client.api.ErrorBody;
+import io.agentd.daemon.metrics.PrometheusText;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The HTTP/1.1 server of the API on Netty. Handlers answer with futures; the answer is
+ * serialized and written on the connection's event loop, never on a Raft or apply thread.
+ */
+public final class HttpApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
+
+    private final Router router;
+    private final int maxBodyBytes;
+    private final MetricRegistry metrics;
+    private final Function<Throwable, ApiException> errorMapper;
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private Channel channel;
+
+    public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics,
+                         Function<Throwable, ApiException> errorMapper) {
+        this.router = router;
+        this.maxBodyBytes = maxBodyBytes;
+        this.metrics = metrics;
+        this.errorMapper = errorMapper;
+    }
+
+    /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
+                                .addLast(new LimitedAggregator(maxBodyBytes))
+                                .addLast(new ApiHandler());
+                    }
+                });
+        channel = b.bind(host, port).sync().channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Answers an oversized body with the API's JSON error instead of Netty's empty 413. */
+    private static final class LimitedAggregator extends HttpObjectAggregator {
+        private final int limit;
+
+        LimitedAggregator(int limit) {
+            super(limit);
+            this.limit = limit;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            FullHttpResponse r = json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    Json.write(ErrorBody.of("PAYLOAD_TOO_LARGE", "request body is larger than " + limit + " bytes")));
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            long start = System.nanoTime();
+            String[] template = {"unmatched"};
+            CompletableFuture<ApiResponse> answer;
+            try {
+                if (!req.decoderResult().isSuccess()) {
+                    throw ApiException.invalid("malformed HTTP request");
+                }
+                QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+                Router.Match m = router.match(req.method(), qs.rawPath());
+                template[0] = m.template();
+                byte[] body = new byte[req.content().readableBytes()];
+                req.content().readBytes(body);
+                ApiRequest r = new ApiRequest(req.method(), qs.path(), qs.parameters(), req.headers(), body,
+                        m.params());
+                answer = m.handler().handle(r);
+            } catch (Throwable t) {
+                answer = CompletableFuture.failedFuture(t);
+            }
+            answer.whenCompleteAsync((resp, err) -> {
+                FullHttpResponse out = err == null ? render(resp) : renderError(err);
+                metrics.timer(PrometheusText.name("http_requests", "route", template[0], "method", req.method().name()))
+                        .update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                if (out.status().code() >= 400) {
+                    metrics.counter(PrometheusText.name("http_errors", "status",
+                            Integer.toString(out.status().code()))).inc();
+                }
+                if (keepAlive) {
+                    HttpUtil.setKeepAlive(out, true);
+                    ctx.writeAndFlush(out);
+                } else {
+                    ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                }
+            }, ctx.executor());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private FullHttpResponse render(ApiResponse resp) {
+        FullHttpResponse out;
+        if (resp.body() instanceof ApiResponse.Text t) {
+            out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
+                    Unpooled.wrappedBuffer(t.text().getBytes(StandardCharsets.UTF_8)));
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
+            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        } else {
+            out = json(HttpResponseStatus.valueOf(resp.status()), Json.write(resp.body()));
+        }
+        for (Map.Entry<String, String> h : resp.headers().entrySet()) {
+            out.headers().set(h.getKey(), h.getValue());
+        }
+        return out;
+    }
+
+    private FullHttpResponse renderError(Throwable err) {
+        Throwable cause = err;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        ApiException e = cause instanceof ApiException a ? a : errorMapper.apply(cause);
+        if (e.status() >= 500 && !"UNAVAILABLE".equals(e.code()) && !"TIMEOUT".equals(e.code())) {
+            LOG.error("internal error answering a request", cause);
+        }
+        return json(HttpResponseStatus.valueOf(e.status()), Json.write(ErrorBody.of(e.code(), e.getMessage())));
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+}

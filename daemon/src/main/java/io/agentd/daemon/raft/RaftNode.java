@@ -1,0 +1,452 @@
+package io.agentd.daemon.raft;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One peer of the coordinators' Raft group: a Ratis server (gRPC) running a
+ * {@link ReplicaStateMachine}, and a Ratis client bound to the same group that forwards this
+ * node's writes to the leader.
+ *
+ * <p>Futures returned here complete on Ratis or timer threads: dependent stages must not block.
+ * They fail only with {@link RaftException} and its subclasses.
+ *
+ * <p>Not done here, on purpose: sharing one read barrier between concurrent readers
+ * (the coordinator's ReadBarriers does that; doing it twice would only add a round trip), and
+ * exactly-once writes (a request id and dedup table in the replicated state; Ratis' retry cache
+ * only covers one client's retries for a minute).
+ */
+public final class RaftNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    private static final Duration BARRIER_BACKOFF_MAX = Duration.ofMillis(500);
+
+    private final RaftNodeConfig config;
+    private final RaftPeerId selfId;
+    private final RaftGroup group;
+    private final StateMachineAdapter stateMachine;
+    private final LeadershipEvents events;
+    private final ScheduledExecutorService timer;
+    private final RaftProperties clientProperties;
+    private final RetryPolicy retryPolicy;
+    private final Semaphore writePermits;
+    private final ClientId barrierClientId = ClientId.randomId();
+    private final AtomicLong barrierCallIds = new AtomicLong();
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final Set<RaftClient> retiredClients = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<Throwable>> fatalListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final RaftServer server;
+    private volatile RaftServer.Division division;
+    private volatile RaftClient client;
+    private volatile Throwable fatal;
+
+    private RaftNode(RaftNodeConfig config, ReplicaStateMachine replica, Consumer<RaftProperties> tuneServer)
+            throws IOException {
+        this.config = Objects.requireNonNull(config, "config");
+        this.selfId = RaftPeerId.valueOf(config.nodeId());
+        List<RaftPeer> peers = new ArrayList<>();
+        config.peers().forEach((id, address) ->
+                peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
+        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers);
+        this.events = new LeadershipEvents(config.nodeId());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raft-timer-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.stateMachine = new StateMachineAdapter(replica, new AdapterEvents(), System::currentTimeMillis);
+        this.clientProperties = RatisSettings.client(config);
+        this.retryPolicy = RatisSettings.clientRetryPolicy(config);
+        this.writePermits = new Semaphore(config.maxPendingRequests());
+        RaftProperties serverProperties = RatisSettings.server(config);
+        tuneServer.accept(serverProperties);
+        this.server = RaftServer.newBuilder()
+                .setServerId(selfId)
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(serverProperties)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+    }
+
+    /**
+     * Starts this peer: opens (or creates) its storage, replays the log into the state machine
+     * from the point it has durably applied, and joins the group. Returns without waiting for a
+     * leader.
+     */
+    public static RaftNode start(RaftNodeConfig config, ReplicaStateMachine replica) throws IOException {
+        return start(config, replica, p -> { });
+    }
+
+    /** As {@link #start(RaftNodeConfig, ReplicaStateMachine)}, with Ratis server properties changed: tests only. */
+    static RaftNode start(RaftNodeConfig config, ReplicaStateMachine replica, Consumer<RaftProperties> tuneServer)
+            throws IOException {
+        RaftNode node = new RaftNode(config, replica, tuneServer);
+        try {
+            node.server.start();
+            node.division = node.server.getDivision(node.group.getGroupId());
+            node.client = node.newClient();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        LOG.info("{}: raft node started on {} in group {} with peers {}", config.nodeId(), config.raftAddress(),
+                node.group.getGroupId(), config.peers());
+        return node;
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public RaftNodeConfig config() {
+        return config;
+    }
+
+    /**
+     * Replicates {@code payload} and applies it on every replica; completes with the bytes
+     * {@link ReplicaStateMachine#apply} returned on the leader. Works on any node (a follower's
+     * write goes to the leader through the client). Fails with {@link RaftUnavailableException}
+     * (no leader, retries exhausted, closed, too many writes in flight) or
+     * {@link RaftTimeoutException} (not applied within the request timeout; it may still be).
+     */
+    public CompletableFuture<byte[]> submit(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        if (!writePermits.tryAcquire()) {
+            return CompletableFuture.failedFuture(new RaftUnavailableException(
+                    config.maxPendingRequests() + " writes are already in flight on " + config.nodeId()));
+        }
+        CompletableFuture<byte[]> result = track(new CompletableFuture<>(), "write");
+        RaftClient c = client;
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = c.async().send(Message.valueOf(ByteString.copyFrom(payload)));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, err) -> {
+            writePermits.release();
+            if (err != null) {
+                if (RaftFailures.poisonsClient(err)) {
+                    replaceClient(c, err);
+                }
+                result.completeExceptionally(RaftFailures.translate(err, "write"));
+            } else {
+                result.complete(reply.getMessage().getContent().toByteArray());
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Completes once this node's state machine has applied at least the commit index the
+     * leader had when the barrier was asked for (a linearizable read index, answered by the
+     * local server, which asks the leader when it is a follower). Reading the local state after
+     * it completes is linearizable. Retries while there is no leader, until the request timeout.
+     */
+    public CompletableFuture<Void> readBarrier() {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        CompletableFuture<Void> result = track(new CompletableFuture<>(), "read barrier");
+        askReadIndex(result, 0);
+        return result;
+    }
+
+    private void askReadIndex(CompletableFuture<Void> result, int attempt) {
+        if (result.isDone()) {
+            return;
+        }
+        if (closed.get()) {
+            result.completeExceptionally(closedException());
+            return;
+        }
+        // A "dummy" read: the server runs the linearizable read-index protocol and waits until it
+        // has applied the read index, but does not query the state machine.
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(barrierClientId)
+                .setServerId(selfId)
+                .setGroupId(group.getGroupId())
+                .setCallId(barrierCallIds.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType(false, false, true))
+                .build();
+        CompletableFuture<RaftClientReply> asked;
+        try {
+            asked = server.submitClientRequestAsync(request);
+        } catch (IOException | RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        asked.whenComplete((reply, err) -> {
+            Throwable failure = err;
+            if (failure == null && !reply.isSuccess()) {
+                failure = reply.getException() != null ? reply.getException()
+                        : new IOException("unsuccessful read index reply " + reply);
+            }
+            if (failure == null) {
+                result.complete(null);
+                return;
+            }
+            Throwable cause = RaftFailures.unwrap(failure);
+            if (closed.get() || !(cause instanceof IOException)) {
+                result.completeExceptionally(RaftFailures.translate(failure, "read barrier"));
+                return;
+            }
+            long backoff = Math.min(BARRIER_BACKOFF_MAX.toMillis(), 20L << Math.min(attempt, 10));
+            LOG.debug("{}: read index attempt {} failed, retrying in {}ms: {}", config.nodeId(), attempt, backoff,
+                    cause.toString());
+            schedule(() -> askReadIndex(result, attempt + 1), backoff);
+        });
+    }
+
+    /** Whether this node is the leader (it may not accept writes until it has applied its first entry). */
+    public boolean isLeader() {
+        RaftServer.Division d = division;
+        return d != null && d.getInfo().isLeader();
+    }
+
+    public Optional<String> leaderId() {
+        RaftServer.Division d = division;
+        return Optional.ofNullable(d == null ? null : d.getInfo().getLeaderId()).map(RaftPeerId::toString);
+    }
+
+    public long term() {
+        RaftServer.Division d = division;
+        return d == null ? 0 : d.getInfo().getCurrentTerm();
+    }
+
+    /** The highest log index this node knows to be committed. */
+    public long commitIndex() {
+        RaftServer.Division d = division;
+        return d == null ? 0 : Math.max(0, d.getRaftLog().getLastCommittedIndex());
+    }
+
+    /** The highest log index this node's state machine has applied (configuration entries included). */
+    public long appliedIndex() {
+        return Math.max(0, stateMachine.getLastAppliedTermIndex().getIndex());
+    }
+
+    /** The voting members, sorted by id. */
+    public List<Member> members() {
+        RaftServer.Division d = division;
+        RaftGroup current = d == null ? group : d.getGroup();
+        Optional<String> leader = leaderId();
+        Member.Role self = d == null ? Member.Role.UNKNOWN : switch (d.getInfo().getCurrentRole()) {
+            case LEADER -> Member.Role.LEADER;
+            case FOLLOWER -> Member.Role.FOLLOWER;
+            case CANDIDATE -> Member.Role.CANDIDATE;
+            case LISTENER -> Member.Role.LISTENER;
+            default -> Member.Role.UNKNOWN;
+        };
+        List<Member> members = new ArrayList<>();
+        for (RaftPeer p : current.getPeers()) {
+            String id = p.getId().toString();
+            Member.Role role;
+            if (id.equals(config.nodeId())) {
+                role = self;
+            } else if (leader.isEmpty()) {
+                role = Member.Role.UNKNOWN;
+            } else {
+                role = leader.get().equals(id) ? Member.Role.LEADER : Member.Role.FOLLOWER;
+            }
+            members.add(new Member(id, p.getAddress(), role));
+        }
+        members.sort(Comparator.comparing(Member::id));
+        return List.copyOf(members);
+    }
+
+    /**
+     * Registers a listener for leadership: {@code true} once this node is leader and has applied
+     * every entry of earlier terms (so leader-only services see the whole state), {@code false}
+     * when it stops leading, including at close. Called on one dedicated thread, in order, only
+     * on changes; a listener added while this node leads hears {@code true} at once.
+     */
+    public void onLeadershipChange(Consumer<Boolean> listener) {
+        events.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Registers a listener for a fatal failure: the state machine threw from apply or snapshot
+     * install, the log failed, or Ratis closed the server by itself. The node is then dead and
+     * the process should exit. Called at most once, on the leadership event thread.
+     */
+    public void onFatalError(Consumer<Throwable> listener) {
+        Objects.requireNonNull(listener, "listener");
+        fatalListeners.add(listener);
+        Throwable f = fatal;
+        if (f != null) {
+            events.post(() -> listener.accept(f));
+        }
+    }
+
+    /** The failure that killed this node, if any. */
+    public Optional<Throwable> fatalError() {
+        return Optional.ofNullable(fatal);
+    }
+
+    /** Closes the client, then the server; fails what is still pending. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("{}: closing raft node", config.nodeId());
+        RaftClient c = client;
+        if (c != null) {
+            closeQuietly(c);
+        }
+        retiredClients.forEach(RaftNode::closeQuietly);
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: closing the raft server failed", config.nodeId(), e);
+        }
+        RaftUnavailableException gone = closedException();
+        for (CompletableFuture<?> f : pending) {
+            f.completeExceptionally(gone);
+        }
+        events.close();
+        timer.shutdownNow();
+    }
+
+    private RaftClient newClient() {
+        RaftClient.Builder b = RaftClient.newBuilder()
+                .setClientId(ClientId.randomId())
+                .setRaftGroup(group)
+                .setProperties(clientProperties)
+                .setRetryPolicy(retryPolicy);
+        leaderId().map(RaftPeerId::valueOf).ifPresent(b::setLeaderId);
+        return b.build();
+    }
+
+    /**
+     * Ratis' ordered async client fails every later request once one request has failed for
+     * good; replace it so new writes work again. The old one is closed once its in-flight
+     * requests had time to finish.
+     */
+    private synchronized void replaceClient(RaftClient failed, Throwable cause) {
+        if (closed.get() || client != failed) {
+            return;
+        }
+        LOG.warn("{}: replacing the raft client after {}", config.nodeId(), RaftFailures.unwrap(cause).toString());
+        client = newClient();
+        retiredClients.add(failed);
+        schedule(() -> {
+            retiredClients.remove(failed);
+            closeQuietly(failed);
+        }, config.requestTimeout().toMillis());
+    }
+
+    /** Keeps {@code f} for close() and fails it with RaftTimeoutException after the request timeout. */
+    private <T> CompletableFuture<T> track(CompletableFuture<T> f, String what) {
+        pending.add(f);
+        Duration timeout = config.requestTimeout();
+        ScheduledFuture<?> deadline = schedule(() -> f.completeExceptionally(new RaftTimeoutException(
+                what + " did not complete within " + timeout.toMillis() + "ms")), timeout.toMillis());
+        f.whenComplete((v, e) -> {
+            pending.remove(f);
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        });
+        return f;
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        try {
+            return timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: close() fails whatever is still pending.
+            return null;
+        }
+    }
+
+    private RaftUnavailableException closedException() {
+        Throwable f = fatal;
+        return f == null ? new RaftUnavailableException("raft node " + config.nodeId() + " is closed")
+                : new RaftUnavailableException("raft node " + config.nodeId() + " failed: " + f, f);
+    }
+
+    private void reportFatal(Throwable cause) {
+        synchronized (this) {
+            if (fatal != null) {
+                return;
+            }
+            fatal = cause;
+        }
+        LOG.error("{}: raft node failed and stops", config.nodeId(), cause);
+        events.changed(false);
+        events.post(() -> fatalListeners.forEach(l -> {
+            try {
+                l.accept(cause);
+            } catch (RuntimeException e) {
+                LOG.error("fatal error listener failed", e);
+            }
+        }));
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing raft client failed", e);
+        }
+    }
+
+    private final class AdapterEvents implements StateMachineAdapter.Events {
+        @Override
+        public void leadership(boolean leading) {
+            events.changed(leading);
+        }
+
+        @Override
+        public void fatal(Throwable cause) {
+            reportFatal(cause);
+        }
+
+        @Override
+        public void closed() {
+            if (!closed.get()) {
+                reportFatal(new IllegalStateException("Ratis closed the raft server of " + config.nodeId()
+                        + " by itself"));
+            }
+        }
+    }
+}

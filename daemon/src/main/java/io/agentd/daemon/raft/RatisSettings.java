@@ -1,0 +1,131 @@
+package io.agentd.daemon.raft;
+
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.retry.ExponentialBackoffRetry;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one place that turns a {@link RaftNodeConfig} into Ratis properties. Every key Ratis
+ * would otherwise default in a way that is wrong for agentd is set here, with the reason.
+ *
+ * <p>Size limits fit together like this: a log entry may be at most {@link #MAX_ENTRY} (Ratis
+ * rejects bigger ones at append, and a bigger one could never be sent); one appendEntries batch
+ * carries at most that many bytes; a snapshot chunk is {@link #SNAPSHOT_CHUNK}; the gRPC message
+ * limit {@link #GRPC_MESSAGE_MAX} leaves room above both for the request envelope; the log write
+ * buffer must hold one whole entry plus its 8 bytes of framing.
+ */
+final class RatisSettings {
+    static final SizeInBytes MAX_ENTRY = SizeInBytes.valueOf("4MB");
+    static final SizeInBytes SNAPSHOT_CHUNK = SizeInBytes.valueOf("4MB");
+    static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf("16MB");
+    static final SizeInBytes LOG_WRITE_BUFFER = SizeInBytes.valueOf("8MB");
+    static final long PREALLOCATE_MAX = 4L << 20;
+    static final Duration MIN_RPC_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration RETRY_BASE_SLEEP = Duration.ofMillis(50);
+
+    private RatisSettings() {
+    }
+
+    static RaftProperties server(RaftNodeConfig c) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        // Ratis' default is /tmp/raft-server: never let the log land there.
+        RaftServerConfigKeys.setStorageDir(p, List.of(c.storageDir().toFile()));
+        GrpcConfigKeys.Server.setHost(p, c.bindHost());
+        GrpcConfigKeys.Server.setPort(p, c.bindPort());
+        GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_MAX);
+
+        // Election timeout (Ratis calls it rpc timeout); heartbeats are sent every min/2. Ratis'
+        // 150-300ms LAN default makes a loaded 2-core box hold elections it does not need.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, time(c.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, time(c.electionTimeoutMax()));
+        // Timeout of one server-to-server request (append, install chunk): longer than an election,
+        // so a slow follower is retried, not declared failed, while the cluster is healthy.
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, time(serverRpcTimeout(c)));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+
+        // The default read option is not linearizable. Leader leases stay off: reads confirm
+        // leadership with a heartbeat round instead of trusting clocks.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
+        RaftServerConfigKeys.Read.setTimeout(p, time(c.requestTimeout()));
+
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, c.snapshotsRetained());
+        // The state machine is durable by itself (applied index in the same batch as the state), so
+        // a snapshot at shutdown only makes stopping slower.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+
+        // Purge the log up to each snapshot even when some follower has not committed that far:
+        // such a follower gets the snapshot. The preserved tail lets a follower that is only a
+        // little behind catch up from the log instead.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.snapshotThreshold()));
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, Math.min(c.snapshotThreshold() / 2, 5_000));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(c.logSegmentBytes(), PREALLOCATE_MAX)));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
+
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SNAPSHOT_CHUNK);
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        return p;
+    }
+
+    static RaftProperties client(RaftNodeConfig c) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_MAX);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, time(clientAttemptTimeout(c)));
+        // RaftNode admits at most this many writes itself and fails the rest at once: Ratis' own
+        // limit blocks the calling thread instead.
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, c.maxPendingRequests());
+        return p;
+    }
+
+    /**
+     * Bounded (Ratis' default retries forever): exponential backoff up to the election timeout,
+     * with enough attempts to outlast the request timeout, after which RaftNode has already
+     * failed the caller.
+     */
+    static RetryPolicy clientRetryPolicy(RaftNodeConfig c) {
+        Duration maxSleep = c.electionTimeoutMin();
+        // Ratis randomizes each sleep down to half of it.
+        long attempts = c.requestTimeout().toMillis() / Math.max(1, maxSleep.toMillis() / 2) + 8;
+        return ExponentialBackoffRetry.newBuilder()
+                .setBaseSleepTime(time(RETRY_BASE_SLEEP))
+                .setMaxSleepTime(time(maxSleep.compareTo(RETRY_BASE_SLEEP) > 0 ? maxSleep : RETRY_BASE_SLEEP))
+                .setMaxAttempts((int) Math.min(attempts, 200))
+                .build();
+    }
+
+    /** One client attempt: long enough for a commit under load, short enough to retry after a failover. */
+    static Duration clientAttemptTimeout(RaftNodeConfig c) {
+        Duration d = c.electionTimeoutMax().multipliedBy(2);
+        if (d.compareTo(MIN_RPC_TIMEOUT) < 0) {
+            d = MIN_RPC_TIMEOUT;
+        }
+        return d.compareTo(c.requestTimeout()) > 0 ? c.requestTimeout() : d;
+    }
+
+    static Duration serverRpcTimeout(RaftNodeConfig c) {
+        Duration d = c.electionTimeoutMax().multipliedBy(2);
+        return d.compareTo(MIN_RPC_TIMEOUT) < 0 ? MIN_RPC_TIMEOUT : d;
+    }
+
+    static TimeDuration time(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,34 @@
+package io.agentd.daemon.it;
+
+import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.coordinator.CoordinatorNode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A one-node coordinator in this JVM on loopback ports, as `agentd dev` runs it. */
+final class DevNode {
+    private DevNode() {
+    }
+
+    static CoordinatorNode start(Path dir) throws Exception {
+        ServerConfig c = new ServerConfig();
+        c.nodeId = "n1";
+        c.dataDir = dir;
+        c.httpAddr = new io.agentd.daemon.config.HostPort("127.0.0.1", 0);
+        c.raftAddr = new io.agentd.daemon.config.HostPort("127.0.0.1", Ports.free());
+        c.electionTimeoutMin = Duration.ofMillis(150);
+        c.electionTimeoutMax = Duration.ofMillis(300);
+        c.validate();
+        CoordinatorNode node = CoordinatorNode.start(c);
+        if (!node.awaitLeader(Duration.ofSeconds(60))) {
+            node.close();
+            throw new AssertionError("a one-node group elected no leader in 60 s");
+        }
+        return node;
+    }
+
+    static String url(CoordinatorNode node) {
+        return "http://" + node.httpAddress();
+    }
+}

@@ -1,0 +1,118 @@
+package io.agentd.daemon.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code agentd server} as a real OS process on loopback, for integration tests.
+ * Output goes to a log file in its data dir, which tests print when they fail.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String id;
+    final int httpPort;
+    final int raftPort;
+    final Path dataDir;
+    private final List<String> extraArgs;
+    private String peers;
+    private Process process;
+
+    ServerProcess(String id, Path dataDir, List<String> extraArgs) {
+        this.id = id;
+        this.httpPort = Ports.free();
+        this.raftPort = Ports.free();
+        this.dataDir = dataDir;
+        this.extraArgs = extraArgs;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    String raftAddr() {
+        return "127.0.0.1:" + raftPort;
+    }
+
+    void peers(String peers) {
+        this.peers = peers;
+    }
+
+    ServerProcess start() throws IOException {
+        Files.createDirectories(dataDir);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.agentd.daemon.Agentd", "server",
+                "--node-id", id, "--data-dir", dataDir.toString(), "--http-addr", "127.0.0.1:" + httpPort,
+                "--raft-addr", raftAddr(), "--peers", peers == null ? id + "=" + raftAddr() : peers,
+                "--election-timeout-min", "1s", "--election-timeout-max", "2s"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("agentd.log").toFile()))
+                .start();
+        return this;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** kill -9. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM, then kill -9 if it does not stop in time. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    /** True when /health/ready answers 200. */
+    boolean ready() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health/ready"))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    String log() {
+        try {
+            String s = Files.readString(dataDir.resolve("agentd.log"));
+            return s.length() > 20_000 ? s.substring(s.length() - 20_000) : s;
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}

@@ -1,0 +1,157 @@
+package io.agentd.statemachine;
+
+import io.agentd.statemachine.command.Command.DeleteAgent;
+import io.agentd.statemachine.command.Command.ReportStatus;
+import io.agentd.statemachine.command.Command.SetMetadata;
+import io.agentd.statemachine.command.Command.SpawnAgent;
+import io.agentd.statemachine.command.Command.StopAgent;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.DesiredState;
+import io.agentd.statemachine.model.EventType;
+import io.agentd.statemachine.model.MetadataEntry;
+import io.agentd.statemachine.model.MetadataResult;
+import io.agentd.statemachine.model.Namespace;
+
+import java.util.Collections;
+import java.util.TreeMap;
+
+/** The agent lifecycle: spawn, stop, delete, metadata compare-and-set, worker reports. */
+final class AgentRules {
+    /** Metadata keys per agent at most. */
+    static final int MAX_METADATA_KEYS = 256;
+
+    private AgentRules() {
+    }
+
+    static Reply spawn(Tx tx, SpawnAgent c) {
+        Namespace ns = NamespaceRules.require(tx.state, c.namespace());
+        Names.agentName(c.name());
+        Agent existing = tx.state.agent(c.namespace(), c.name());
+        if (existing != null) {
+            if (existing.spec().equals(c.spec()) && existing.desired() != DesiredState.DELETED) {
+                return Reply.ok(tx.revision, false, existing);
+            }
+            throw new Rejection(ErrorCode.ALREADY_EXISTS, "agent " + c.namespace() + "/" + c.name()
+                    + (existing.desired() == DesiredState.DELETED ? " is being deleted" : " already exists with another spec"));
+        }
+        long[] usage = tx.state.usage(ns.name());
+        Long maxAgents = ns.quota().maxAgents();
+        if (maxAgents != null && usage[0] + 1 > maxAgents) {
+            throw new Rejection(ErrorCode.QUOTA_EXCEEDED, "namespace " + ns.name() + " has " + usage[0]
+                    + " agents and a quota of " + maxAgents);
+        }
+        Long maxSlots = ns.quota().maxSlots();
+        if (maxSlots != null && usage[1] + c.spec().slots() > maxSlots) {
+            throw new Rejection(ErrorCode.QUOTA_EXCEEDED, "namespace " + ns.name() + " uses " + usage[1]
+                    + " slots; " + c.spec().slots() + " more exceeds its quota of " + maxSlots);
+        }
+        Agent a = new Agent(c.namespace(), c.name(), tx.revision, c.spec(), DesiredState.RUNNING, AgentState.PENDING,
+                null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time);
+        tx.state.putAgent(a);
+        tx.event(EventType.AGENT_SPAWNED, a.namespace(), a.name(), null, null);
+        return Reply.ok(tx.revision, true, Placement.tryPlace(tx, a));
+    }
+
+    static Reply stop(Tx tx, StopAgent c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (a.desired() != DesiredState.RUNNING) {
+            return Reply.ok(tx.revision, false, a); // already stopping, stopped or being deleted
+        }
+        Agent stopped = a.assigned() && a.state().onWorker()
+                ? a.with(DesiredState.STOPPED, AgentState.STOPPING, a.worker(), a.fencingToken(), null, a.exitCode(),
+                tx.revision, tx.time)
+                : a.with(DesiredState.STOPPED, finalState(a), null, 0, null, a.exitCode(), tx.revision, tx.time);
+        tx.state.putAgent(stopped);
+        tx.event(EventType.AGENT_STOPPED, a.namespace(), a.name(), a.worker(), stopped.state().word());
+        return Reply.ok(tx.revision, false, stopped);
+    }
+
+    static Reply delete(Tx tx, DeleteAgent c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (a.assigned() && a.state().onWorker()) {
+            Agent deleting = a.with(DesiredState.DELETED, AgentState.STOPPING, a.worker(), a.fencingToken(), null,
+                    a.exitCode(), tx.revision, tx.time);
+            tx.state.putAgent(deleting);
+            tx.event(EventType.AGENT_STOPPED, a.namespace(), a.name(), a.worker(), "stopping to delete");
+            return Reply.ok(tx.revision, false, deleting);
+        }
+        tx.state.removeAgent(a.key());
+        tx.event(EventType.AGENT_DELETED, a.namespace(), a.name(), null, null);
+        Placement.placePending(tx);
+        return Reply.ok(tx.revision, false, a);
+    }
+
+    static Reply setMetadata(Tx tx, SetMetadata c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        Names.metadataKey(c.key());
+        Names.metadataValue(c.value());
+        MetadataEntry current = a.metadata().get(c.key());
+        if (c.ifVersion() != null) {
+            long have = current == null ? 0 : current.version();
+            if (c.ifVersion() < 0) {
+                throw Rejection.invalid("ifVersion must be >= 0, got " + c.ifVersion());
+            }
+            if (have != c.ifVersion()) {
+                throw new Rejection(ErrorCode.VERSION_MISMATCH, "metadata " + c.key() + " of " + a.key()
+                        + " is at version " + have + ", not " + c.ifVersion());
+            }
+        }
+        if (current == null && a.metadata().size() >= MAX_METADATA_KEYS) {
+            throw Rejection.invalid("agent " + a.key() + " already has " + MAX_METADATA_KEYS + " metadata keys");
+        }
+        TreeMap<String, MetadataEntry> md = new TreeMap<>(a.metadata());
+        md.put(c.key(), new MetadataEntry(c.value(), tx.revision));
+        tx.state.putAgent(a.withMetadata(Collections.unmodifiableSortedMap(md), tx.revision, tx.time));
+        tx.event(EventType.METADATA_SET, a.namespace(), a.name(), null, c.key());
+        return Reply.ok(tx.revision, false, new MetadataResult(c.key(), c.value(), tx.revision));
+    }
+
+    static Reply report(Tx tx, ReportStatus c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (!a.assigned() || a.fencingToken() != c.fencingToken()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "stale fencing token " + c.fencingToken() + " for "
+                    + a.key() + (a.assigned() ? " (current " + a.fencingToken() + ")" : " (not assigned)"));
+        }
+        Agent next = switch (c.state()) {
+            case STARTING, RUNNING -> a.state() == AgentState.STARTING || a.state() == AgentState.RUNNING
+                    ? a.with(a.desired(), c.state(), a.worker(), a.fencingToken(), null, null, tx.revision, tx.time)
+                    : a; // a stop is under way: the worker will act on it
+            case STOPPED, FAILED -> a.with(a.desired(),
+                    c.state() == AgentState.FAILED ? AgentState.FAILED : AgentState.STOPPED, null, 0,
+                    null, c.exitCode(), tx.revision, tx.time);
+            default -> throw Rejection.invalid("state must be one of starting, running, stopped, failed; got "
+                    + c.state().word());
+        };
+        if (next == a) {
+            return Reply.ok(tx.revision, false, a);
+        }
+        if (next.desired() == DesiredState.DELETED && !next.assigned()) {
+            tx.state.removeAgent(a.key());
+            tx.event(EventType.AGENT_DELETED, a.namespace(), a.name(), a.worker(), null);
+        } else {
+            tx.state.putAgent(next);
+            tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), a.worker(),
+                    next.state().word() + (c.exitCode() == null ? "" : " exit " + c.exitCode()));
+        }
+        if (!next.assigned()) {
+            Placement.placePending(tx);
+        }
+        return Reply.ok(tx.revision, false, next);
+    }
+
+    static Agent require(io.agentd.statemachine.ClusterState state, String namespace, String name) {
+        Names.namespace(namespace);
+        Names.agentName(name);
+        Agent a = state.agent(namespace, name);
+        if (a == null) {
+            throw Rejection.notFound("agent " + namespace + "/" + name + " not found");
+        }
+        return a;
+    }
+
+    private static AgentState finalState(Agent a) {
+        return a.state() == AgentState.FAILED ? AgentState.FAILED : AgentState.STOPPED;
+    }
+}

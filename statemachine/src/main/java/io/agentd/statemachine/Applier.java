@@ -1,0 +1,111 @@
+package io.agentd.statemachine;
+
+import io.agentd.statemachine.codec.CommandCodec;
+import io.agentd.statemachine.command.Command;
+import io.agentd.statemachine.command.Envelope;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.model.AuditRecord;
+import io.agentd.statemachine.store.ChangeSet;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies committed log entries to a {@link ClusterState}. Deterministic: the result
+ * depends only on the state, the entry bytes and the leader's stamp carried with the
+ * entry. No clock, no randomness, no unordered iteration.
+ *
+ * <p>A domain rejection becomes a reply and changes nothing; anything else thrown from
+ * here (a malformed entry, a broken invariant) must stop the node.
+ */
+public final class Applier {
+    private final ClusterState state;
+
+    public Applier(ClusterState state) {
+        this.state = state;
+    }
+
+    public ClusterState state() {
+        return state;
+    }
+
+    /**
+     * Applies one log entry (a batch of envelopes) and fills {@code changes} with what to
+     * persist. Returns one reply per envelope, in order.
+     */
+    public List<Reply> apply(byte[] entry, long leaderTimeMillis, ChangeSet changes) {
+        List<Envelope> batch = CommandCodec.decodeBatch(entry);
+        state.beginEntry(changes);
+        state.advanceTime(leaderTimeMillis);
+        List<Reply> replies = new ArrayList<>(batch.size());
+        for (Envelope e : batch) {
+            replies.add(applyOne(e));
+        }
+        state.expireDedup();
+        state.persistCounters();
+        return replies;
+    }
+
+    /**
+     * Applies one command. The revision advances only when the command changes state:
+     * rejections, duplicates and no-op successes (a safe retry) leave it as it is.
+     */
+    private Reply applyOne(Envelope e) {
+        if (e.requestId() != null) {
+            byte[] earlier = state.dedupReply(e.requestId());
+            if (earlier != null) {
+                Reply first = CommandCodec.decodeReply(earlier);
+                audit(e, "DUPLICATE");
+                return first;
+            }
+        }
+        long rev = state.revision() + 1;
+        int before = state.changes().size();
+        Tx tx = new Tx(state, rev, state.time());
+        Reply reply;
+        try {
+            reply = dispatch(tx, e.command());
+        } catch (Rejection r) {
+            if (state.changes().size() != before) {
+                throw new IllegalStateException(e.command().kind() + " changed state and then was rejected: " + r.getMessage());
+            }
+            reply = Reply.rejected(state.revision(), r);
+        }
+        if (state.changes().size() != before) {
+            state.commitRevision(rev);
+        } else if (reply.revision() != state.revision()) {
+            reply = new Reply(reply.code(), reply.message(), state.revision(), reply.created(), reply.body());
+        }
+        if (e.requestId() != null) {
+            state.putDedup(e.requestId(), CommandCodec.encodeReply(reply));
+        }
+        audit(e, reply.code().name());
+        return reply;
+    }
+
+    private void audit(Envelope e, String result) {
+        state.audit(new AuditRecord(state.revision(), state.time(), e.actor(), e.requestId(), e.command().kind(),
+                e.command().target(), result));
+    }
+
+    private static Reply dispatch(Tx tx, Command c) {
+        if (c instanceof Command.CreateNamespace x) {
+            return NamespaceRules.create(tx, x);
+        } else if (c instanceof Command.SetQuota x) {
+            return NamespaceRules.setQuota(tx, x);
+        } else if (c instanceof Command.SpawnAgent x) {
+            return AgentRules.spawn(tx, x);
+        } else if (c instanceof Command.StopAgent x) {
+            return AgentRules.stop(tx, x);
+        } else if (c instanceof Command.DeleteAgent x) {
+            return AgentRules.delete(tx, x);
+        } else if (c instanceof Command.SetMetadata x) {
+            return AgentRules.setMetadata(tx, x);
+        } else if (c instanceof Command.ReportStatus x) {
+            return AgentRules.report(tx, x);
+        } else if (c instanceof Command.RegisterWorker x) {
+            return WorkerRules.register(tx, x);
+        }
+        throw new IllegalStateException("no rule for " + c.kind());
+    }
+}

@@ -1,0 +1,430 @@
+package io.agentd.statemachine;
+
+import io.agentd.statemachine.codec.EntityCodec;
+import io.agentd.statemachine.codec.WireReader;
+import io.agentd.statemachine.codec.WireWriter;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentKey;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.AuditRecord;
+import io.agentd.statemachine.model.DesiredState;
+import io.agentd.statemachine.model.Event;
+import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.Quota;
+import io.agentd.statemachine.model.Worker;
+import io.agentd.statemachine.store.ChangeSet;
+import io.agentd.statemachine.store.DurableStore;
+import io.agentd.statemachine.store.Table;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The registry as one replica holds it in memory: entities, the indexes derived from
+ * them, the change feed and the dedup table. Every mutation also records the bytes to
+ * persist in the current {@link ChangeSet}, so memory and disk move together.
+ *
+ * <p>Not thread-safe. Only the apply thread mutates it; readers on other threads must
+ * be excluded by the caller (the daemon holds a read/write lock around apply). Every
+ * collection that apply iterates is sorted, so replicas act in the same order.
+ */
+public final class ClusterState {
+    /** Events kept for /v1/events; older ones are dropped in revision order. */
+    public static final int EVENT_RETENTION = 100_000;
+    /** Audit records kept; the oldest revision's record is dropped as a new one comes. */
+    public static final long AUDIT_RETENTION = 100_000;
+    /** How long, in log time, a request id's reply is kept for retries. */
+    public static final long DEDUP_TTL_MILLIS = 60 * 60 * 1000L;
+    /** At most this many request ids are remembered; the oldest go first. */
+    public static final int DEDUP_MAX = 200_000;
+
+    private final TreeMap<String, Namespace> namespaces = new TreeMap<>();
+    private final TreeMap<AgentKey, Agent> agents = new TreeMap<>();
+    private final TreeMap<String, Worker> workers = new TreeMap<>();
+
+    // Derived indexes, rebuilt from entities on load.
+    private final Map<String, long[]> namespaceUsage = new HashMap<>(); // ns -> {agents, slots}
+    private final Map<String, TreeSet<AgentKey>> workerAgents = new HashMap<>();
+    private final Map<String, Integer> workerUsedSlots = new HashMap<>();
+    private final TreeMap<Long, AgentKey> pending = new TreeMap<>(); // by agent id: FIFO
+
+    private final TreeMap<EventKey, Event> events = new TreeMap<>();
+    private final HashMap<String, DedupEntry> dedup = new HashMap<>();
+    private final TreeSet<DedupKey> dedupOrder = new TreeSet<>();
+
+    private long revision;
+    private long time;
+    /** Number of audit records ever written; the key of the next one. */
+    private long auditSeq;
+    /** Events up to this revision may have been dropped by retention (read side only). */
+    private long eventsPrunedThrough;
+    private ChangeSet changes = new ChangeSet();
+    /** Set on a fresh registry: the first entry persists what {@link #initial()} made. */
+    private boolean bootstrapPending;
+
+    record EventKey(long revision, int seq) implements Comparable<EventKey> {
+        @Override
+        public int compareTo(EventKey o) {
+            int c = Long.compare(revision, o.revision);
+            return c != 0 ? c : Integer.compare(seq, o.seq);
+        }
+    }
+
+    record DedupKey(long time, String requestId) implements Comparable<DedupKey> {
+        @Override
+        public int compareTo(DedupKey o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : requestId.compareTo(o.requestId);
+        }
+    }
+
+    record DedupEntry(long time, byte[] reply) {
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public long revision() {
+        return revision;
+    }
+
+    /** Log time of the last applied entry, epoch millis. */
+    public long time() {
+        return time;
+    }
+
+    public Namespace namespace(String name) {
+        return namespaces.get(name);
+    }
+
+    public Collection<Namespace> namespaces() {
+        return Collections.unmodifiableCollection(namespaces.values());
+    }
+
+    /** {agents, slots in use by agents that should run} of a namespace. */
+    public long[] usage(String namespace) {
+        long[] u = namespaceUsage.get(namespace);
+        return u == null ? new long[] {0, 0} : u.clone();
+    }
+
+    public Agent agent(AgentKey key) {
+        return agents.get(key);
+    }
+
+    public Agent agent(String namespace, String name) {
+        return agents.get(new AgentKey(namespace, name));
+    }
+
+    public int agentCount() {
+        return agents.size();
+    }
+
+    /** Agents in key order (namespace, name) matching the filter; namespace null = all. */
+    public List<Agent> agents(String namespace, Predicate<Agent> filter, int limit) {
+        NavigableMap<AgentKey, Agent> range = agents;
+        if (namespace != null) {
+            range = agents.subMap(new AgentKey(namespace, ""), true, new AgentKey(namespace + "\0", ""), false);
+        }
+        List<Agent> out = new ArrayList<>();
+        for (Agent a : range.values()) {
+            if (filter.test(a)) {
+                out.add(a);
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    public Worker worker(String id) {
+        return workers.get(id);
+    }
+
+    public Collection<Worker> workers() {
+        return Collections.unmodifiableCollection(workers.values());
+    }
+
+    public int usedSlots(String workerId) {
+        return workerUsedSlots.getOrDefault(workerId, 0);
+    }
+
+    public SortedSet<AgentKey> agentsOn(String workerId) {
+        TreeSet<AgentKey> s = workerAgents.get(workerId);
+        return s == null ? Collections.emptySortedSet() : Collections.unmodifiableSortedSet(s);
+    }
+
+    /**
+     * Why a pending agent is not placed, as of now (the reason stored with the agent is the
+     * one from when it was last examined). Null when the agent is not pending.
+     */
+    public String whyPending(Agent a) {
+        if (a.state() != AgentState.PENDING) {
+            return null;
+        }
+        if (a.desired() != DesiredState.RUNNING) {
+            return "not wanted running";
+        }
+        String[] why = new String[1];
+        Worker w = Placement.choose(this, a, why);
+        return w == null ? why[0] : "waiting for its turn: placed when capacity frees up or the next change comes";
+    }
+
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /** Events with revision greater than {@code after}, oldest first, at most limit. */
+    public List<Event> eventsAfter(long after, int limit) {
+        List<Event> out = new ArrayList<>();
+        for (Event e : events.tailMap(new EventKey(after, Integer.MAX_VALUE), false).values()) {
+            out.add(e);
+            if (out.size() >= limit) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Events at or below this revision may be gone; a reader that is behind it missed some. */
+    public long eventsPrunedThrough() {
+        return eventsPrunedThrough;
+    }
+
+    /** Revision of the oldest retained event, or 0 when none. */
+    public long oldestEventRevision() {
+        return events.isEmpty() ? 0 : events.firstKey().revision();
+    }
+
+    // -------------------------------------------------------- apply plumbing
+
+    ChangeSet changes() {
+        return changes;
+    }
+
+    void beginEntry(ChangeSet cs) {
+        this.changes = Objects.requireNonNull(cs);
+        if (bootstrapPending) {
+            bootstrapPending = false;
+            namespaces.values().forEach(this::putNamespace);
+        }
+    }
+
+    /** Makes {@code rev} (which must be the next one) the current revision: a command changed state. */
+    void commitRevision(long rev) {
+        if (rev != revision + 1) {
+            throw new IllegalStateException("revision " + rev + " does not follow " + revision);
+        }
+        revision = rev;
+    }
+
+    void advanceTime(long stamp) {
+        time = Math.max(time, stamp);
+    }
+
+    void persistCounters() {
+        WireWriter w = new WireWriter(24);
+        w.u8(1).uvarint(revision).svarint(time).uvarint(auditSeq);
+        changes.put(Table.META, Keys.STATE, w.toByteArray());
+    }
+
+    // ------------------------------------------------------------ mutations
+
+    void putNamespace(Namespace n) {
+        namespaces.put(n.name(), n);
+        changes.put(Table.ENTITIES, Keys.namespace(n.name()), EntityCodec.encode(n));
+    }
+
+    void putWorker(Worker w) {
+        workers.put(w.id(), w);
+        changes.put(Table.ENTITIES, Keys.worker(w.id()), EntityCodec.encode(w));
+    }
+
+    /** Stores a new or changed agent and keeps every derived index in step. */
+    void putAgent(Agent a) {
+        Agent old = agents.put(a.key(), a);
+        unindex(old);
+        index(a);
+        changes.put(Table.ENTITIES, Keys.agent(a.key()), EntityCodec.encode(a));
+    }
+
+    void removeAgent(AgentKey key) {
+        Agent old = agents.remove(key);
+        unindex(old);
+        changes.delete(Table.ENTITIES, Keys.agent(key));
+    }
+
+    private void index(Agent a) {
+        long[] u = namespaceUsage.computeIfAbsent(a.namespace(), k -> new long[2]);
+        u[0]++;
+        if (a.desired() == DesiredState.RUNNING) {
+            u[1] += a.spec().slots();
+        }
+        if (a.assigned()) {
+            workerAgents.computeIfAbsent(a.worker(), k -> new TreeSet<>()).add(a.key());
+            workerUsedSlots.merge(a.worker(), a.spec().slots(), Integer::sum);
+        }
+        if (a.state() == AgentState.PENDING && a.desired() == DesiredState.RUNNING) {
+            pending.put(a.id(), a.key());
+        }
+    }
+
+    private void unindex(Agent a) {
+        if (a == null) {
+            return;
+        }
+        long[] u = namespaceUsage.get(a.namespace());
+        u[0]--;
+        if (a.desired() == DesiredState.RUNNING) {
+            u[1] -= a.spec().slots();
+        }
+        if (a.assigned()) {
+            TreeSet<AgentKey> s = workerAgents.get(a.worker());
+            s.remove(a.key());
+            if (s.isEmpty()) {
+                workerAgents.remove(a.worker());
+            }
+            workerUsedSlots.merge(a.worker(), -a.spec().slots(), Integer::sum);
+        }
+        pending.remove(a.id());
+    }
+
+    /** Pending agents in FIFO order (by id). */
+    Collection<AgentKey> pendingQueue() {
+        return pending.values();
+    }
+
+    void appendEvent(Event e) {
+        events.put(new EventKey(e.revision(), e.seq()), e);
+        changes.put(Table.EVENTS, Keys.event(e.revision(), e.seq()), EntityCodec.event(e));
+        while (events.size() > EVENT_RETENTION) {
+            EventKey k = events.pollFirstEntry().getKey();
+            eventsPrunedThrough = Math.max(eventsPrunedThrough, k.revision());
+            changes.delete(Table.EVENTS, Keys.event(k.revision(), k.seq()));
+        }
+    }
+
+    /** Appends an audit record (one per applied command, rejected ones included). */
+    void audit(AuditRecord a) {
+        long seq = ++auditSeq;
+        changes.put(Table.AUDIT, Keys.revision(seq), EntityCodec.audit(a));
+        if (seq > AUDIT_RETENTION) {
+            changes.delete(Table.AUDIT, Keys.revision(seq - AUDIT_RETENTION));
+        }
+    }
+
+    byte[] dedupReply(String requestId) {
+        DedupEntry e = dedup.get(requestId);
+        return e == null ? null : e.reply();
+    }
+
+    void putDedup(String requestId, byte[] reply) {
+        DedupEntry old = dedup.put(requestId, new DedupEntry(time, reply));
+        if (old != null) {
+            dedupOrder.remove(new DedupKey(old.time(), requestId));
+        }
+        dedupOrder.add(new DedupKey(time, requestId));
+        WireWriter w = new WireWriter(reply.length + 12);
+        w.i64(time).raw(reply);
+        changes.put(Table.DEDUP, Keys.requestId(requestId), w.toByteArray());
+    }
+
+    /** Forgets request ids older than the TTL in log time, or beyond the count bound. */
+    void expireDedup() {
+        while (!dedupOrder.isEmpty()) {
+            DedupKey oldest = dedupOrder.first();
+            if (oldest.time() >= time - DEDUP_TTL_MILLIS && dedupOrder.size() <= DEDUP_MAX) {
+                return;
+            }
+            dedupOrder.pollFirst();
+            dedup.remove(oldest.requestId());
+            changes.delete(Table.DEDUP, Keys.requestId(oldest.requestId()));
+        }
+    }
+
+    // ----------------------------------------------------------------- load
+
+    /** An empty registry with the {@code default} namespace, as every cluster starts. */
+    public static ClusterState initial() {
+        ClusterState s = new ClusterState();
+        s.namespaces.put(Namespace.DEFAULT, new Namespace(Namespace.DEFAULT, Quota.UNLIMITED, 0, 0));
+        s.bootstrapPending = true;
+        return s;
+    }
+
+    /** Rebuilds the registry from what a store holds; an empty store gives {@link #initial()}. */
+    public static ClusterState load(DurableStore store) {
+        byte[] counters = store.get(Table.META, Keys.STATE);
+        if (counters == null) {
+            return initial();
+        }
+        ClusterState s = new ClusterState();
+        WireReader r = new WireReader(counters);
+        if (r.u8() != 1) {
+            throw new IllegalStateException("unknown state counters format");
+        }
+        s.revision = r.uvarint();
+        s.time = r.svarint();
+        s.auditSeq = r.uvarint();
+        store.scan(Table.ENTITIES, (k, v) -> {
+            WireReader vr = new WireReader(v);
+            switch (k[0]) {
+                case Keys.NAMESPACE -> {
+                    Namespace n = EntityCodec.namespace(vr);
+                    s.namespaces.put(n.name(), n);
+                }
+                case Keys.AGENT -> {
+                    Agent a = EntityCodec.agent(vr);
+                    s.agents.put(a.key(), a);
+                    s.index(a);
+                }
+                case Keys.WORKER -> {
+                    Worker w = EntityCodec.worker(vr);
+                    s.workers.put(w.id(), w);
+                }
+                default -> throw new IllegalStateException("unknown entity key prefix " + k[0]);
+            }
+        });
+        store.scan(Table.EVENTS, (k, v) -> {
+            Event e = EntityCodec.event(v);
+            s.events.put(new EventKey(e.revision(), e.seq()), e);
+        });
+        if (s.events.size() >= EVENT_RETENTION) {
+            s.eventsPrunedThrough = s.events.firstKey().revision() - 1;
+        }
+        store.scan(Table.DEDUP, (k, v) -> {
+            WireReader vr = new WireReader(v);
+            long t = vr.i64();
+            byte[] reply = java.util.Arrays.copyOfRange(v, 8, v.length);
+            String id = new String(k, java.nio.charset.StandardCharsets.UTF_8);
+            s.dedup.put(id, new DedupEntry(t, reply));
+            s.dedupOrder.add(new DedupKey(t, id));
+        });
+        return s;
+    }
+
+    /**
+     * A canonical dump of everything replicated, for tests: two replicas that applied
+     * the same log have equal fingerprints.
+     */
+    public String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("rev=").append(revision).append(" time=").append(time).append(" audit=").append(auditSeq).append('\n');
+        namespaces.values().forEach(n -> sb.append(n).append('\n'));
+        agents.values().forEach(a -> sb.append(a).append('\n'));
+        workers.values().forEach(w -> sb.append(w).append('\n'));
+        events.values().forEach(e -> sb.append(e).append('\n'));
+        new TreeMap<>(dedup).forEach((k, v) -> sb.append(k).append('@').append(v.time()).append('=')
+                .append(java.util.HexFormat.of().formatHex(v.reply())).append('\n'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,79 @@
+package io.agentd.statemachine;
+
+import io.agentd.statemachine.codec.CommandCodec;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.store.AppliedIndex;
+import io.agentd.statemachine.store.ChangeSet;
+import io.agentd.statemachine.store.DurableStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One replica's registry: the in-memory {@link ClusterState} over its {@link DurableStore}.
+ * Each applied entry is written to the store together with its index, in one batch.
+ *
+ * <p>Threads: {@link #apply}, {@link #checkpoint} and {@link #restore} are called by the
+ * single apply thread; the caller excludes readers of {@link #state()} while they run.
+ */
+public final class Replica {
+    private final DurableStore store;
+    private ClusterState state;
+    private Applier applier;
+    private AppliedIndex applied;
+    private final ChangeSet changes = new ChangeSet();
+
+    public Replica(DurableStore store) {
+        this.store = store;
+        reload();
+    }
+
+    private void reload() {
+        this.state = ClusterState.load(store);
+        this.applier = new Applier(state);
+        this.applied = store.applied();
+    }
+
+    public ClusterState state() {
+        return state;
+    }
+
+    public AppliedIndex lastApplied() {
+        return applied;
+    }
+
+    /**
+     * Applies the entry at (term, index) and makes it durable. An entry at or below the
+     * applied index was applied before a restart and is skipped (returns null). An empty
+     * payload is a no-op entry that only advances the applied index.
+     */
+    public List<Reply> apply(long term, long index, long leaderTimeMillis, byte[] payload) {
+        if (index <= applied.index()) {
+            return null;
+        }
+        changes.clear();
+        List<Reply> replies = payload.length == 0 ? List.of() : applier.apply(payload, leaderTimeMillis, changes);
+        AppliedIndex at = new AppliedIndex(term, index);
+        store.commit(changes, at);
+        applied = at;
+        changes.clear();
+        return replies;
+    }
+
+    /** Same as {@link #apply} with the replies encoded for the wire (empty when skipped). */
+    public byte[] applyEncoded(long term, long index, long leaderTimeMillis, byte[] payload) {
+        List<Reply> replies = apply(term, index, leaderTimeMillis, payload);
+        return CommandCodec.encodeReplies(replies == null ? List.of() : replies);
+    }
+
+    public void checkpoint(Path dir) throws IOException {
+        store.checkpoint(dir);
+    }
+
+    /** Replaces everything with a checkpoint and reloads the registry from it. */
+    public void restore(Path dir) throws IOException {
+        store.restoreFrom(dir);
+        reload();
+    }
+}

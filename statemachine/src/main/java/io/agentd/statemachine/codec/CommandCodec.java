@@ -1,0 +1,219 @@
+package io.agentd.statemachine.codec;
+
+import io.agentd.statemachine.ErrorCode;
+import io.agentd.statemachine.command.Command;
+import io.agentd.statemachine.command.Command.CreateNamespace;
+import io.agentd.statemachine.command.Command.DeleteAgent;
+import io.agentd.statemachine.command.Command.RegisterWorker;
+import io.agentd.statemachine.command.Command.ReportStatus;
+import io.agentd.statemachine.command.Command.SetMetadata;
+import io.agentd.statemachine.command.Command.SetQuota;
+import io.agentd.statemachine.command.Command.SpawnAgent;
+import io.agentd.statemachine.command.Command.StopAgent;
+import io.agentd.statemachine.command.Envelope;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.MetadataResult;
+import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.WireEnum;
+import io.agentd.statemachine.model.Worker;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The log format: a batch of envelopes per entry, and the matching batch of replies.
+ * <pre>
+ * entry  := u8 version(=1) uvarint count envelope*
+ * envelope := optString requestId, string actor, u8 commandType, command fields
+ * replies := u8 version(=1) uvarint count reply*
+ * reply  := u8 code, string message, uvarint revision, bool created, u8 bodyKind, body
+ * </pre>
+ * Command type codes are fixed forever; golden-bytes tests pin them. New fields go in
+ * new types or a new version, never by reinterpreting old bytes.
+ */
+public final class CommandCodec {
+    public static final int ENTRY_V1 = 1;
+
+    static final int T_CREATE_NAMESPACE = 1;
+    static final int T_SET_QUOTA = 2;
+    static final int T_SPAWN_AGENT = 3;
+    static final int T_STOP_AGENT = 4;
+    static final int T_DELETE_AGENT = 5;
+    static final int T_SET_METADATA = 6;
+    static final int T_REPORT_STATUS = 7;
+    static final int T_REGISTER_WORKER = 8;
+
+    private static final int B_NONE = 0;
+    private static final int B_NAMESPACE = 1;
+    private static final int B_AGENT = 2;
+    private static final int B_WORKER = 3;
+    private static final int B_METADATA = 4;
+
+    private CommandCodec() {
+    }
+
+    public static byte[] encodeBatch(List<Envelope> batch) {
+        WireWriter w = new WireWriter(128 * batch.size());
+        w.u8(ENTRY_V1).uvarint(batch.size());
+        for (Envelope e : batch) {
+            envelope(w, e);
+        }
+        return w.toByteArray();
+    }
+
+    public static byte[] encode(Envelope e) {
+        return encodeBatch(List.of(e));
+    }
+
+    public static List<Envelope> decodeBatch(byte[] bytes) {
+        WireReader r = new WireReader(bytes);
+        int v = r.u8();
+        if (v != ENTRY_V1) {
+            throw new WireReader.MalformedException("unknown entry format version " + v);
+        }
+        int n = r.collectionSize();
+        List<Envelope> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(envelope(r));
+        }
+        r.expectEnd();
+        return out;
+    }
+
+    private static void envelope(WireWriter w, Envelope e) {
+        w.optString(e.requestId()).string(e.actor());
+        Command c = e.command();
+        if (c instanceof CreateNamespace x) {
+            w.u8(T_CREATE_NAMESPACE).string(x.name());
+            EntityCodec.quota(w, x.quota());
+        } else if (c instanceof SetQuota x) {
+            w.u8(T_SET_QUOTA).string(x.namespace());
+            EntityCodec.quota(w, x.quota());
+        } else if (c instanceof SpawnAgent x) {
+            w.u8(T_SPAWN_AGENT).string(x.namespace()).string(x.name());
+            EntityCodec.spec(w, x.spec());
+        } else if (c instanceof StopAgent x) {
+            w.u8(T_STOP_AGENT).string(x.namespace()).string(x.name());
+        } else if (c instanceof DeleteAgent x) {
+            w.u8(T_DELETE_AGENT).string(x.namespace()).string(x.name());
+        } else if (c instanceof SetMetadata x) {
+            w.u8(T_SET_METADATA).string(x.namespace()).string(x.name()).string(x.key()).string(x.value())
+                    .optLong(x.ifVersion());
+        } else if (c instanceof ReportStatus x) {
+            w.u8(T_REPORT_STATUS).string(x.namespace()).string(x.name()).uvarint(x.fencingToken())
+                    .u8(x.state().wire()).optLong(x.exitCode() == null ? null : x.exitCode().longValue())
+                    .optString(x.message());
+        } else if (c instanceof RegisterWorker x) {
+            w.u8(T_REGISTER_WORKER).string(x.id()).string(x.address()).string(x.zone()).stringMap(x.labels())
+                    .uvarint(x.capacitySlots());
+        } else {
+            throw new IllegalArgumentException("no wire form for " + c.kind());
+        }
+    }
+
+    private static Envelope envelope(WireReader r) {
+        String requestId = r.optString();
+        String actor = r.string();
+        int type = r.u8();
+        Command c = switch (type) {
+            case T_CREATE_NAMESPACE -> new CreateNamespace(r.string(), EntityCodec.quota(r));
+            case T_SET_QUOTA -> new SetQuota(r.string(), EntityCodec.quota(r));
+            case T_SPAWN_AGENT -> new SpawnAgent(r.string(), r.string(), EntityCodec.spec(r));
+            case T_STOP_AGENT -> new StopAgent(r.string(), r.string());
+            case T_DELETE_AGENT -> new DeleteAgent(r.string(), r.string());
+            case T_SET_METADATA -> new SetMetadata(r.string(), r.string(), r.string(), r.string(), r.optLong());
+            case T_REPORT_STATUS -> {
+                String ns = r.string();
+                String name = r.string();
+                long token = r.uvarint();
+                AgentState st = WireEnum.fromWire(AgentState.class, r.u8());
+                Long exit = r.optLong();
+                yield new ReportStatus(ns, name, token, st, exit == null ? null : exit.intValue(), r.optString());
+            }
+            case T_REGISTER_WORKER -> new RegisterWorker(r.string(), r.string(), r.string(), r.stringMap(),
+                    r.uvarintInt());
+            default -> throw new WireReader.MalformedException("unknown command type " + type);
+        };
+        return new Envelope(requestId, actor, c);
+    }
+
+    // ---- replies ----
+
+    public static byte[] encodeReplies(List<Reply> replies) {
+        WireWriter w = new WireWriter(64 * replies.size() + 8);
+        w.u8(ENTRY_V1).uvarint(replies.size());
+        for (Reply r : replies) {
+            reply(w, r);
+        }
+        return w.toByteArray();
+    }
+
+    public static byte[] encodeReply(Reply reply) {
+        WireWriter w = new WireWriter(128);
+        reply(w, reply);
+        return w.toByteArray();
+    }
+
+    public static Reply decodeReply(byte[] bytes) {
+        WireReader r = new WireReader(bytes);
+        Reply out = reply(r);
+        r.expectEnd();
+        return out;
+    }
+
+    public static List<Reply> decodeReplies(byte[] bytes) {
+        WireReader r = new WireReader(bytes);
+        int v = r.u8();
+        if (v != ENTRY_V1) {
+            throw new WireReader.MalformedException("unknown reply format version " + v);
+        }
+        int n = r.collectionSize();
+        List<Reply> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(reply(r));
+        }
+        r.expectEnd();
+        return out;
+    }
+
+    private static void reply(WireWriter w, Reply r) {
+        w.u8(r.code().wire()).string(r.message()).uvarint(r.revision()).bool(r.created());
+        Object b = r.body();
+        if (b == null) {
+            w.u8(B_NONE);
+        } else if (b instanceof Namespace n) {
+            w.u8(B_NAMESPACE);
+            EntityCodec.namespace(w, n);
+        } else if (b instanceof Agent a) {
+            w.u8(B_AGENT);
+            EntityCodec.agent(w, a);
+        } else if (b instanceof Worker k) {
+            w.u8(B_WORKER);
+            EntityCodec.worker(w, k);
+        } else if (b instanceof MetadataResult m) {
+            w.u8(B_METADATA);
+            EntityCodec.metadataResult(w, m);
+        } else {
+            throw new IllegalArgumentException("no wire form for reply body " + b.getClass());
+        }
+    }
+
+    private static Reply reply(WireReader r) {
+        ErrorCode code = ErrorCode.fromWire(r.u8());
+        String message = r.string();
+        long rev = r.uvarint();
+        boolean created = r.bool();
+        int kind = r.u8();
+        Object body = switch (kind) {
+            case B_NONE -> null;
+            case B_NAMESPACE -> EntityCodec.namespace(r);
+            case B_AGENT -> EntityCodec.agent(r);
+            case B_WORKER -> EntityCodec.worker(r);
+            case B_METADATA -> EntityCodec.metadataResult(r);
+            default -> throw new WireReader.MalformedException("unknown reply body kind " + kind);
+        };
+        return new Reply(code, message, rev, created, body);
+    }
+}

@@ -1,0 +1,183 @@
+package io.agentd.statemachine.codec;
+
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentSpec;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.AuditRecord;
+import io.agentd.statemachine.model.DesiredState;
+import io.agentd.statemachine.model.Event;
+import io.agentd.statemachine.model.EventType;
+import io.agentd.statemachine.model.MetadataEntry;
+import io.agentd.statemachine.model.MetadataResult;
+import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.Quota;
+import io.agentd.statemachine.model.RestartPolicy;
+import io.agentd.statemachine.model.WireEnum;
+import io.agentd.statemachine.model.Worker;
+import io.agentd.statemachine.model.WorkerState;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Binary form of entities, shared by storage and replies. Each top-level encoding starts
+ * with a format version byte so a later release can read what an earlier one wrote.
+ */
+public final class EntityCodec {
+    static final int V1 = 1;
+
+    private EntityCodec() {
+    }
+
+    // ---- pieces ----
+
+    static void quota(WireWriter w, Quota q) {
+        w.optLong(q.maxAgents()).optLong(q.maxSlots());
+    }
+
+    static Quota quota(WireReader r) {
+        return new Quota(r.optLong(), r.optLong());
+    }
+
+    static void spec(WireWriter w, AgentSpec s) {
+        w.string(s.command()).strings(s.args()).stringMap(s.env()).optString(s.workingDir())
+                .uvarint(s.slots()).stringMap(s.labels()).stringMap(s.constraints()).u8(s.restart().wire());
+    }
+
+    static AgentSpec spec(WireReader r) {
+        return new AgentSpec(r.string(), r.strings(), r.stringMap(), r.optString(), r.uvarintInt(), r.stringMap(),
+                r.stringMap(), WireEnum.fromWire(RestartPolicy.class, r.u8()));
+    }
+
+    static void quotaLong(WireWriter w, Long v) {
+        w.optLong(v);
+    }
+
+    // ---- entities ----
+
+    public static void namespace(WireWriter w, Namespace n) {
+        w.u8(V1).string(n.name());
+        quota(w, n.quota());
+        w.uvarint(n.createRevision()).uvarint(n.revision());
+    }
+
+    public static Namespace namespace(WireReader r) {
+        version(r);
+        return new Namespace(r.string(), quota(r), r.uvarint(), r.uvarint());
+    }
+
+    public static void agent(WireWriter w, Agent a) {
+        w.u8(V1).string(a.namespace()).string(a.name()).uvarint(a.id());
+        spec(w, a.spec());
+        w.u8(a.desired().wire()).u8(a.state().wire()).optString(a.worker()).uvarint(a.fencingToken())
+                .optString(a.pendingReason()).optLong(a.exitCode() == null ? null : a.exitCode().longValue())
+                .uvarint(a.restarts());
+        w.uvarint(a.metadata().size());
+        for (Map.Entry<String, MetadataEntry> e : a.metadata().entrySet()) {
+            w.string(e.getKey()).string(e.getValue().value()).uvarint(e.getValue().version());
+        }
+        w.uvarint(a.createRevision()).uvarint(a.revision()).svarint(a.createTime()).svarint(a.updateTime());
+    }
+
+    public static Agent agent(WireReader r) {
+        version(r);
+        String ns = r.string();
+        String name = r.string();
+        long id = r.uvarint();
+        AgentSpec spec = spec(r);
+        DesiredState desired = WireEnum.fromWire(DesiredState.class, r.u8());
+        AgentState state = WireEnum.fromWire(AgentState.class, r.u8());
+        String worker = r.optString();
+        long token = r.uvarint();
+        String reason = r.optString();
+        Long exit = r.optLong();
+        int restarts = r.uvarintInt();
+        int n = r.collectionSize();
+        TreeMap<String, MetadataEntry> md = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            md.put(r.string(), new MetadataEntry(r.string(), r.uvarint()));
+        }
+        return new Agent(ns, name, id, spec, desired, state, worker, token, reason,
+                exit == null ? null : exit.intValue(), restarts, Collections.unmodifiableSortedMap(md),
+                r.uvarint(), r.uvarint(), r.svarint(), r.svarint());
+    }
+
+    public static void worker(WireWriter w, Worker k) {
+        w.u8(V1).string(k.id()).string(k.address()).string(k.zone()).stringMap(k.labels()).uvarint(k.capacitySlots())
+                .u8(k.state().wire()).uvarint(k.registerRevision()).uvarint(k.revision());
+    }
+
+    public static Worker worker(WireReader r) {
+        version(r);
+        return new Worker(r.string(), r.string(), r.string(), r.stringMap(), r.uvarintInt(),
+                WireEnum.fromWire(WorkerState.class, r.u8()), r.uvarint(), r.uvarint());
+    }
+
+    public static void metadataResult(WireWriter w, MetadataResult m) {
+        w.u8(V1).string(m.key()).string(m.value()).uvarint(m.version());
+    }
+
+    public static MetadataResult metadataResult(WireReader r) {
+        version(r);
+        return new MetadataResult(r.string(), r.string(), r.uvarint());
+    }
+
+    public static byte[] event(Event e) {
+        WireWriter w = new WireWriter(64);
+        w.u8(V1).uvarint(e.revision()).uvarint(e.seq()).svarint(e.time()).u8(e.type().wire())
+                .optString(e.namespace()).optString(e.name()).optString(e.worker()).optString(e.detail());
+        return w.toByteArray();
+    }
+
+    public static Event event(byte[] b) {
+        WireReader r = new WireReader(b);
+        version(r);
+        Event e = new Event(r.uvarint(), r.uvarintInt(), r.svarint(), WireEnum.fromWire(EventType.class, r.u8()),
+                r.optString(), r.optString(), r.optString(), r.optString());
+        r.expectEnd();
+        return e;
+    }
+
+    public static byte[] audit(AuditRecord a) {
+        WireWriter w = new WireWriter(64);
+        w.u8(V1).uvarint(a.revision()).svarint(a.time()).string(a.actor()).optString(a.requestId())
+                .string(a.command()).string(a.target()).string(a.result());
+        return w.toByteArray();
+    }
+
+    public static AuditRecord audit(byte[] b) {
+        WireReader r = new WireReader(b);
+        version(r);
+        AuditRecord a = new AuditRecord(r.uvarint(), r.svarint(), r.string(), r.optString(), r.string(), r.string(),
+                r.string());
+        r.expectEnd();
+        return a;
+    }
+
+    public static byte[] encode(Object entity) {
+        WireWriter w = new WireWriter(128);
+        if (entity instanceof Agent a) {
+            agent(w, a);
+        } else if (entity instanceof Namespace n) {
+            namespace(w, n);
+        } else if (entity instanceof Worker k) {
+            worker(w, k);
+        } else {
+            throw new IllegalArgumentException("not an entity: " + entity.getClass());
+        }
+        return w.toByteArray();
+    }
+
+    private static void version(WireReader r) {
+        int v = r.u8();
+        if (v != V1) {
+            throw new WireReader.MalformedException("unknown entity format version " + v);
+        }
+    }
+
+    static SortedMap<String, String> emptyIfNull(SortedMap<String, String> m) {
+        return m == null ? Collections.emptySortedMap() : m;
+    }
+}

@@ -1,0 +1,104 @@
+package io.agentd.statemachine.command;
+
+import io.agentd.statemachine.model.AgentSpec;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.Quota;
+
+import java.util.SortedMap;
+
+/**
+ * Every change to the registry is one of these immutable commands. Their binary form
+ * ({@link CommandCodec}) is a versioned contract: each type has a fixed wire code.
+ */
+public sealed interface Command {
+
+    /** A short stable name for audit records and logs. */
+    String kind();
+
+    /** What the command is about, for audit records: "ns/name", a worker id, ... */
+    String target();
+
+    record CreateNamespace(String name, Quota quota) implements Command {
+        public String kind() {
+            return "CreateNamespace";
+        }
+
+        public String target() {
+            return name;
+        }
+    }
+
+    record SetQuota(String namespace, Quota quota) implements Command {
+        public String kind() {
+            return "SetQuota";
+        }
+
+        public String target() {
+            return namespace;
+        }
+    }
+
+    record SpawnAgent(String namespace, String name, AgentSpec spec) implements Command {
+        public String kind() {
+            return "SpawnAgent";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
+    record StopAgent(String namespace, String name) implements Command {
+        public String kind() {
+            return "StopAgent";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
+    record DeleteAgent(String namespace, String name) implements Command {
+        public String kind() {
+            return "DeleteAgent";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /** Compare-and-set of one metadata key: ifVersion null = unconditional, 0 = must not exist. */
+    record SetMetadata(String namespace, String name, String key, String value, Long ifVersion) implements Command {
+        public String kind() {
+            return "SetMetadata";
+        }
+
+        public String target() {
+            return namespace + "/" + name + "#" + key;
+        }
+    }
+
+    /** A worker's report on an agent it runs, fenced by the assignment's token. */
+    record ReportStatus(String namespace, String name, long fencingToken, AgentState state, Integer exitCode,
+                        String message) implements Command {
+        public String kind() {
+            return "ReportStatus";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
+    record RegisterWorker(String id, String address, String zone, SortedMap<String, String> labels,
+                          int capacitySlots) implements Command {
+        public String kind() {
+            return "RegisterWorker";
+        }
+
+        public String target() {
+            return id;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.agentd.statemachine.model;
+
+import java.util.Objects;
+import java.util.SortedMap;
+
+/**
+ * An agent as the registry knows it. {@code worker} is null and {@code fencingToken} is 0
+ * while unassigned; the fencing token is the revision of the assignment. Times are log
+ * times in epoch milliseconds.
+ */
+public record Agent(String namespace, String name, long id, AgentSpec spec, DesiredState desired,
+                    AgentState state, String worker, long fencingToken, String pendingReason,
+                    Integer exitCode, int restarts, SortedMap<String, MetadataEntry> metadata,
+                    long createRevision, long revision, long createTime, long updateTime) {
+    public Agent {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(desired, "desired");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(metadata, "metadata");
+        if ((worker == null) != (fencingToken == 0)) {
+            throw new IllegalStateException("agent " + namespace + "/" + name + ": worker and token must be set together");
+        }
+    }
+
+    public AgentKey key() {
+        return new AgentKey(namespace, name);
+    }
+
+    public boolean assigned() {
+        return worker != null;
+    }
+
+    /** A copy with a new state, assignment and pending reason, stamped with rev and time. */
+    public Agent with(DesiredState d, AgentState s, String w, long token, String reason, Integer exit, long rev, long time) {
+        return new Agent(namespace, name, id, spec, d, s, w, token, reason, exit, restarts, metadata,
+                createRevision, rev, createTime, time);
+    }
+
+    public Agent withMetadata(SortedMap<String, MetadataEntry> md, long rev, long time) {
+        return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
+                restarts, md, createRevision, rev, createTime, time);
+    }
+}

@@ -1,0 +1,209 @@
+package io.agentd.statemachine;
+
+import io.agentd.statemachine.codec.CommandCodec;
+import io.agentd.statemachine.command.Command;
+import io.agentd.statemachine.command.Envelope;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentKey;
+import io.agentd.statemachine.model.DesiredState;
+import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.Worker;
+import io.agentd.statemachine.store.MemoryStore;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The state machine's rules over random command sequences. */
+class ApplyProperties {
+
+    private static List<List<Reply>> replay(Replica r, List<Commands.Entry> log, int from, int to) {
+        List<List<Reply>> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Commands.Entry e = log.get(i);
+            out.add(r.apply(1, i + 1, e.stamp(), CommandCodec.encodeBatch(e.envelopes())));
+        }
+        return out;
+    }
+
+    @Property(tries = 200)
+    void replayGivesIdenticalStateAndReplies(@ForAll("log") List<Commands.Entry> log) {
+        Replica a = new Replica(new MemoryStore());
+        Replica b = new Replica(new MemoryStore());
+        List<List<Reply>> ra = replay(a, log, 0, log.size());
+        List<List<Reply>> rb = replay(b, log, 0, log.size());
+        assertThat(rb).isEqualTo(ra);
+        assertThat(b.state().fingerprint()).isEqualTo(a.state().fingerprint());
+    }
+
+    @Property(tries = 100)
+    void snapshotPlusTailEqualsFullReplay(@ForAll("log") List<Commands.Entry> log,
+                                          @ForAll @IntRange(min = 0, max = 60) int cut) throws Exception {
+        int k = Math.min(cut, log.size());
+        Replica full = new Replica(new MemoryStore());
+        replay(full, log, 0, log.size());
+
+        Replica first = new Replica(new MemoryStore());
+        replay(first, log, 0, k);
+        Path dir = Files.createTempDirectory("snap").resolve("cp");
+        first.checkpoint(dir);
+        Replica second = new Replica(new MemoryStore());
+        second.restore(dir);
+        assertThat(second.lastApplied()).isEqualTo(first.lastApplied());
+        replay(second, log, k, log.size());
+        assertThat(second.state().fingerprint()).isEqualTo(full.state().fingerprint());
+
+        // A restart reloads the same registry from the store.
+        MemoryStore store = new MemoryStore();
+        Replica third = new Replica(store);
+        replay(third, log, 0, k);
+        Replica restarted = new Replica(store);
+        replay(restarted, log, 0, log.size()); // entries <= applied are skipped
+        assertThat(restarted.state().fingerprint()).isEqualTo(full.state().fingerprint());
+    }
+
+    @Property(tries = 200)
+    void invariantsHoldAfterEveryEntry(@ForAll("log") List<Commands.Entry> log) {
+        Replica r = new Replica(new MemoryStore());
+        Map<String, Reply> firstReplyByRequest = new HashMap<>();
+        Map<AgentKey, Long> lastToken = new HashMap<>();
+        Map<Long, AgentKey> ids = new HashMap<>();
+        long lastTime = Long.MIN_VALUE;
+        long lastRevision = 0;
+        for (int i = 0; i < log.size(); i++) {
+            Commands.Entry e = log.get(i);
+            ClusterState before = r.state();
+            Map<String, long[]> usageBefore = new HashMap<>();
+            for (Namespace n : before.namespaces()) {
+                usageBefore.put(n.name(), before.usage(n.name()));
+            }
+            List<Reply> replies = r.apply(1, i + 1, e.stamp(), CommandCodec.encodeBatch(e.envelopes()));
+            ClusterState s = r.state();
+            assertThat(replies).hasSize(e.envelopes().size());
+            // A revision per state-changing command, even in a batch; rejections change nothing.
+            long revBefore = lastRevision;
+            long changed = replies.stream().filter(x -> x.revision() > revBefore).map(Reply::revision)
+                    .distinct().count();
+            assertThat(s.revision()).isEqualTo(lastRevision + changed);
+            for (Reply x : replies) {
+                if (!x.isOk()) {
+                    assertThat(x.revision()).isLessThanOrEqualTo(s.revision());
+                }
+            }
+            lastRevision = s.revision();
+            // Time never runs backwards.
+            assertThat(s.time()).isGreaterThanOrEqualTo(lastTime);
+            lastTime = s.time();
+
+            for (int j = 0; j < replies.size(); j++) {
+                Envelope env = e.envelopes().get(j);
+                Reply reply = replies.get(j);
+                if (env.requestId() != null) {
+                    Reply first = firstReplyByRequest.putIfAbsent(env.requestId(), reply);
+                    if (first != null) {
+                        assertThat(reply).as("a retried request id answers its first reply").isEqualTo(first);
+                        continue;
+                    }
+                }
+                if (reply.isOk() && reply.created() && env.command() instanceof Command.SpawnAgent sp) {
+                    Agent a = reply.bodyAs(Agent.class);
+                    assertThat(ids.put(a.id(), a.key())).as("agent ids are unique").isNull();
+                    Namespace ns = s.namespace(sp.namespace());
+                    long[] u = s.usage(sp.namespace());
+                    // The quota held when the spawn was accepted (it may have been lowered later).
+                    if (ns.quota().maxAgents() != null && j == replies.size() - 1) {
+                        assertThat(u[0]).isLessThanOrEqualTo(Math.max(ns.quota().maxAgents(), usageBefore.getOrDefault(sp.namespace(), new long[2])[0]));
+                    }
+                }
+                if (!reply.isOk()) {
+                    assertThat(reply.created()).isFalse();
+                }
+            }
+            // Agents: unique by key, worker slots accounted, tokens only grow, assigned to real workers.
+            Map<String, Integer> used = new HashMap<>();
+            for (Agent a : s.agents(null, x -> true, Integer.MAX_VALUE)) {
+                if (a.assigned()) {
+                    Worker w = s.worker(a.worker());
+                    assertThat(w).as("assigned to a registered worker").isNotNull();
+                    used.merge(a.worker(), a.spec().slots(), Integer::sum);
+                    Long prev = lastToken.put(a.key(), a.fencingToken());
+                    if (prev != null) {
+                        assertThat(a.fencingToken()).isGreaterThanOrEqualTo(prev);
+                    }
+                    assertThat(a.fencingToken()).isLessThanOrEqualTo(s.revision());
+                }
+                Namespace ns = s.namespace(a.namespace());
+                assertThat(ns).as("agent in an existing namespace").isNotNull();
+            }
+            for (Worker w : s.workers()) {
+                assertThat(s.usedSlots(w.id())).isEqualTo(used.getOrDefault(w.id(), 0));
+            }
+            for (Namespace n : s.namespaces()) {
+                long count = s.agents(n.name(), x -> true, Integer.MAX_VALUE).size();
+                long slots = s.agents(n.name(), x -> x.desired() == DesiredState.RUNNING, Integer.MAX_VALUE).stream()
+                        .mapToLong(x -> x.spec().slots()).sum();
+                assertThat(s.usage(n.name())).containsExactly(count, slots);
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void rejectedCommandsChangeNothing(@ForAll("log") List<Commands.Entry> log) {
+        Replica r = new Replica(new MemoryStore());
+        long index = 0;
+        for (Commands.Entry e : log) {
+            for (Envelope env : e.envelopes()) {
+                String before = r.state().fingerprint();
+                long revBefore = r.state().revision();
+                List<Reply> replies = r.apply(1, ++index, e.stamp(), CommandCodec.encode(new Envelope(null, "t", env.command())));
+                if (!replies.get(0).isOk()) {
+                    assertThat(r.state().revision()).isEqualTo(revBefore);
+                    // Only the log time and the audit trail move (both come with every entry), nothing else.
+                    assertThat(r.state().fingerprint().replaceFirst("time=\\d+ audit=\\d+", ""))
+                            .isEqualTo(before.replaceFirst("time=\\d+ audit=\\d+", ""));
+                }
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void quotaIsNeverExceededBySpawns(@ForAll("log") List<Commands.Entry> log) {
+        // Replay one envelope per entry, so usage before each spawn is observable.
+        Replica r = new Replica(new MemoryStore());
+        long index = 0;
+        for (Commands.Entry e : log) {
+            for (Envelope env : e.envelopes()) {
+                Envelope fresh = new Envelope(null, env.actor(), env.command());
+                long[] before = env.command() instanceof Command.SpawnAgent sp ? r.state().usage(sp.namespace()) : null;
+                List<Reply> replies = r.apply(1, ++index, e.stamp(), CommandCodec.encode(fresh));
+                Reply reply = replies.get(0);
+                if (env.command() instanceof Command.SpawnAgent sp && reply.isOk() && reply.created()) {
+                    Namespace ns = r.state().namespace(sp.namespace());
+                    if (ns.quota().maxAgents() != null) {
+                        assertThat(before[0] + 1).isLessThanOrEqualTo(ns.quota().maxAgents());
+                    }
+                    if (ns.quota().maxSlots() != null) {
+                        assertThat(before[1] + sp.spec().slots()).isLessThanOrEqualTo(ns.quota().maxSlots());
+                    }
+                }
+                if (reply.code() == ErrorCode.QUOTA_EXCEEDED) {
+                    assertThat(r.state().usage(((Command.SpawnAgent) env.command()).namespace())).containsExactly(before);
+                }
+            }
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<List<Commands.Entry>> log() {
+        return Commands.log();
+    }
+}
