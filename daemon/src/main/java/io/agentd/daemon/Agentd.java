@@ -77,6 +77,13 @@ public final class Agentd implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        // An invariant or I/O failure in apply must stop the node loudly, never limp on.
+        node.raft().onFatalError(t -> {
+            err.println("agentd: fatal: the state machine failed; stopping: " + t);
+            t.printStackTrace(err);
+            err.flush();
+            Runtime.getRuntime().halt(70);
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -34,6 +34,10 @@ public final class ServerConfig {
     public Duration electionTimeoutMax = Duration.ofMillis(2000);
     public Duration requestTimeout = Duration.ofSeconds(10);
     public long snapshotThreshold = 10_000;
+    /** Log entries kept behind a snapshot, so a briefly lagging follower catches up by log. */
+    public long logEntriesPreserved = 50_000;
+    /** Size at which a Raft log segment is closed; only closed segments can be purged. */
+    public long logSegmentBytes = 8L << 20;
     public int maxBodyBytes = 1 << 20;
     public int maxBatch = 512;
     public int maxInflightBatches = 4;
@@ -53,6 +57,8 @@ public final class ServerConfig {
         KEYS.put("election-timeout-max", (c, v) -> c.electionTimeoutMax = positive(Durations.parse(v)));
         KEYS.put("request-timeout", (c, v) -> c.requestTimeout = positive(Durations.parse(v)));
         KEYS.put("snapshot-threshold", (c, v) -> c.snapshotThreshold = range(v, 10, Long.MAX_VALUE));
+        KEYS.put("log-entries-preserved", (c, v) -> c.logEntriesPreserved = range(v, 0, Long.MAX_VALUE));
+        KEYS.put("log-segment-bytes", (c, v) -> c.logSegmentBytes = range(v, 4096, 1L << 30));
         KEYS.put("max-body-bytes", (c, v) -> c.maxBodyBytes = (int) range(v, 1024, 64 << 20));
         KEYS.put("max-batch", (c, v) -> c.maxBatch = (int) range(v, 1, 10_000));
         KEYS.put("max-inflight-batches", (c, v) -> c.maxInflightBatches = (int) range(v, 1, 64));

@@ -26,7 +26,7 @@ public final class ClusterInfo {
 
     public ClusterStatusView status() {
         return new ClusterStatusView(config.clusterName, config.nodeId, raft.leaderId().orElse(null), raft.term(),
-                raft.commitIndex(), replica.appliedIndex(), replica.revision(), members());
+                raft.commitIndex(), Math.max(raft.appliedIndex(), replica.appliedIndex()), replica.revision(), members());
     }
 
     public List<MemberView> members() {

@@ -84,6 +84,8 @@ public final class CoordinatorNode implements AutoCloseable {
                 .electionTimeout(c.electionTimeoutMin, c.electionTimeoutMax)
                 .requestTimeout(c.requestTimeout)
                 .snapshotThreshold(c.snapshotThreshold)
+                .logEntriesPreserved(c.logEntriesPreserved)
+                .logSegmentBytes(c.logSegmentBytes)
                 .build();
     }
 

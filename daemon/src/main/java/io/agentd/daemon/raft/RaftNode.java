@@ -88,7 +88,8 @@ public final class RaftNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.stateMachine = new StateMachineAdapter(replica, new AdapterEvents(), System::currentTimeMillis);
+        this.stateMachine = new StateMachineAdapter(replica, new AdapterEvents(), System::currentTimeMillis,
+                config.snapshotGracePeriod());
         this.clientProperties = RatisSettings.client(config);
         this.retryPolicy = RatisSettings.clientRetryPolicy(config);
         this.writePermits = new Semaphore(config.maxPendingRequests());

@@ -30,6 +30,14 @@ import java.util.regex.Pattern;
  *                           electionTimeoutMax so one failover fits in it
  * @param snapshotThreshold  applied entries between two automatic snapshots
  * @param snapshotsRetained  snapshots kept on disk (older ones are deleted after a new one is taken)
+ * @param snapshotGracePeriod a replaced snapshot is kept at least this long, whatever snapshotsRetained says:
+ *                           Ratis reads a snapshot's files while it sends them to a follower and knows
+ *                           nothing of their deletion, so deleting them fails the transfer, which then
+ *                           starts over with the newest snapshot (and can fail the same way forever)
+ * @param logEntriesPreserved log entries kept behind each snapshot when the log is purged. A follower
+ *                           that received a snapshot continues from the log only if the leader still has
+ *                           the entries after it; this must exceed the entries committed while a snapshot
+ *                           is being sent, or a lagging follower is sent snapshot after snapshot
  * @param logSegmentBytes    size at which a log segment file is closed; only closed segments are purged
  * @param maxPendingRequests writes in flight from this node (beyond that submit fails at once)
  */
@@ -44,6 +52,8 @@ public record RaftNodeConfig(
         Duration requestTimeout,
         long snapshotThreshold,
         int snapshotsRetained,
+        Duration snapshotGracePeriod,
+        long logEntriesPreserved,
         long logSegmentBytes,
         int maxPendingRequests) {
 
@@ -53,6 +63,8 @@ public record RaftNodeConfig(
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
     public static final int DEFAULT_SNAPSHOTS_RETAINED = 2;
+    public static final Duration DEFAULT_SNAPSHOT_GRACE_PERIOD = Duration.ofMinutes(10);
+    public static final long DEFAULT_LOG_ENTRIES_PRESERVED = 50_000;
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L << 20;
     public static final int DEFAULT_MAX_PENDING_REQUESTS = 1024;
 
@@ -84,6 +96,9 @@ public record RaftNodeConfig(
                 "requestTimeout", "must be greater than electionTimeoutMax (" + electionTimeoutMax + ")");
         require(snapshotThreshold >= 1, "snapshotThreshold", "must be at least 1");
         require(snapshotsRetained >= 1, "snapshotsRetained", "must be at least 1");
+        require(snapshotGracePeriod != null && !snapshotGracePeriod.isNegative(),
+                "snapshotGracePeriod", "must be zero or positive");
+        require(logEntriesPreserved >= 0, "logEntriesPreserved", "must be zero or positive");
         require(logSegmentBytes >= 4096, "logSegmentBytes", "must be at least 4096");
         require(maxPendingRequests >= 1, "maxPendingRequests", "must be at least 1");
     }
@@ -117,6 +132,8 @@ public record RaftNodeConfig(
                 .requestTimeout(requestTimeout)
                 .snapshotThreshold(snapshotThreshold)
                 .snapshotsRetained(snapshotsRetained)
+                .snapshotGracePeriod(snapshotGracePeriod)
+                .logEntriesPreserved(logEntriesPreserved)
                 .logSegmentBytes(logSegmentBytes)
                 .maxPendingRequests(maxPendingRequests);
     }
@@ -156,6 +173,8 @@ public record RaftNodeConfig(
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
         private int snapshotsRetained = DEFAULT_SNAPSHOTS_RETAINED;
+        private Duration snapshotGracePeriod = DEFAULT_SNAPSHOT_GRACE_PERIOD;
+        private long logEntriesPreserved = DEFAULT_LOG_ENTRIES_PRESERVED;
         private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
         private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
 
@@ -196,6 +215,16 @@ public record RaftNodeConfig(
             return this;
         }
 
+        public Builder snapshotGracePeriod(Duration snapshotGracePeriod) {
+            this.snapshotGracePeriod = snapshotGracePeriod;
+            return this;
+        }
+
+        public Builder logEntriesPreserved(long logEntriesPreserved) {
+            this.logEntriesPreserved = logEntriesPreserved;
+            return this;
+        }
+
         public Builder logSegmentBytes(long logSegmentBytes) {
             this.logSegmentBytes = logSegmentBytes;
             return this;
@@ -211,7 +240,7 @@ public record RaftNodeConfig(
                     : (nodeId == null || raftAddress == null ? Map.of() : Map.of(nodeId, raftAddress));
             return new RaftNodeConfig(nodeId, raftAddress, new TreeMap<>(members), storageDir, clusterName,
                     electionTimeoutMin, electionTimeoutMax, requestTimeout, snapshotThreshold,
-                    snapshotsRetained, logSegmentBytes, maxPendingRequests);
+                    snapshotsRetained, snapshotGracePeriod, logEntriesPreserved, logSegmentBytes, maxPendingRequests);
         }
     }
 }

@@ -31,6 +31,7 @@ final class RatisSettings {
     static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf("16MB");
     static final SizeInBytes LOG_WRITE_BUFFER = SizeInBytes.valueOf("8MB");
     static final long PREALLOCATE_MAX = 4L << 20;
+    static final int INSTALL_CHUNKS_IN_FLIGHT = 2;
     static final Duration MIN_RPC_TIMEOUT = Duration.ofSeconds(3);
     static final Duration RETRY_BASE_SLEEP = Duration.ofMillis(50);
 
@@ -68,12 +69,14 @@ final class RatisSettings {
         // a snapshot at shutdown only makes stopping slower.
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
 
-        // Purge the log up to each snapshot even when some follower has not committed that far:
-        // such a follower gets the snapshot. The preserved tail lets a follower that is only a
-        // little behind catch up from the log instead.
+        // Purge the log up to each snapshot even when some follower has not committed that far (a
+        // follower that is down must not make the log grow without bound): such a follower gets the
+        // snapshot. Ratis' default keeps no tail, so a follower whose install took longer than one
+        // snapshot interval finds the entries after its snapshot gone and is sent another snapshot,
+        // for as long as the load lasts; the preserved tail lets it continue from the log.
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, c.logEntriesPreserved());
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.snapshotThreshold()));
-        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, Math.min(c.snapshotThreshold() / 2, 5_000));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(c.logSegmentBytes(), PREALLOCATE_MAX)));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
@@ -81,6 +84,12 @@ final class RatisSettings {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SNAPSHOT_CHUNK);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        // Ratis waits for a chunk's reply for timeout x element-limit, and when a transfer fails
+        // (the follower is down) the leader's sender for that follower stays blocked that long
+        // before it retries or even sends a heartbeat: 3s x 8 = 24s by default. Two chunks in
+        // flight keep a LAN busy and bound that wait to twice the server request timeout.
+        GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, INSTALL_CHUNKS_IN_FLIGHT);
+        GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p, time(serverRpcTimeout(c)));
         return p;
     }
 

@@ -21,10 +21,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,6 +42,12 @@ import java.util.stream.Stream;
  * writes an MD5 sidecar next to every file, and then replaces its whole {@code sm} directory with
  * it. {@link #reload} picks that up and removes the sidecars, so the state machine sees exactly the
  * files it wrote.
+ *
+ * <p>Retention: the newest {@code retained} snapshots are kept (Ratis passes the count), and so is
+ * every snapshot replaced less than the grace period ago. Ratis' leader reads a snapshot's files
+ * lazily while it streams them to a follower and cannot hold them: deleting a snapshot under a
+ * transfer fails it, and a transfer that takes longer than a few snapshot intervals would then
+ * never finish.
  *
  * <p>Threads: written by Ratis' state machine thread; {@link #getLatestSnapshot} is read by log
  * appender threads too, hence the volatile reference to an immutable value.
@@ -59,12 +68,24 @@ final class SnapshotStore implements StateMachineStorage {
         void write(Path dir) throws IOException;
     }
 
+    private final Duration grace;
+    /** When each snapshot stopped being the latest (System.nanoTime), for the grace period. */
+    private final Map<Path, Long> replacedAt = new ConcurrentHashMap<>();
     private volatile Path root;
     private volatile Snapshot latest;
 
+    SnapshotStore(Duration grace) {
+        this.grace = grace;
+    }
+
     @Override
     public void init(RaftStorage storage) throws IOException {
-        Path dir = storage.getStorageDir().getStateMachineDir().toPath().toAbsolutePath();
+        open(storage.getStorageDir().getStateMachineDir().toPath());
+    }
+
+    /** Uses {@code smDir} (created if missing), drops unfinished snapshots and loads the latest. */
+    void open(Path smDir) throws IOException {
+        Path dir = smDir.toAbsolutePath();
         Files.createDirectories(dir);
         root = dir;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> name(p).startsWith(PARTIAL_PREFIX))) {
@@ -73,7 +94,7 @@ final class SnapshotStore implements StateMachineStorage {
                 deleteRecursively(partial);
             }
         }
-        latest = scanLatest();
+        publish(scanLatest());
         LOG.info("Snapshot directory {}, latest snapshot {}", dir, latest == null ? "none" : latest.termIndex());
     }
 
@@ -89,8 +110,16 @@ final class SnapshotStore implements StateMachineStorage {
 
     /** Re-reads the directory, which Ratis may have replaced with an installed snapshot. */
     Optional<Snapshot> reload() throws IOException {
-        latest = scanLatest();
+        publish(scanLatest());
         return latest();
+    }
+
+    private void publish(Snapshot next) {
+        Snapshot previous = latest;
+        latest = next;
+        if (previous != null && (next == null || !previous.dir().equals(next.dir()))) {
+            replacedAt.putIfAbsent(previous.dir(), System.nanoTime());
+        }
     }
 
     /**
@@ -126,7 +155,7 @@ final class SnapshotStore implements StateMachineStorage {
             throw e;
         }
         Snapshot created = describe(target, at);
-        latest = created;
+        publish(created);
         return created;
     }
 
@@ -140,13 +169,20 @@ final class SnapshotStore implements StateMachineStorage {
         }
         List<Path> all = snapshotDirs(dir);
         Snapshot current = latest;
+        long now = System.nanoTime();
         for (int i = keep; i < all.size(); i++) {
             Path old = all.get(i);
             if (current != null && old.equals(current.dir())) {
                 continue;
             }
+            // Unknown here (found on disk at start): count the grace period from now.
+            long replaced = replacedAt.computeIfAbsent(old, p -> now);
+            if (now - replaced < grace.toNanos()) {
+                continue;
+            }
             LOG.info("Deleting old snapshot {}", old);
             deleteRecursively(old);
+            replacedAt.remove(old);
         }
     }
 

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,13 +64,14 @@ final class StateMachineAdapter extends BaseStateMachine {
     private final ReplicaStateMachine replica;
     private final Events events;
     private final LongSupplier clock;
-    private final SnapshotStore snapshots = new SnapshotStore();
+    private final SnapshotStore snapshots;
     /** Highest leader stamp seen in this node's log, for {@link #preAppendTransaction}. */
     private final AtomicLong lastStamp = new AtomicLong(Long.MIN_VALUE);
     private volatile RaftPeerId selfId;
 
-    StateMachineAdapter(ReplicaStateMachine replica, Events events, LongSupplier clock) {
+    StateMachineAdapter(ReplicaStateMachine replica, Events events, LongSupplier clock, Duration snapshotGrace) {
         this.replica = Objects.requireNonNull(replica, "replica");
+        this.snapshots = new SnapshotStore(snapshotGrace);
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
     }

@@ -27,7 +27,9 @@ import static org.awaitility.Awaitility.await;
  * <p>The knobs are system properties so the scenario can be replayed with other settings:
  * {@code raft.load.threshold} (snapshot threshold, 50), {@code raft.load.retained} (2),
  * {@code raft.load.writers} (4), {@code raft.load.burners} (2), {@code raft.load.payload} (bytes, 200),
- * {@code raft.load.warmupMillis} (3000), {@code raft.load.snapshotPadFiles} and
+ * {@code raft.load.warmupMillis} (2000, then on until the log start was purged), {@code raft.load.preserved}
+ * (log entries preserved behind a snapshot, 1000), {@code raft.load.graceMillis} (grace period of replaced
+ * snapshots, the default), {@code raft.load.snapshotPadFiles} and
  * {@code raft.load.snapshotPadBytes} (extra files per snapshot, as a RocksDB checkpoint has),
  * and {@code raft.load.ratis.<key>} for any Ratis server property.
  */
@@ -43,7 +45,10 @@ class LateFollowerUnderLoadTest {
         int writers = Integer.getInteger("raft.load.writers", 4);
         int burners = Integer.getInteger("raft.load.burners", 2);
         int payloadBytes = Integer.getInteger("raft.load.payload", 200);
-        long warmup = Long.getLong("raft.load.warmupMillis", 3000);
+        long warmup = Long.getLong("raft.load.warmupMillis", 2000);
+        long preserved = Long.getLong("raft.load.preserved", 1000);
+        Duration grace = Duration.ofMillis(Long.getLong("raft.load.graceMillis",
+                RaftNodeConfig.DEFAULT_SNAPSHOT_GRACE_PERIOD.toMillis()));
 
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
@@ -52,6 +57,8 @@ class LateFollowerUnderLoadTest {
         try (TestCluster cluster = new TestCluster(dir, 3, b -> b
                 .snapshotThreshold(threshold)
                 .snapshotsRetained(retained)
+                .snapshotGracePeriod(grace)
+                .logEntriesPreserved(preserved)
                 .logSegmentBytes(16 * 1024))) {
             cluster.tuneServer(p -> System.getProperties().stringPropertyNames().stream()
                     .filter(k -> k.startsWith(RATIS_PREFIX))
@@ -103,7 +110,13 @@ class LateFollowerUnderLoadTest {
                 threads.add(t);
                 t.start();
             }
+            // Load until both have purged the start of their log, so n3 cannot be caught up from the log alone.
             Thread.sleep(warmup);
+            await().atMost(WAIT).untilAsserted(() -> {
+                for (String id : List.of("n1", "n2")) {
+                    assertThat(RaftNodeTest.logSegments(dir, id)).noneMatch(n -> n.startsWith("log_0-"));
+                }
+            });
             RaftNode leader = cluster.awaitLeader();
             long leaderAppliedAtStart = leader.appliedIndex();
             LOG.info("starting n3 with leader {} at applied index {} ({} writes acknowledged, {} failed)",

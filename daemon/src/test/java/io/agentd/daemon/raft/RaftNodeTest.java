@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -162,6 +163,8 @@ class RaftNodeTest {
         try (TestCluster cluster = new TestCluster(dir, 3, b -> b
                 .snapshotThreshold(50)
                 .snapshotsRetained(2)
+                .snapshotGracePeriod(Duration.ZERO)
+                .logEntriesPreserved(25)
                 .logSegmentBytes(8 * 1024))) {
             cluster.start("n1");
             cluster.start("n2");
