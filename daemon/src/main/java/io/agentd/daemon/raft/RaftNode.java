@@ -147,7 +147,7 @@ public final class RaftNode implements AutoCloseable {
      */
     public CompletableFuture<byte[]> submit(byte[] payload) {
         Objects.requireNonNull(payload, "payload");
-        if (closed.get()) {
+        if (closed.get() || fatal != null) {
             return CompletableFuture.failedFuture(closedException());
         }
         if (!writePermits.tryAcquire()) {
@@ -183,7 +183,7 @@ public final class RaftNode implements AutoCloseable {
      * it completes is linearizable. Retries while there is no leader, until the request timeout.
      */
     public CompletableFuture<Void> readBarrier() {
-        if (closed.get()) {
+        if (closed.get() || fatal != null) {
             return CompletableFuture.failedFuture(closedException());
         }
         CompletableFuture<Void> result = track(new CompletableFuture<>(), "read barrier");
@@ -195,7 +195,7 @@ public final class RaftNode implements AutoCloseable {
         if (result.isDone()) {
             return;
         }
-        if (closed.get()) {
+        if (closed.get() || fatal != null) {
             result.completeExceptionally(closedException());
             return;
         }

@@ -28,6 +28,7 @@ final class ListStateMachine implements ReplicaStateMachine {
     private final List<Long> applyCalls = new ArrayList<>();
     private final List<AppliedIndex> installs = new ArrayList<>();
     private int snapshotsWritten;
+    private String failOn;
     private int padFiles;
     private int padBytes;
 
@@ -39,6 +40,9 @@ final class ListStateMachine implements ReplicaStateMachine {
     @Override
     public synchronized byte[] apply(long term, long index, long leaderTimeMillis, byte[] payload) {
         applyCalls.add(index);
+        if (failOn != null && failOn.equals(new String(payload, StandardCharsets.UTF_8))) {
+            throw new IllegalStateException("invariant broken by entry " + index);
+        }
         if (index <= lastApplied.index()) {
             return new byte[0];
         }
@@ -93,6 +97,11 @@ final class ListStateMachine implements ReplicaStateMachine {
         entries.addAll(loaded);
         lastApplied = at;
         installs.add(at);
+    }
+
+    /** Makes apply throw, as on an invariant or I/O failure, when it meets this payload. */
+    synchronized void failOn(String payload) {
+        this.failOn = payload;
     }
 
     /** Makes every snapshot also hold {@code files} files of {@code bytes} zero bytes, like a database checkpoint. */
