@@ -36,6 +36,7 @@ public final class CoordinatorNode implements AutoCloseable {
 
     private final ServerConfig config;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.ExecutorService readers;
     private final RocksStore store;
     private final RegistryReplica replica;
     private final RaftNode raft;
@@ -53,7 +54,12 @@ public final class CoordinatorNode implements AutoCloseable {
             return t;
         });
         this.store = RocksStore.open(config.dataDir.resolve("state"));
-        RevisionWaiters waiters = new RevisionWaiters(timer);
+        this.readers = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "agentd-blocking-reads");
+            t.setDaemon(true);
+            return t;
+        });
+        RevisionWaiters waiters = new RevisionWaiters(timer, readers);
         this.replica = new RegistryReplica(store, waiters);
         this.raft = RaftNode.start(raftConfig(config), replica);
         this.coordinator = new Coordinator(config, raft, replica, waiters);
@@ -151,6 +157,7 @@ public final class CoordinatorNode implements AutoCloseable {
         }
         store.close();
         timer.shutdownNow();
+        readers.shutdownNow();
     }
 
     public Path dataDir() {

@@ -12,14 +12,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RevisionWaiters {
     private final ScheduledExecutorService timer;
+    /** Waiters are completed here, never on the apply thread that advanced the revision. */
+    private final java.util.concurrent.Executor completions;
     private final PriorityQueue<Waiter> queue = new PriorityQueue<>((a, b) -> Long.compare(a.after, b.after));
     private long revision;
 
     private record Waiter(long after, CompletableFuture<Boolean> future) {
     }
 
-    public RevisionWaiters(ScheduledExecutorService timer) {
+    public RevisionWaiters(ScheduledExecutorService timer, java.util.concurrent.Executor completions) {
         this.timer = timer;
+        this.completions = completions;
     }
 
     /** Completes true once the revision is greater than {@code after}, false after {@code wait}. */
@@ -53,8 +56,8 @@ public final class RevisionWaiters {
                 ready.add(queue.poll().future);
             }
         }
-        for (CompletableFuture<Boolean> f : ready) {
-            f.complete(true);
+        if (!ready.isEmpty()) {
+            completions.execute(() -> ready.forEach(f -> f.complete(true)));
         }
     }
 }
