@@ -1,14 +1,48 @@
 package io.agentd.client;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Writes durations the way the API reads them: {@code 250ms}, {@code 3s}, {@code 1m}, {@code 2h}. */
-final class ApiDurations {
+/**
+ * Durations as the API, agentctl and the daemon's config write them: a whole number and one
+ * unit of {@code ms}, {@code s}, {@code m} or {@code h}: {@code 250ms}, {@code 3s}, {@code 1m},
+ * {@code 2h}. The one parser and printer of that form in the project.
+ */
+public final class ApiDurations {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
 
   private ApiDurations() {}
 
+  /**
+   * Parses a duration.
+   *
+   * @throws IllegalArgumentException naming the text when it is not such a duration
+   */
+  public static Duration parse(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("missing duration (use e.g. 500ms, 3s, 1m, 2h)");
+    }
+    Matcher matcher = DURATION.matcher(text.strip());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 500ms, 3s, 1m, 2h)");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    try {
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        default -> Duration.ofHours(amount);
+      };
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration");
+    }
+  }
+
   /** The shortest exact form; below a millisecond rounds up, so a positive wait stays positive. */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis == 0 && !duration.isZero()) {
       millis = 1;

@@ -1,5 +1,7 @@
 package io.agentd.daemon.config;
 
+import io.agentd.client.ApiDurations;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -53,16 +55,16 @@ public final class ServerConfig {
         KEYS.put("peers", (c, v) -> c.peers = idMap(v));
         KEYS.put("peer-http", (c, v) -> c.peerHttp = idMap(v));
         KEYS.put("cluster-name", (c, v) -> c.clusterName = nonEmpty(v));
-        KEYS.put("election-timeout-min", (c, v) -> c.electionTimeoutMin = positive(Durations.parse(v)));
-        KEYS.put("election-timeout-max", (c, v) -> c.electionTimeoutMax = positive(Durations.parse(v)));
-        KEYS.put("request-timeout", (c, v) -> c.requestTimeout = positive(Durations.parse(v)));
+        KEYS.put("election-timeout-min", (c, v) -> c.electionTimeoutMin = positive(ApiDurations.parse(v)));
+        KEYS.put("election-timeout-max", (c, v) -> c.electionTimeoutMax = positive(ApiDurations.parse(v)));
+        KEYS.put("request-timeout", (c, v) -> c.requestTimeout = positive(ApiDurations.parse(v)));
         KEYS.put("snapshot-threshold", (c, v) -> c.snapshotThreshold = range(v, 10, Long.MAX_VALUE));
         KEYS.put("log-entries-preserved", (c, v) -> c.logEntriesPreserved = range(v, 0, Long.MAX_VALUE));
         KEYS.put("log-segment-bytes", (c, v) -> c.logSegmentBytes = range(v, 4096, 1L << 30));
         KEYS.put("max-body-bytes", (c, v) -> c.maxBodyBytes = (int) range(v, 1024, 64 << 20));
         KEYS.put("max-batch", (c, v) -> c.maxBatch = (int) range(v, 1, 10_000));
         KEYS.put("max-inflight-batches", (c, v) -> c.maxInflightBatches = (int) range(v, 1, 64));
-        KEYS.put("worker-ttl", (c, v) -> c.workerTtl = positive(Durations.parse(v)));
+        KEYS.put("worker-ttl", (c, v) -> c.workerTtl = positive(ApiDurations.parse(v)));
     }
 
     public static Iterable<String> keys() {
@@ -116,8 +118,8 @@ public final class ServerConfig {
     /** Cross-key checks, after everything is set. */
     public ServerConfig validate() {
         if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
-            throw new ConfigException("election-timeout-max (" + Durations.format(electionTimeoutMax)
-                    + ") must be greater than election-timeout-min (" + Durations.format(electionTimeoutMin) + ")");
+            throw new ConfigException("election-timeout-max (" + ApiDurations.format(electionTimeoutMax)
+                    + ") must be greater than election-timeout-min (" + ApiDurations.format(electionTimeoutMin) + ")");
         }
         if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
             throw new ConfigException("peers: does not list this node's node-id '" + nodeId + "'");

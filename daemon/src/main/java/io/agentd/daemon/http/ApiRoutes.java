@@ -9,7 +9,7 @@ import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
-import io.agentd.daemon.config.Durations;
+import io.agentd.client.ApiDurations;
 import io.agentd.daemon.coordinator.ClusterInfo;
 import io.agentd.daemon.coordinator.Coordinator;
 import io.agentd.daemon.coordinator.Views;
@@ -101,7 +101,7 @@ public final class ApiRoutes {
             return dflt;
         }
         try {
-            Duration d = Durations.parse(w);
+            Duration d = ApiDurations.parse(w);
             if (d.compareTo(MAX_WAIT) > 0) {
                 throw ApiException.invalid("query parameter 'wait' must be at most 5m");
             }
