@@ -21,6 +21,7 @@ final class LeadershipEvents implements AutoCloseable {
 
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService thread;
+    private volatile Thread eventThread;
     /** Only read and written on {@link #thread}. */
     private boolean leading;
 
@@ -28,6 +29,7 @@ final class LeadershipEvents implements AutoCloseable {
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "raft-leadership-" + nodeId);
             t.setDaemon(true);
+            eventThread = t;
             return t;
         });
     }
@@ -64,6 +66,9 @@ final class LeadershipEvents implements AutoCloseable {
     public void close() {
         changed(false);
         thread.shutdown();
+        if (Thread.currentThread() == eventThread) {
+            return; // closed by a listener: the queued events run after it returns
+        }
         try {
             if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("leadership listeners did not finish within 10s");

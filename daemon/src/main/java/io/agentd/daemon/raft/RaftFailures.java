@@ -60,7 +60,14 @@ final class RaftFailures {
                 || !(e instanceof IOException);
     }
 
-    private static boolean isGrpcStatus(Throwable e) {
+    /** I/O trouble (no leader, not reachable, gRPC channel down) that a retry may get past; bugs are not. */
+    static boolean isTransient(Throwable failure) {
+        Throwable e = unwrap(failure);
+        return e instanceof IOException || isGrpcStatus(e);
+    }
+
+    /** A failure reported by a gRPC channel (e.g. UNAVAILABLE while it waits out its reconnect backoff). */
+    static boolean isGrpcStatus(Throwable e) {
         // gRPC's StatusRuntimeException is shaded inside Ratis' thirdparty jar; match by name.
         return e.getClass().getName().endsWith(".StatusRuntimeException");
     }

@@ -53,6 +53,7 @@ import java.util.function.Consumer;
 public final class RaftNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
     private static final Duration BARRIER_BACKOFF_MAX = Duration.ofMillis(500);
+    private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RaftNodeConfig config;
     private final RaftPeerId selfId;
@@ -65,6 +66,7 @@ public final class RaftNode implements AutoCloseable {
     private final Semaphore writePermits;
     private final ClientId barrierClientId = ClientId.randomId();
     private final AtomicLong barrierCallIds = new AtomicLong();
+    private final AtomicLong lastReconnect = new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final Set<RaftClient> retiredClients = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Throwable>> fatalListeners = new CopyOnWriteArrayList<>();
@@ -105,9 +107,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Starts this peer: opens (or creates) its storage, replays the log into the state machine
-     * from the point it has durably applied, and joins the group. Returns without waiting for a
-     * leader.
+     * Starts this peer: opens (or creates) its storage and joins the group. Returns without
+     * waiting for a leader; Ratis then replays the log into the state machine in the background,
+     * passing over entries the state machine has durably applied already.
      */
     public static RaftNode start(RaftNodeConfig config, ReplicaStateMachine replica) throws IOException {
         return start(config, replica, p -> { });
@@ -226,15 +228,36 @@ public final class RaftNode implements AutoCloseable {
                 return;
             }
             Throwable cause = RaftFailures.unwrap(failure);
-            if (closed.get() || !(cause instanceof IOException)) {
+            if (closed.get() || !RaftFailures.isTransient(cause)) {
                 result.completeExceptionally(RaftFailures.translate(failure, "read barrier"));
                 return;
+            }
+            if (RaftFailures.isGrpcStatus(cause)) {
+                reconnectToLeader(cause);
             }
             long backoff = Math.min(BARRIER_BACKOFF_MAX.toMillis(), 20L << Math.min(attempt, 10));
             LOG.debug("{}: read index attempt {} failed, retrying in {}ms: {}", config.nodeId(), attempt, backoff,
                     cause.toString());
             schedule(() -> askReadIndex(result, attempt + 1), backoff);
         });
+    }
+
+    /**
+     * A follower asks the leader for the read index over the server-to-server channel, which Ratis
+     * resets only for log replication. After the leader was unreachable that channel waits out
+     * gRPC's reconnect backoff (up to two minutes) and fails every read index meanwhile; a fresh
+     * channel connects at once. At most once a second.
+     */
+    private void reconnectToLeader(Throwable cause) {
+        Optional<String> leader = leaderId();
+        long now = System.nanoTime();
+        long last = lastReconnect.get();
+        if (leader.isEmpty() || leader.get().equals(config.nodeId()) || now - last < RECONNECT_INTERVAL_NANOS
+                || !lastReconnect.compareAndSet(last, now) || !(cause instanceof Exception e)) {
+            return;
+        }
+        LOG.info("{}: reconnecting to leader {} after {}", config.nodeId(), leader.get(), cause.toString());
+        server.getServerRpc().handleException(RaftPeerId.valueOf(leader.get()), e, true);
     }
 
     /** Whether this node is the leader (it may not accept writes until it has applied its first entry). */

@@ -59,6 +59,7 @@ final class RatisSettings {
         // The default read option is not linearizable. Leader leases stay off: reads confirm
         // leadership with a heartbeat round instead of trusting clocks.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.ReadIndex.setType(p, RaftServerConfigKeys.Read.ReadIndex.Type.COMMIT_INDEX);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
         RaftServerConfigKeys.Read.setTimeout(p, time(c.requestTimeout()));
 

@@ -27,6 +27,7 @@ public interface ReplicaStateMachine {
 
     /** Replaces the whole state with the snapshot files in dir (written by writeSnapshot, maybe on another node).
      *  Afterwards lastApplied() is {@code at}. The files in dir must be left as they are: they remain this node's
-     *  latest snapshot and may be sent on to other followers. */
+     *  latest snapshot and may be sent on to other followers; and dir is deleted once newer snapshots replace it,
+     *  so copy or hard-link whatever the live state keeps using. */
     void installSnapshot(java.nio.file.Path dir, AppliedIndex at) throws java.io.IOException;
 }

@@ -21,8 +21,22 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A follower that starts for the first time while the other two are under continuous write
- * load from several threads (and, optionally, CPU burners that saturate the machine) must catch
- * up through snapshot installs while the load goes on.
+ * load from several threads (and CPU burners that saturate the machine) must catch up through a
+ * snapshot install and then follow from the log, while the load goes on.
+ *
+ * <p>This is the scenario of the report "a late follower never caught up (leader and follower kept
+ * disagreeing on the log position)". With Ratis' defaults for the two settings below it does not
+ * catch up for as long as the load lasts, for either of two reasons, each enough on its own:
+ * <ul>
+ * <li>{@code -Draft.load.preserved=0} (Ratis' purge.preservation.log.num default): the leader purges
+ * its log up to each new snapshot, so when an install finishes the entries right after it are gone
+ * and the leader logs "followerNextIndex = S+1 but logStartIndex = Y, send snapshot", again and again;</li>
+ * <li>{@code -Draft.load.graceMillis=0} (snapshots deleted as soon as retention allows): the snapshot
+ * being sent is deleted under the transfer (NoSuchFileException on the leader), which starts over
+ * with the newest snapshot and fails the same way.</li>
+ * </ul>
+ * Add {@code -Draft.load.snapshotPadFiles=40 -Draft.load.snapshotPadBytes=1048576 -Draft.load.writers=8}
+ * to make transfers slow enough to show it within the 60s bound.
  *
  * <p>The knobs are system properties so the scenario can be replayed with other settings:
  * {@code raft.load.threshold} (snapshot threshold, 50), {@code raft.load.retained} (2),
@@ -63,8 +77,8 @@ class LateFollowerUnderLoadTest {
             cluster.tuneServer(p -> System.getProperties().stringPropertyNames().stream()
                     .filter(k -> k.startsWith(RATIS_PREFIX))
                     .forEach(k -> p.set(k.substring(RATIS_PREFIX.length()), System.getProperty(k))));
-            int padFiles = Integer.getInteger("raft.load.snapshotPadFiles", 0);
-            int padBytes = Integer.getInteger("raft.load.snapshotPadBytes", 0);
+            int padFiles = Integer.getInteger("raft.load.snapshotPadFiles", 8);
+            int padBytes = Integer.getInteger("raft.load.snapshotPadBytes", 64 * 1024);
             for (String id : cluster.ids()) {
                 cluster.machine(id).padSnapshots(padFiles, padBytes);
             }
