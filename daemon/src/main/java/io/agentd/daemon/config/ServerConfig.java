@@ -42,7 +42,7 @@ public final class ServerConfig {
     public long logSegmentBytes = 8L << 20;
     public int maxBodyBytes = 1 << 20;
     public int maxBatch = 512;
-    public int maxInflightBatches = 4;
+    public int maxInflightBatches = 1;
     public Duration workerTtl = Duration.ofSeconds(10);
 
     private static final Map<String, BiConsumer<ServerConfig, String>> KEYS = new LinkedHashMap<>();
