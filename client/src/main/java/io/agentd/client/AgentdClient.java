@@ -18,6 +18,7 @@ import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
+import io.agentd.client.api.HeartbeatView;
 import io.agentd.client.api.WorkerView;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -177,6 +178,11 @@ public final class AgentdClient {
 
   public WorkerView registerWorker(RegisterWorkerRequest request) {
     return send(Api.registerWorker(request)).value();
+  }
+
+  /** Renews a worker's lease at the leader (another endpoint is tried when one is not the leader). */
+  public HeartbeatView heartbeat(String workerId) {
+    return send(Api.heartbeat(workerId)).value();
   }
 
   public List<WorkerView> listWorkers() {

@@ -15,6 +15,7 @@ import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
+import io.agentd.client.api.HeartbeatView;
 import io.agentd.client.api.WorkerView;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class Api {
   private static final TypeReference<List<AgentView>> AGENTS = new TypeReference<>() {};
   private static final TypeReference<MetadataView> METADATA = new TypeReference<>() {};
   private static final TypeReference<WorkerView> WORKER = new TypeReference<>() {};
+  private static final TypeReference<HeartbeatView> HEARTBEAT = new TypeReference<>() {};
   private static final TypeReference<List<WorkerView>> WORKERS = new TypeReference<>() {};
   private static final TypeReference<ClusterStatusView> CLUSTER_STATUS = new TypeReference<>() {};
   private static final TypeReference<List<MemberView>> MEMBERS = new TypeReference<>() {};
@@ -119,6 +121,11 @@ public final class Api {
   /** {@code 201} when new, {@code 200} when an existing worker was updated. */
   public static ApiRequest<WorkerView> registerWorker(RegisterWorkerRequest request) {
     return ApiRequest.write("POST", "/v1/workers", request, WORKER);
+  }
+
+  /** Renews the worker's lease; only the leader answers 200 (followers answer 503). */
+  public static ApiRequest<HeartbeatView> heartbeat(String workerId) {
+    return ApiRequest.write("POST", "/v1/workers/" + encode(workerId) + "/heartbeat", java.util.Map.of(), HEARTBEAT);
   }
 
   public static ApiRequest<WorkerView> getWorker(String id) {

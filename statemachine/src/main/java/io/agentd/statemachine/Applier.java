@@ -105,6 +105,8 @@ public final class Applier {
             return AgentRules.report(tx, x);
         } else if (c instanceof Command.RegisterWorker x) {
             return WorkerRules.register(tx, x);
+        } else if (c instanceof Command.ExpireWorker x) {
+            return WorkerRules.expire(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

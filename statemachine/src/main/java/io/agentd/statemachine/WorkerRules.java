@@ -1,6 +1,14 @@
 package io.agentd.statemachine;
 
+import io.agentd.statemachine.command.Command;
 import io.agentd.statemachine.command.Command.RegisterWorker;
+import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentKey;
+import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.DesiredState;
+
+import java.util.ArrayList;
+import java.util.List;
 import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.model.EventType;
 import io.agentd.statemachine.model.Worker;
@@ -29,5 +37,54 @@ final class WorkerRules {
         tx.event(EventType.WORKER_REGISTERED, null, null, w.id(), "capacity " + w.capacitySlots() + " slots");
         Placement.placePending(tx);
         return Reply.ok(tx.revision, old == null, tx.state.worker(c.id()));
+    }
+
+    /**
+     * Marks a worker down and hands its agents on: those meant to run are placed elsewhere
+     * with a new fencing token (this revision) or wait as pending; those being stopped or
+     * deleted are done, since the worker's lease has run out and it has fenced itself.
+     */
+    static Reply expire(Tx tx, Command.ExpireWorker c) {
+        Names.workerId("id", c.id());
+        Worker w = tx.state.worker(c.id());
+        if (w == null) {
+            throw Rejection.notFound("worker " + c.id() + " not found");
+        }
+        if (w.state() == WorkerState.DOWN) {
+            return Reply.ok(tx.revision, false, w);
+        }
+        if (w.revision() != c.ifRevision()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "worker " + c.id() + " changed (revision "
+                    + w.revision() + ", not " + c.ifRevision() + ") since its expiry was decided");
+        }
+        Worker down = new Worker(w.id(), w.address(), w.zone(), w.labels(), w.capacitySlots(), WorkerState.DOWN,
+                w.registerRevision(), tx.revision);
+        tx.state.putWorker(down);
+        tx.event(EventType.WORKER_EXPIRED, null, null, w.id(), "no lease renewal for a TTL");
+        List<AgentKey> keys = new ArrayList<>(tx.state.agentsOn(w.id()));
+        List<Agent> toPlace = new ArrayList<>();
+        for (AgentKey k : keys) {
+            Agent a = tx.state.agent(k);
+            if (a.desired() == DesiredState.DELETED) {
+                tx.state.removeAgent(k);
+                tx.event(EventType.AGENT_DELETED, a.namespace(), a.name(), w.id(), "its worker expired");
+            } else if (a.desired() == DesiredState.STOPPED) {
+                tx.state.putAgent(a.with(a.desired(), AgentState.STOPPED, null, 0, null, a.exitCode(), tx.revision,
+                        tx.time));
+                tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), w.id(), "stopped: its worker expired");
+            } else {
+                Agent released = a.with(a.desired(), AgentState.PENDING, null, 0, "its worker " + w.id() + " expired",
+                        null, tx.revision, tx.time);
+                tx.state.putAgent(released);
+                tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), w.id(),
+                        "pending: its worker expired");
+                toPlace.add(released);
+            }
+        }
+        for (Agent a : toPlace) {
+            Placement.tryPlace(tx, tx.state.agent(a.key()));
+        }
+        Placement.placePending(tx);
+        return Reply.ok(tx.revision, false, down);
     }
 }

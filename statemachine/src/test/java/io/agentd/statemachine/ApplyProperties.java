@@ -146,6 +146,9 @@ class ApplyProperties {
             }
             for (Worker w : s.workers()) {
                 assertThat(s.usedSlots(w.id())).isEqualTo(used.getOrDefault(w.id(), 0));
+                if (w.state() == io.agentd.statemachine.model.WorkerState.DOWN) {
+                    assertThat(s.agentsOn(w.id())).as("a down worker runs nothing").isEmpty();
+                }
             }
             for (Namespace n : s.namespaces()) {
                 long count = s.agents(n.name(), x -> true, Integer.MAX_VALUE).size();

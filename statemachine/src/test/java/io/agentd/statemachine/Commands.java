@@ -64,7 +64,9 @@ final class Commands {
                 Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.integers().between(0, 5),
                         Arbitraries.of(Map.<String, String>of(), Map.of("gpu", "yes")))
                         .as((id, cap, labels) -> new Command.RegisterWorker(id, "127.0.0.1:7422", "z1",
-                                new TreeMap<>(labels), cap)))
+                                new TreeMap<>(labels), cap))),
+                Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.longs().between(0, 60))
+                        .as(Command.ExpireWorker::new))
         ));
     }
 

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -41,6 +42,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final RegistryReplica replica;
     private final RaftNode raft;
     private final Coordinator coordinator;
+    private final LeaseTracker leases;
     private final MetricRegistry metrics = new MetricRegistry();
     private final HttpApiServer http;
     private volatile HostPort httpAddress;
@@ -65,7 +67,10 @@ public final class CoordinatorNode implements AutoCloseable {
         this.coordinator = new Coordinator(config, raft, replica, waiters);
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
         registerGauges();
-        Router router = new ApiRoutes(coordinator, info).router(new Router());
+        this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),
+                c -> coordinator.write(c, null, "lease-sweeper"), timer, config.workerTtl, System::nanoTime);
+        raft.onLeadershipChange(leases::leadershipChanged);
+        Router router = new ApiRoutes(coordinator, info, leases).router(new Router());
         router.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
         router.get("/health/ready", q -> ready());
         router.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,

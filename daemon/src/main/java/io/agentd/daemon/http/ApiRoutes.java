@@ -3,6 +3,8 @@ package io.agentd.daemon.http;
 import io.agentd.client.api.CreateNamespaceRequest;
 import io.agentd.client.api.EventView;
 import io.agentd.client.api.EventsPage;
+import io.agentd.client.api.HeartbeatView;
+import io.agentd.daemon.coordinator.LeaseTracker;
 import io.agentd.client.api.MetadataView;
 import io.agentd.client.api.QuotaView;
 import io.agentd.client.api.RegisterWorkerRequest;
@@ -48,10 +50,12 @@ public final class ApiRoutes {
 
     private final Coordinator coordinator;
     private final ClusterInfo cluster;
+    private final LeaseTracker leases;
 
-    public ApiRoutes(Coordinator coordinator, ClusterInfo cluster) {
+    public ApiRoutes(Coordinator coordinator, ClusterInfo cluster, LeaseTracker leases) {
         this.coordinator = coordinator;
         this.cluster = cluster;
+        this.leases = leases;
     }
 
     public Router router(Router r) {
@@ -73,6 +77,7 @@ public final class ApiRoutes {
         r.get("/v1/workers", q -> read(q, s -> s.workers().stream().map(w -> Views.worker(s, w)).toList()));
         r.post("/v1/workers", this::registerWorker);
         r.get("/v1/workers/{id}", q -> read(q, s -> Views.worker(s, worker(s, q.param("id")))));
+        r.post("/v1/workers/{id}/heartbeat", this::heartbeat);
         r.get("/v1/cluster/status", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
         r.get("/v1/cluster/members", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
         r.get("/v1/events", this::events);
@@ -256,6 +261,38 @@ public final class ApiRoutes {
                     labels, body.capacitySlots());
         });
         return write(q, c, true);
+    }
+
+    /**
+     * A lease renewal: leader soft state, never logged. The read barrier confirms this node
+     * leads and has applied every committed entry (so an expiry decided by an earlier leader
+     * is seen) before the renewal is granted.
+     */
+    private CompletableFuture<ApiResponse> heartbeat(ApiRequest q) {
+        String id = validate(() -> Names.workerId("id", q.param("id")));
+        if (q.body() != null && q.body().length > 0) {
+            Json.read(q.body(), java.util.Map.class); // well-formed JSON or a 400; contents reserved
+        }
+        if (!coordinator.raft().isLeader()) {
+            throw notLeader();
+        }
+        return coordinator.readable(false).thenApply(v -> {
+            Worker w = coordinator.read(s -> s.worker(id));
+            return switch (leases.renew(id, w)) {
+                case RENEWED -> ApiResponse.ok(new HeartbeatView(id, w.state().word(), leases.ttl().toMillis(),
+                        coordinator.revision()));
+                case NOT_LEADER -> throw notLeader();
+                case UNKNOWN_WORKER -> throw ApiException.notFound("worker " + id + " not found: register it first");
+                case EXPIRED -> throw new ApiException(409, ErrorCode.FAILED_PRECONDITION.name(), "the lease of worker "
+                        + id + " has expired and its agents were handed on: stop them and register again");
+            };
+        });
+    }
+
+    private ApiException notLeader() {
+        String leader = coordinator.raft().leaderId().orElse(null);
+        return ApiException.unavailable("this node is not the leader" + (leader == null ? "; no leader known"
+                : "; the leader is " + leader) + ": lease renewals go to the leader");
     }
 
     /** Proposes a command and maps its reply: created → 201 when {@code mayCreate}. */

@@ -12,6 +12,10 @@ final class DevNode {
     }
 
     static CoordinatorNode start(Path dir) throws Exception {
+        return start(dir, c -> { });
+    }
+
+    static CoordinatorNode start(Path dir, java.util.function.Consumer<ServerConfig> tweak) throws Exception {
         ServerConfig c = new ServerConfig();
         c.nodeId = "n1";
         c.dataDir = dir;
@@ -19,6 +23,7 @@ final class DevNode {
         c.raftAddr = new io.agentd.daemon.config.HostPort("127.0.0.1", Ports.free());
         c.electionTimeoutMin = Duration.ofMillis(150);
         c.electionTimeoutMax = Duration.ofMillis(300);
+        tweak.accept(c);
         c.validate();
         CoordinatorNode node = CoordinatorNode.start(c);
         if (!node.awaitLeader(Duration.ofSeconds(60))) {

@@ -44,6 +44,7 @@ public final class CommandCodec {
     static final int T_SET_METADATA = 6;
     static final int T_REPORT_STATUS = 7;
     static final int T_REGISTER_WORKER = 8;
+    static final int T_EXPIRE_WORKER = 9;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -108,6 +109,8 @@ public final class CommandCodec {
         } else if (c instanceof RegisterWorker x) {
             w.u8(T_REGISTER_WORKER).string(x.id()).string(x.address()).string(x.zone()).stringMap(x.labels())
                     .uvarint(x.capacitySlots());
+        } else if (c instanceof Command.ExpireWorker x) {
+            w.u8(T_EXPIRE_WORKER).string(x.id()).uvarint(x.ifRevision());
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
@@ -134,6 +137,7 @@ public final class CommandCodec {
             }
             case T_REGISTER_WORKER -> new RegisterWorker(r.string(), r.string(), r.string(), r.stringMap(),
                     r.uvarintInt());
+            case T_EXPIRE_WORKER -> new Command.ExpireWorker(r.string(), r.uvarint());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
         return new Envelope(requestId, actor, c);

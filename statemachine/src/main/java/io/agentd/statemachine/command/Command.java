@@ -101,4 +101,18 @@ public sealed interface Command {
             return id;
         }
     }
+
+    /**
+     * The leader found no renewal of the worker's lease for a whole TTL. Applies only while
+     * the worker is still at {@code ifRevision} (a re-registration in between wins).
+     */
+    record ExpireWorker(String id, long ifRevision) implements Command {
+        public String kind() {
+            return "ExpireWorker";
+        }
+
+        public String target() {
+            return id;
+        }
+    }
 }

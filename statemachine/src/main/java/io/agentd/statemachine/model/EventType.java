@@ -9,7 +9,8 @@ public enum EventType implements WireEnum {
     AGENT_STOPPED(6, "AgentStopped"),
     AGENT_DELETED(7, "AgentDeleted"),
     METADATA_SET(8, "MetadataSet"),
-    WORKER_REGISTERED(9, "WorkerRegistered");
+    WORKER_REGISTERED(9, "WorkerRegistered"),
+    WORKER_EXPIRED(10, "WorkerExpired");
 
     private final int wire;
     private final String word;

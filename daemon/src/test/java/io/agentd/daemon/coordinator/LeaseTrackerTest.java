@@ -1,0 +1,128 @@
+package io.agentd.daemon.coordinator;
+
+import io.agentd.statemachine.command.Command;
+import io.agentd.statemachine.command.Reply;
+import io.agentd.statemachine.model.Worker;
+import io.agentd.statemachine.model.WorkerState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lease rules on a fake clock, without Raft. */
+class LeaseTrackerTest {
+    /** The scheduler's only thread is held, so the real sweeper never runs: tests sweep by hand. */
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+
+    {
+        scheduler.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+    private long now = 1_000_000_000L;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Command> proposed = new ArrayList<>();
+    private CompletableFuture<Reply> answer = new CompletableFuture<>();
+    private final LeaseTracker tracker = new LeaseTracker(() -> workers, c -> {
+        proposed.add(c);
+        return answer;
+    }, scheduler, Duration.ofSeconds(10), () -> now);
+
+    @AfterEach
+    void stop() {
+        hold.countDown();
+        scheduler.shutdownNow();
+    }
+
+    private static Worker worker(String id, WorkerState st, long rev) {
+        return new Worker(id, "a:1", "", new TreeMap<>(), 4, st, 1, rev);
+    }
+
+    private void advance(long millis) {
+        now += millis * 1_000_000L;
+    }
+
+    @Test
+    void aNewLeaderGivesEveryWorkerAFullTtlBeforeExpiringAnyone() {
+        workers.add(worker("w1", WorkerState.READY, 5));
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        advance(9_999);
+        tracker.sweep();
+        assertThat(proposed).isEmpty();
+        advance(2);
+        tracker.sweep();
+        assertThat(proposed).containsExactly(new Command.ExpireWorker("w1", 5));
+    }
+
+    @Test
+    void renewalsPostponeExpiryAndAreRefusedOnceExpiryIsDecided() {
+        Worker w1 = worker("w1", WorkerState.READY, 5);
+        workers.add(w1);
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        for (int i = 0; i < 5; i++) {
+            advance(6_000);
+            assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.RENEWED);
+            tracker.sweep();
+        }
+        assertThat(proposed).isEmpty();
+        advance(10_001);
+        tracker.sweep();
+        assertThat(proposed).hasSize(1);
+        // Its expiry is in flight: a late renewal must not be granted.
+        assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.EXPIRED);
+        // An unanswered proposal is not repeated within a TTL, and is after one.
+        tracker.sweep();
+        assertThat(proposed).hasSize(1);
+        advance(10_001);
+        tracker.sweep();
+        assertThat(proposed).hasSize(2);
+        // Registering again (a new revision) makes renewals work again.
+        Worker again = worker("w1", WorkerState.READY, 9);
+        workers.set(0, again);
+        assertThat(tracker.renew("w1", again)).isEqualTo(LeaseTracker.Renewal.RENEWED);
+    }
+
+    @Test
+    void followersAndDownOrUnknownWorkersAreNotRenewed() {
+        Worker w1 = worker("w1", WorkerState.READY, 5);
+        assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.NOT_LEADER);
+        tracker.leadershipChanged(true);
+        assertThat(tracker.renew("w1", null)).isEqualTo(LeaseTracker.Renewal.UNKNOWN_WORKER);
+        assertThat(tracker.renew("w1", worker("w1", WorkerState.DOWN, 6))).isEqualTo(LeaseTracker.Renewal.EXPIRED);
+        tracker.leadershipChanged(false);
+        assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.NOT_LEADER);
+        workers.add(w1);
+        advance(60_000);
+        tracker.sweep();
+        assertThat(proposed).as("a follower expires nobody").isEmpty();
+    }
+
+    @Test
+    void aRefusedExpiryIsForgotten() {
+        Worker w1 = worker("w1", WorkerState.READY, 5);
+        workers.add(w1);
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        advance(10_001);
+        answer = CompletableFuture.completedFuture(Reply.rejected(7,
+                new io.agentd.statemachine.Rejection(io.agentd.statemachine.ErrorCode.FAILED_PRECONDITION, "changed")));
+        tracker.sweep();
+        assertThat(proposed).hasSize(1);
+        assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.RENEWED);
+    }
+}
