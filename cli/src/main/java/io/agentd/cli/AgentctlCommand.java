@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
         ListCommand.class,
         DescribeCommand.class,
         StopCommand.class,
+        MigrateCommand.class,
         DeleteCommand.class,
         MetaCommand.class,
         NamespaceCommand.class,

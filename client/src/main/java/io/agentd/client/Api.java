@@ -15,7 +15,11 @@ import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
+import io.agentd.client.api.CheckpointRequest;
+import io.agentd.client.api.CheckpointView;
+import io.agentd.client.api.DrainRequest;
 import io.agentd.client.api.HeartbeatView;
+import io.agentd.client.api.MigrateRequest;
 import io.agentd.client.api.WorkerView;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +35,7 @@ public final class Api {
   private static final TypeReference<MetadataView> METADATA = new TypeReference<>() {};
   private static final TypeReference<WorkerView> WORKER = new TypeReference<>() {};
   private static final TypeReference<HeartbeatView> HEARTBEAT = new TypeReference<>() {};
+  private static final TypeReference<CheckpointView> CHECKPOINT = new TypeReference<>() {};
   private static final TypeReference<List<WorkerView>> WORKERS = new TypeReference<>() {};
   private static final TypeReference<ClusterStatusView> CLUSTER_STATUS = new TypeReference<>() {};
   private static final TypeReference<List<MemberView>> MEMBERS = new TypeReference<>() {};
@@ -121,6 +126,29 @@ public final class Api {
   /** {@code 201} when new, {@code 200} when an existing worker was updated. */
   public static ApiRequest<WorkerView> registerWorker(RegisterWorkerRequest request) {
     return ApiRequest.write("POST", "/v1/workers", request, WORKER);
+  }
+
+  /** Moves an agent to another worker, two-phase with checkpoint handoff. */
+  public static ApiRequest<AgentView> migrate(String namespace, String name, MigrateRequest request) {
+    return ApiRequest.write("POST", agentPath(namespace, name) + "/migrate", request, AGENT);
+  }
+
+  /** Saves an agent's checkpoint, fenced by its token (workers). */
+  public static ApiRequest<AgentView> putCheckpoint(String namespace, String name, CheckpointRequest request) {
+    return ApiRequest.write("PUT", agentPath(namespace, name) + "/checkpoint", request, AGENT);
+  }
+
+  public static ApiRequest<CheckpointView> getCheckpoint(String namespace, String name) {
+    return ApiRequest.get(agentPath(namespace, name) + "/checkpoint", CHECKPOINT);
+  }
+
+  /** Stops new placements on a worker and moves its agents off. */
+  public static ApiRequest<WorkerView> drainWorker(String id, DrainRequest request) {
+    return ApiRequest.write("POST", "/v1/workers/" + encode(id) + "/drain", request, WORKER);
+  }
+
+  public static ApiRequest<WorkerView> undrainWorker(String id) {
+    return ApiRequest.write("POST", "/v1/workers/" + encode(id) + "/undrain", java.util.Map.of(), WORKER);
   }
 
   /** Renews the worker's lease; only the leader answers 200 (followers answer 503). */

@@ -48,7 +48,7 @@ final class AgentRules {
                     + " slots; " + c.spec().slots() + " more exceeds its quota of " + maxSlots);
         }
         Agent a = new Agent(c.namespace(), c.name(), tx.revision, c.spec(), DesiredState.RUNNING, AgentState.PENDING,
-                null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time);
+                null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time, null, null, 0);
         tx.state.putAgent(a);
         tx.event(EventType.AGENT_SPAWNED, a.namespace(), a.name(), null, null);
         return Reply.ok(tx.revision, true, Placement.tryPlace(tx, a));
@@ -114,6 +114,10 @@ final class AgentRules {
             throw new Rejection(ErrorCode.FAILED_PRECONDITION, "stale fencing token " + c.fencingToken() + " for "
                     + a.key() + (a.assigned() ? " (current " + a.fencingToken() + ")" : " (not assigned)"));
         }
+        if (a.state() == AgentState.MIGRATING && a.desired() == DesiredState.RUNNING
+                && (c.state() == AgentState.STOPPED || c.state() == AgentState.FAILED)) {
+            return finishMigration(tx, a);
+        }
         Agent next = switch (c.state()) {
             case STARTING, RUNNING -> a.state() == AgentState.STARTING || a.state() == AgentState.RUNNING
                     ? a.with(a.desired(), c.state(), a.worker(), a.fencingToken(), null, null, tx.revision, tx.time)
@@ -136,9 +140,72 @@ final class AgentRules {
                     next.state().word() + (c.exitCode() == null ? "" : " exit " + c.exitCode()));
         }
         if (!next.assigned()) {
+            WorkerRules.continueDrain(tx, a.worker());
             Placement.placePending(tx);
         }
         return Reply.ok(tx.revision, false, next);
+    }
+
+    /** Phase two: the old instance has stopped (its checkpoint is saved); place the new one. */
+    private static Reply finishMigration(Tx tx, Agent a) {
+        String old = a.worker();
+        String target = a.migrateTo();
+        Agent released = a.with(DesiredState.RUNNING, AgentState.PENDING, null, 0, "migrating off " + old, null,
+                tx.revision, tx.time);
+        tx.state.putAgent(released);
+        tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), old, "stopped on " + old + " to migrate");
+        Agent placed = Placement.tryPlace(tx, released, old, target);
+        WorkerRules.continueDrain(tx, old);
+        Placement.placePending(tx);
+        return Reply.ok(tx.revision, false, tx.state.agent(placed.key()));
+    }
+
+    static Reply migrate(Tx tx, io.agentd.statemachine.command.Command.MigrateAgent c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (c.to() != null) {
+            io.agentd.statemachine.model.Worker t = WorkerRules.require(tx.state, c.to());
+            if (t.state() != io.agentd.statemachine.model.WorkerState.READY) {
+                throw new Rejection(ErrorCode.FAILED_PRECONDITION, "worker " + t.id() + " is " + t.state().word()
+                        + ", not ready");
+            }
+            if (t.id().equals(a.worker())) {
+                throw new Rejection(ErrorCode.FAILED_PRECONDITION, "agent " + a.key() + " already runs on " + t.id());
+            }
+            if (!a.spec().fits(t.labels())) {
+                throw new Rejection(ErrorCode.FAILED_PRECONDITION, "worker " + t.id() + " does not match constraints "
+                        + a.spec().constraints());
+            }
+        }
+        if (a.state() == AgentState.MIGRATING) {
+            return Reply.ok(tx.revision, false, a);
+        }
+        if (a.desired() != DesiredState.RUNNING || !(a.state() == AgentState.STARTING || a.state() == AgentState.RUNNING)) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "agent " + a.key() + " is " + a.state().word()
+                    + ": only a starting or running agent can migrate");
+        }
+        Agent m = a.migrating(c.to(), tx.revision, tx.time);
+        tx.state.putAgent(m);
+        tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), a.worker(),
+                "migrating off " + a.worker() + (c.to() == null ? "" : " to " + c.to()));
+        return Reply.ok(tx.revision, false, m);
+    }
+
+    /** Largest checkpoint an agent may save. */
+    static final int MAX_CHECKPOINT = 64 * 1024;
+
+    static Reply putCheckpoint(Tx tx, io.agentd.statemachine.command.Command.PutCheckpoint c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (c.data() == null || c.data().length() > MAX_CHECKPOINT) {
+            throw Rejection.invalid("checkpoint must be at most " + MAX_CHECKPOINT + " characters");
+        }
+        if (!a.assigned() || a.fencingToken() != c.fencingToken()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "stale fencing token " + c.fencingToken() + " for "
+                    + a.key() + (a.assigned() ? " (current " + a.fencingToken() + ")" : " (not assigned)"));
+        }
+        Agent saved = a.withCheckpoint(c.data(), tx.revision, tx.time);
+        tx.state.putAgent(saved);
+        tx.event(EventType.CHECKPOINT_SAVED, a.namespace(), a.name(), a.worker(), c.data().length() + " characters");
+        return Reply.ok(tx.revision, false, saved);
     }
 
     static Agent require(io.agentd.statemachine.ClusterState state, String namespace, String name) {

@@ -107,6 +107,14 @@ public final class Applier {
             return WorkerRules.register(tx, x);
         } else if (c instanceof Command.ExpireWorker x) {
             return WorkerRules.expire(tx, x);
+        } else if (c instanceof Command.MigrateAgent x) {
+            return AgentRules.migrate(tx, x);
+        } else if (c instanceof Command.DrainWorker x) {
+            return WorkerRules.drain(tx, x);
+        } else if (c instanceof Command.UndrainWorker x) {
+            return WorkerRules.undrain(tx, x);
+        } else if (c instanceof Command.PutCheckpoint x) {
+            return AgentRules.putCheckpoint(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

@@ -26,12 +26,27 @@ final class Placement {
 
     /** The chosen worker, or null with the reason in {@code why[0]}. */
     static Worker choose(ClusterState state, Agent agent, String[] why) {
+        return choose(state, agent, why, null, null);
+    }
+
+    /**
+     * As {@link #choose(ClusterState, Agent, String[])}, never picking {@code exclude}, and
+     * picking {@code prefer} whenever it qualifies (a migration's requested target).
+     */
+    static Worker choose(ClusterState state, Agent agent, String[] why, String exclude, String prefer) {
+        if (prefer != null) {
+            Worker p = state.worker(prefer);
+            if (p != null && !p.id().equals(exclude) && p.state() == WorkerState.READY && agent.spec().fits(p.labels())
+                    && p.capacitySlots() - state.usedSlots(p.id()) >= agent.spec().slots()) {
+                return p;
+            }
+        }
         Worker best = null;
         int bestFree = Integer.MAX_VALUE;
         int ready = 0;
         int matching = 0;
         for (Worker w : state.workers()) {
-            if (w.state() != WorkerState.READY) {
+            if (w.state() != WorkerState.READY || w.id().equals(exclude)) {
                 continue;
             }
             ready++;
@@ -63,8 +78,12 @@ final class Placement {
 
     /** Tries to place a pending agent now; returns the agent as stored afterwards. */
     static Agent tryPlace(Tx tx, Agent agent) {
+        return tryPlace(tx, agent, null, null);
+    }
+
+    static Agent tryPlace(Tx tx, Agent agent, String exclude, String prefer) {
         String[] why = new String[1];
-        Worker w = choose(tx.state, agent, why);
+        Worker w = choose(tx.state, agent, why, exclude, prefer);
         if (w == null) {
             if (!why[0].equals(agent.pendingReason())) {
                 agent = agent.with(agent.desired(), AgentState.PENDING, null, 0, why[0], agent.exitCode(),

@@ -31,8 +31,11 @@ final class WorkerRules {
         }
         Worker old = tx.state.worker(c.id());
         String zone = c.zone() == null ? "" : c.zone();
-        Worker w = new Worker(c.id(), c.address(), zone, c.labels(), c.capacitySlots(), WorkerState.READY,
-                old == null ? tx.revision : old.registerRevision(), tx.revision);
+        // A draining worker stays draining when it registers again (e.g. after a restart).
+        boolean draining = old != null && old.state() == WorkerState.DRAINING;
+        Worker w = new Worker(c.id(), c.address(), zone, c.labels(), c.capacitySlots(),
+                draining ? WorkerState.DRAINING : WorkerState.READY,
+                old == null ? tx.revision : old.registerRevision(), tx.revision, draining ? old.drainParallel() : 0);
         tx.state.putWorker(w);
         tx.event(EventType.WORKER_REGISTERED, null, null, w.id(), "capacity " + w.capacitySlots() + " slots");
         Placement.placePending(tx);
@@ -57,8 +60,7 @@ final class WorkerRules {
             throw new Rejection(ErrorCode.FAILED_PRECONDITION, "worker " + c.id() + " changed (revision "
                     + w.revision() + ", not " + c.ifRevision() + ") since its expiry was decided");
         }
-        Worker down = new Worker(w.id(), w.address(), w.zone(), w.labels(), w.capacitySlots(), WorkerState.DOWN,
-                w.registerRevision(), tx.revision);
+        Worker down = w.with(WorkerState.DOWN, 0, tx.revision);
         tx.state.putWorker(down);
         tx.event(EventType.WORKER_EXPIRED, null, null, w.id(), "no lease renewal for a TTL");
         List<AgentKey> keys = new ArrayList<>(tx.state.agentsOn(w.id()));
@@ -86,5 +88,69 @@ final class WorkerRules {
         }
         Placement.placePending(tx);
         return Reply.ok(tx.revision, false, down);
+    }
+
+    /** Stops placements on a worker and moves its agents off, {@code maxParallel} at a time. */
+    static Reply drain(Tx tx, Command.DrainWorker c) {
+        Worker w = require(tx.state, c.id());
+        if (c.maxParallel() < 1 || c.maxParallel() > 10_000) {
+            throw Rejection.invalid("maxParallel must be between 1 and 10000, got " + c.maxParallel());
+        }
+        if (w.state() == WorkerState.DOWN) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "worker " + w.id() + " is down: nothing to drain");
+        }
+        Worker draining = w.with(WorkerState.DRAINING, c.maxParallel(), tx.revision);
+        tx.state.putWorker(draining);
+        tx.event(EventType.WORKER_DRAINING, null, null, w.id(), "draining, " + c.maxParallel() + " at a time");
+        continueDrain(tx, w.id());
+        return Reply.ok(tx.revision, false, tx.state.worker(w.id()));
+    }
+
+    static Reply undrain(Tx tx, Command.UndrainWorker c) {
+        Worker w = require(tx.state, c.id());
+        if (w.state() != WorkerState.DRAINING) {
+            return Reply.ok(tx.revision, false, w);
+        }
+        tx.state.putWorker(w.with(WorkerState.READY, 0, tx.revision));
+        tx.event(EventType.WORKER_DRAINING, null, null, w.id(), "ready again");
+        Placement.placePending(tx);
+        return Reply.ok(tx.revision, false, tx.state.worker(w.id()));
+    }
+
+    /** Starts migrations off a draining worker until maxParallel are under way. */
+    static void continueDrain(Tx tx, String workerId) {
+        Worker w = tx.state.worker(workerId);
+        if (w == null || w.state() != WorkerState.DRAINING) {
+            return;
+        }
+        List<AgentKey> keys = new ArrayList<>(tx.state.agentsOn(workerId));
+        int underway = 0;
+        for (AgentKey k : keys) {
+            if (tx.state.agent(k).state() == AgentState.MIGRATING) {
+                underway++;
+            }
+        }
+        for (AgentKey k : keys) {
+            if (underway >= w.drainParallel()) {
+                return;
+            }
+            Agent a = tx.state.agent(k);
+            if (a.desired() == DesiredState.RUNNING
+                    && (a.state() == AgentState.STARTING || a.state() == AgentState.RUNNING)) {
+                tx.state.putAgent(a.migrating(null, tx.revision, tx.time));
+                tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), workerId,
+                        "migrating: worker " + workerId + " is draining");
+                underway++;
+            }
+        }
+    }
+
+    static Worker require(ClusterState state, String id) {
+        Names.workerId("id", id);
+        Worker w = state.worker(id);
+        if (w == null) {
+            throw Rejection.notFound("worker " + id + " not found");
+        }
+        return w;
     }
 }

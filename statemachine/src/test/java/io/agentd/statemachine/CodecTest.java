@@ -32,7 +32,13 @@ class CodecTest {
             new Envelope(null, "bob", new Command.DeleteAgent("default", "a1")),
             new Envelope(null, "bob", new Command.SetMetadata("default", "a1", "k", "v", 0L)),
             new Envelope(null, "w1", new Command.ReportStatus("default", "a1", 7, AgentState.FAILED, 3, "boom")),
-            new Envelope(null, "w1", new Command.RegisterWorker("w1", "127.0.0.1:7422", "z", new TreeMap<>(), 8)));
+            new Envelope(null, "w1", new Command.RegisterWorker("w1", "127.0.0.1:7422", "z", new TreeMap<>(), 8)),
+            new Envelope(null, "sweeper", new Command.ExpireWorker("w1", 12)),
+            new Envelope(null, "op", new Command.MigrateAgent("default", "a1", "w2")),
+            new Envelope(null, "op", new Command.MigrateAgent("default", "a1", null)),
+            new Envelope(null, "op", new Command.DrainWorker("w1", 3)),
+            new Envelope(null, "op", new Command.UndrainWorker("w1")),
+            new Envelope(null, "w1", new Command.PutCheckpoint("default", "a1", 9, "{\"step\":4}")));
 
     @Test
     void everyCommandRoundTrips() {

@@ -66,7 +66,14 @@ final class Commands {
                         .as((id, cap, labels) -> new Command.RegisterWorker(id, "127.0.0.1:7422", "z1",
                                 new TreeMap<>(labels), cap))),
                 Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.longs().between(0, 60))
-                        .as(Command.ExpireWorker::new))
+                        .as(Command.ExpireWorker::new)),
+                Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.of(WORKERS).injectNull(0.5))
+                        .as(Command.MigrateAgent::new)),
+                Tuple(1, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.integers().between(1, 2))
+                        .as(Command.DrainWorker::new)),
+                Tuple(1, Arbitraries.of(WORKERS).map(Command.UndrainWorker::new)),
+                Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
+                        Arbitraries.strings().alpha().ofMaxLength(5)).as(Command.PutCheckpoint::new))
         ));
     }
 

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param revision revision that last changed it
  * @param createTime ISO-8601 instant of creation
  * @param updateTime ISO-8601 instant of the last change
+ * @param migrateTo the requested target while {@code migrating} ({@code null}: any other worker)
+ * @param checkpointRevision revision of the last checkpoint the agent saved, or {@code null}
  */
 public record AgentView(
     String namespace,
@@ -39,7 +41,9 @@ public record AgentView(
     long createRevision,
     long revision,
     String createTime,
-    String updateTime) {
+    String updateTime,
+    String migrateTo,
+    Long checkpointRevision) {
 
   public AgentView {
     metadata = WireCollections.map(metadata);

@@ -34,7 +34,7 @@ class WireTypesTest {
        "restarts": 0,
        "metadata": {"phase": {"value": "2", "version": 61}},
        "createRevision": 42, "revision": 61, "createTime": "2026-11-24T18:00:00.123Z",
-       "updateTime": "2026-11-24T18:00:01.500Z"}
+       "updateTime": "2026-11-24T18:00:01.500Z", "migrateTo": null, "checkpointRevision": null}
       """;
 
   static final String WORKER = """

@@ -61,7 +61,7 @@ public final class Views {
         }
         return new AgentView(v.namespace(), v.name(), v.id(), v.spec(), v.desiredState(), v.state(), v.worker(),
                 v.fencingToken(), s.whyPending(a), v.exitCode(), v.restarts(), v.metadata(), v.createRevision(),
-                v.revision(), v.createTime(), v.updateTime());
+                v.revision(), v.createTime(), v.updateTime(), v.migrateTo(), v.checkpointRevision());
     }
 
     public static AgentView agent(Agent a) {
@@ -71,7 +71,8 @@ public final class Views {
         }
         return new AgentView(a.namespace(), a.name(), a.id(), spec(a.spec()), a.desired().word(), a.state().word(),
                 a.worker(), a.assigned() ? a.fencingToken() : null, a.pendingReason(), a.exitCode(), a.restarts(), md,
-                a.createRevision(), a.revision(), time(a.createTime()), time(a.updateTime()));
+                a.createRevision(), a.revision(), time(a.createTime()), time(a.updateTime()), a.migrateTo(),
+                a.checkpoint() == null ? null : a.checkpointRevision());
     }
 
     public static WorkerView worker(ClusterState s, Worker w) {

@@ -3,7 +3,11 @@ package io.agentd.daemon.http;
 import io.agentd.client.api.CreateNamespaceRequest;
 import io.agentd.client.api.EventView;
 import io.agentd.client.api.EventsPage;
+import io.agentd.client.api.CheckpointRequest;
+import io.agentd.client.api.CheckpointView;
+import io.agentd.client.api.DrainRequest;
 import io.agentd.client.api.HeartbeatView;
+import io.agentd.client.api.MigrateRequest;
 import io.agentd.daemon.coordinator.LeaseTracker;
 import io.agentd.client.api.MetadataView;
 import io.agentd.client.api.QuotaView;
@@ -78,6 +82,17 @@ public final class ApiRoutes {
         r.post("/v1/workers", this::registerWorker);
         r.get("/v1/workers/{id}", q -> read(q, s -> Views.worker(s, worker(s, q.param("id")))));
         r.post("/v1/workers/{id}/heartbeat", this::heartbeat);
+        r.post("/v1/workers/{id}/drain", this::drain);
+        r.post("/v1/workers/{id}/undrain", q -> write(q, new Command.UndrainWorker(workerId(q)), false));
+        r.post("/v1/namespaces/{ns}/agents/{name}/migrate", this::migrate);
+        r.put("/v1/namespaces/{ns}/agents/{name}/checkpoint", this::putCheckpoint);
+        r.get("/v1/namespaces/{ns}/agents/{name}/checkpoint", q -> read(q, s -> {
+            Agent a = agent(s, q);
+            if (a.checkpoint() == null) {
+                throw ApiException.notFound("agent " + a.key() + " has saved no checkpoint");
+            }
+            return new CheckpointView(a.checkpoint(), a.checkpointRevision());
+        }));
         r.get("/v1/cluster/status", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
         r.get("/v1/cluster/members", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
         r.get("/v1/events", this::events);
@@ -242,6 +257,48 @@ public final class ApiRoutes {
                     body.message() == null ? null : Names.text("message", body.message(), false));
         });
         return write(q, c, false);
+    }
+
+    private CompletableFuture<ApiResponse> drain(ApiRequest q) {
+        String id = workerId(q);
+        int parallel = 1;
+        if (q.body() != null && q.body().length > 0) {
+            parallel = Json.read(q.body(), DrainRequest.class).maxParallel();
+        }
+        if (parallel < 1 || parallel > 10_000) {
+            throw ApiException.invalid("maxParallel must be between 1 and 10000, got " + parallel);
+        }
+        return write(q, new Command.DrainWorker(id, parallel), false);
+    }
+
+    private CompletableFuture<ApiResponse> migrate(ApiRequest q) {
+        String to = null;
+        if (q.body() != null && q.body().length > 0) {
+            to = Json.read(q.body(), MigrateRequest.class).to();
+        }
+        if (to != null) {
+            String t = to;
+            validate(() -> Names.workerId("to", t));
+        }
+        return write(q, new Command.MigrateAgent(ns(q), name(q), to), false);
+    }
+
+    private CompletableFuture<ApiResponse> putCheckpoint(ApiRequest q) {
+        CheckpointRequest body = Json.read(q.body(), CheckpointRequest.class);
+        if (body.data() == null) {
+            throw ApiException.invalid("data is required");
+        }
+        if (body.data().length() > 64 * 1024) {
+            throw ApiException.invalid("data is longer than 65536 characters");
+        }
+        if (body.fencingToken() <= 0) {
+            throw ApiException.invalid("fencingToken must be > 0");
+        }
+        return write(q, new Command.PutCheckpoint(ns(q), name(q), body.fencingToken(), body.data()), false);
+    }
+
+    private static String workerId(ApiRequest q) {
+        return validate(() -> Names.workerId("id", q.param("id")));
     }
 
     private CompletableFuture<ApiResponse> registerWorker(ApiRequest q) {

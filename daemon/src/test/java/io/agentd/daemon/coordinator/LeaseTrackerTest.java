@@ -48,7 +48,7 @@ class LeaseTrackerTest {
     }
 
     private static Worker worker(String id, WorkerState st, long rev) {
-        return new Worker(id, "a:1", "", new TreeMap<>(), 4, st, 1, rev);
+        return new Worker(id, "a:1", "", new TreeMap<>(), 4, st, 1, rev, 0);
     }
 
     private void advance(long millis) {

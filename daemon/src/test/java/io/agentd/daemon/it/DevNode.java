@@ -23,6 +23,8 @@ final class DevNode {
         c.raftAddr = new io.agentd.daemon.config.HostPort("127.0.0.1", Ports.free());
         c.electionTimeoutMin = Duration.ofMillis(150);
         c.electionTimeoutMax = Duration.ofMillis(300);
+        // Tests that register workers without a worker daemon must not see them expire mid-test.
+        c.workerTtl = Duration.ofMinutes(10);
         tweak.accept(c);
         c.validate();
         CoordinatorNode node = CoordinatorNode.start(c);

@@ -45,6 +45,10 @@ public final class CommandCodec {
     static final int T_REPORT_STATUS = 7;
     static final int T_REGISTER_WORKER = 8;
     static final int T_EXPIRE_WORKER = 9;
+    static final int T_MIGRATE_AGENT = 10;
+    static final int T_DRAIN_WORKER = 11;
+    static final int T_UNDRAIN_WORKER = 12;
+    static final int T_PUT_CHECKPOINT = 13;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -111,6 +115,14 @@ public final class CommandCodec {
                     .uvarint(x.capacitySlots());
         } else if (c instanceof Command.ExpireWorker x) {
             w.u8(T_EXPIRE_WORKER).string(x.id()).uvarint(x.ifRevision());
+        } else if (c instanceof Command.MigrateAgent x) {
+            w.u8(T_MIGRATE_AGENT).string(x.namespace()).string(x.name()).optString(x.to());
+        } else if (c instanceof Command.DrainWorker x) {
+            w.u8(T_DRAIN_WORKER).string(x.id()).uvarint(x.maxParallel());
+        } else if (c instanceof Command.UndrainWorker x) {
+            w.u8(T_UNDRAIN_WORKER).string(x.id());
+        } else if (c instanceof Command.PutCheckpoint x) {
+            w.u8(T_PUT_CHECKPOINT).string(x.namespace()).string(x.name()).uvarint(x.fencingToken()).string(x.data());
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
@@ -138,6 +150,10 @@ public final class CommandCodec {
             case T_REGISTER_WORKER -> new RegisterWorker(r.string(), r.string(), r.string(), r.stringMap(),
                     r.uvarintInt());
             case T_EXPIRE_WORKER -> new Command.ExpireWorker(r.string(), r.uvarint());
+            case T_MIGRATE_AGENT -> new Command.MigrateAgent(r.string(), r.string(), r.optString());
+            case T_DRAIN_WORKER -> new Command.DrainWorker(r.string(), r.uvarintInt());
+            case T_UNDRAIN_WORKER -> new Command.UndrainWorker(r.string());
+            case T_PUT_CHECKPOINT -> new Command.PutCheckpoint(r.string(), r.string(), r.uvarint(), r.string());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
         return new Envelope(requestId, actor, c);

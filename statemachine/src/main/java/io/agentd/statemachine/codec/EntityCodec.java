@@ -78,7 +78,8 @@ public final class EntityCodec {
         for (Map.Entry<String, MetadataEntry> e : a.metadata().entrySet()) {
             w.string(e.getKey()).string(e.getValue().value()).uvarint(e.getValue().version());
         }
-        w.uvarint(a.createRevision()).uvarint(a.revision()).svarint(a.createTime()).svarint(a.updateTime());
+        w.uvarint(a.createRevision()).uvarint(a.revision()).svarint(a.createTime()).svarint(a.updateTime())
+                .optString(a.migrateTo()).optString(a.checkpoint()).uvarint(a.checkpointRevision());
     }
 
     public static Agent agent(WireReader r) {
@@ -101,18 +102,18 @@ public final class EntityCodec {
         }
         return new Agent(ns, name, id, spec, desired, state, worker, token, reason,
                 exit == null ? null : exit.intValue(), restarts, Collections.unmodifiableSortedMap(md),
-                r.uvarint(), r.uvarint(), r.svarint(), r.svarint());
+                r.uvarint(), r.uvarint(), r.svarint(), r.svarint(), r.optString(), r.optString(), r.uvarint());
     }
 
     public static void worker(WireWriter w, Worker k) {
         w.u8(V1).string(k.id()).string(k.address()).string(k.zone()).stringMap(k.labels()).uvarint(k.capacitySlots())
-                .u8(k.state().wire()).uvarint(k.registerRevision()).uvarint(k.revision());
+                .u8(k.state().wire()).uvarint(k.registerRevision()).uvarint(k.revision()).uvarint(k.drainParallel());
     }
 
     public static Worker worker(WireReader r) {
         version(r);
         return new Worker(r.string(), r.string(), r.string(), r.stringMap(), r.uvarintInt(),
-                WireEnum.fromWire(WorkerState.class, r.u8()), r.uvarint(), r.uvarint());
+                WireEnum.fromWire(WorkerState.class, r.u8()), r.uvarint(), r.uvarint(), r.uvarintInt());
     }
 
     public static void metadataResult(WireWriter w, MetadataResult m) {

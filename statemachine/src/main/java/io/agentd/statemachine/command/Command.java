@@ -115,4 +115,46 @@ public sealed interface Command {
             return id;
         }
     }
+
+    /** Two-phase move: the old worker stops the agent and hands back its checkpoint, then it is placed anew. */
+    record MigrateAgent(String namespace, String name, String to) implements Command {
+        public String kind() {
+            return "MigrateAgent";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
+    record DrainWorker(String id, int maxParallel) implements Command {
+        public String kind() {
+            return "DrainWorker";
+        }
+
+        public String target() {
+            return id;
+        }
+    }
+
+    record UndrainWorker(String id) implements Command {
+        public String kind() {
+            return "UndrainWorker";
+        }
+
+        public String target() {
+            return id;
+        }
+    }
+
+    /** The agent's saved state, fenced by the assignment's token; handed to its next instance. */
+    record PutCheckpoint(String namespace, String name, long fencingToken, String data) implements Command {
+        public String kind() {
+            return "PutCheckpoint";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
 }

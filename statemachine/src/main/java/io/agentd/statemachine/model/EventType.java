@@ -10,7 +10,9 @@ public enum EventType implements WireEnum {
     AGENT_DELETED(7, "AgentDeleted"),
     METADATA_SET(8, "MetadataSet"),
     WORKER_REGISTERED(9, "WorkerRegistered"),
-    WORKER_EXPIRED(10, "WorkerExpired");
+    WORKER_EXPIRED(10, "WorkerExpired"),
+    CHECKPOINT_SAVED(11, "CheckpointSaved"),
+    WORKER_DRAINING(12, "WorkerDraining");
 
     private final int wire;
     private final String word;

@@ -1,0 +1,150 @@
+package io.agentd.daemon.worker.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker JVM itself goes wrong: killed with -9, frozen with SIGSTOP, or its watchdog killed.
+ * The worker is a child JVM running {@link FeederMain}.
+ */
+class WorkerDeathTest {
+    @TempDir
+    Path dir;
+    private final TestProcesses procs = new TestProcesses();
+
+    @AfterEach
+    void cleanUp() {
+        procs.close();
+    }
+
+    @Test
+    void killingTheWorkerJvmWithSigkillKillsItsAgentsWithinAboutASecond() throws Exception {
+        Worker worker = startWorker(60_000, 300, 2);
+        List<Long> all = new ArrayList<>();
+        for (long agent : worker.agentPids) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, startOf(agent)).size() == 2);
+            all.addAll(AgentSession.members(agent, startOf(agent)));
+        }
+
+        long t0 = System.nanoTime();
+        worker.process.destroyForcibly();
+
+        await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(20))
+                .until(() -> all.stream().noneMatch(TestProcesses::alive));
+        System.out.printf("agents gone %d ms after kill -9 of the worker%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        for (long watchdog : worker.watchdogPids) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !TestProcesses.alive(watchdog));
+        }
+    }
+
+    @Test
+    void aFrozenWorkerCannotKeepItsAgentAlivePastTheLease() throws Exception {
+        Worker worker = startWorker(1500, 200, 1);
+        long agent = worker.agentPids.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, startOf(agent)).size() == 2);
+        List<Long> session = AgentSession.members(agent, startOf(agent));
+        Thread.sleep(2000); // several renewals have gone through: the lease would have run out by now otherwise
+        assertThat(session).allMatch(TestProcesses::alive);
+
+        long t0 = System.nanoTime();
+        TestProcesses.signal(worker.process.pid(), "STOP");
+
+        // Last renewal at most 200 ms before the freeze: lease 1.5 s, SIGTERM ends it at once.
+        await().atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(20))
+                .until(() -> session.stream().noneMatch(TestProcesses::alive));
+        long deadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.printf("agent gone %d ms after SIGSTOP of the worker%n", deadMs);
+        assertThat(worker.process.isAlive()).isTrue();
+
+        // Thawed, the worker renews into a closed pipe: nothing comes back to life.
+        TestProcesses.signal(worker.process.pid(), "CONT");
+        assertThat(worker.lines.poll(10, TimeUnit.SECONDS)).isEqualTo("exit 143");
+        assertThat(worker.lines.poll(10, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(worker.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(worker.process.exitValue()).isZero();
+        assertThat(session).noneMatch(TestProcesses::alive);
+        assertThat(AgentSession.members(agent, startOf(agent))).isEmpty();
+    }
+
+    @Test
+    void theGuardKillsTheAgentWhenItsWatchdogIsKilledWithSigkill() throws Exception {
+        Worker worker = startWorker(60_000, 300, 1);
+        long agent = worker.agentPids.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, startOf(agent)).size() == 2);
+        List<Long> session = AgentSession.members(agent, startOf(agent));
+        // Freeze the worker so that only the guard can act, not the JVM's own sweep.
+        TestProcesses.signal(worker.process.pid(), "STOP");
+
+        long t0 = System.nanoTime();
+        TestProcesses.signal(worker.watchdogPids.get(0), "KILL");
+
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> session.stream().noneMatch(TestProcesses::alive));
+        System.out.printf("agent gone %d ms after kill -9 of its watchdog%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    private long startOf(long agent) {
+        return AgentSession.startTicks(agent);
+    }
+
+    private record Worker(Process process, List<Long> agentPids, List<Long> watchdogPids, BlockingQueue<String> lines) {
+    }
+
+    /** Starts FeederMain in a child JVM and waits until its agents run. */
+    private Worker startWorker(long leaseMillis, long renewMillis, int agents) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = procs.track(new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FeederMain.class.getName(),
+                dir.toString(), Long.toString(leaseMillis), Long.toString(renewMillis), Integer.toString(agents))
+                .redirectError(dir.resolve("worker.err").toFile())
+                .start());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // The worker was killed.
+            }
+        }, "worker-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        List<Long> agentPids = new ArrayList<>();
+        List<Long> watchdogPids = new ArrayList<>();
+        while (true) {
+            String line = lines.poll(30, TimeUnit.SECONDS);
+            assertThat(line).as("worker output (stderr in %s)", dir.resolve("worker.err")).isNotNull();
+            if (line.equals("ready")) {
+                break;
+            }
+            String[] parts = line.split(" ");
+            assertThat(parts[0]).isEqualTo("agent");
+            long pid = Long.parseLong(parts[1]);
+            assertThat(pid).isPositive();
+            agentPids.add(pid);
+            watchdogPids.add(Long.parseLong(parts[2]));
+            procs.session(pid);
+        }
+        return new Worker(process, agentPids, watchdogPids, lines);
+    }
+}
