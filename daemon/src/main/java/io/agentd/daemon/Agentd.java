@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd 0.1.0",
         description = "The agentd coordinator daemon.",
-        subcommands = {Agentd.Server.class, Agentd.Dev.class, CommandLine.HelpCommand.class})
+        subcommands = {Agentd.Server.class, Agentd.Dev.class, Agentd.Worker.class, CommandLine.HelpCommand.class})
 public final class Agentd implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -88,6 +88,8 @@ public final class Agentd implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
+            // SIGTERM is the normal way to stop a daemon: exit 0 once everything is closed.
+            Runtime.getRuntime().halt(0);
         }, "agentd-shutdown"));
         out.printf("agentd %s: node %s, API on http://%s, Raft on %s, data in %s%n", dev ? "dev" : "server",
                 config.nodeId, node.httpAddress(), config.raftAddr, config.dataDir.toAbsolutePath());
@@ -162,6 +164,94 @@ public final class Agentd implements Callable<Integer> {
             } catch (UnknownHostException e) {
                 throw new ConfigException(key + ": unknown host " + host);
             }
+        }
+    }
+
+    @Command(name = "worker", mixinStandardHelpOptions = true,
+            description = "Run a worker: lease agents from the coordinators and run them under watchdogs.")
+    static final class Worker implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--servers", paramLabel = "URL,...", defaultValue = "http://127.0.0.1:7420",
+                description = "Coordinator API endpoints (default: ${DEFAULT-VALUE}).")
+        String servers;
+
+        @Option(names = "--worker-id", paramLabel = "ID",
+                description = "Worker id (default: from the host name and data dir, stable across restarts).")
+        String workerId;
+
+        @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "", description = "Zone label.")
+        String zone;
+
+        @Option(names = "--label", paramLabel = "k=v", description = "A worker label; repeatable.")
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+
+        @Option(names = "--slots", paramLabel = "N", defaultValue = "8", description = "Capacity in slots.")
+        int slots;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "agentd-worker",
+                description = "Agent logs and the watchdog script.")
+        Path dataDir;
+
+        @Option(names = "--local-api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7422",
+                description = "The address this worker advertises for its agents.")
+        String localApi;
+
+        @Option(names = "--heartbeat-interval", paramLabel = "D", defaultValue = "1s",
+                description = "Lease renewal interval (the coordinators own the TTL).")
+        String heartbeatInterval;
+
+        @Option(names = "--stop-grace", paramLabel = "D", defaultValue = "3s",
+                description = "SIGTERM to SIGKILL when stopping an agent.")
+        String stopGrace;
+
+        @Option(names = "--fence-margin", paramLabel = "D", defaultValue = "2s",
+                description = "Agents stop this long before the lease would run out.")
+        String fenceMargin;
+
+        @Override
+        public Integer call() {
+            io.agentd.daemon.worker.WorkerConfig c = new io.agentd.daemon.worker.WorkerConfig();
+            try {
+                c.servers = io.agentd.daemon.worker.WorkerConfig.servers(servers);
+                c.workerId = workerId;
+                c.zone = zone;
+                c.labels = labels;
+                c.slots = slots;
+                c.dataDir = dataDir;
+                c.address = io.agentd.daemon.config.HostPort.parse(localApi).toString();
+                c.heartbeatInterval = io.agentd.daemon.worker.WorkerConfig.duration("--heartbeat-interval", heartbeatInterval);
+                c.stopGrace = io.agentd.daemon.worker.WorkerConfig.duration("--stop-grace", stopGrace);
+                c.fenceMargin = io.agentd.daemon.worker.WorkerConfig.duration("--fence-margin", fenceMargin);
+                c.validate();
+            } catch (ConfigException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
+                return 2;
+            }
+            io.agentd.daemon.worker.WorkerDaemon d;
+            try {
+                d = io.agentd.daemon.worker.WorkerDaemon.start(c);
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("agentd: cannot start the worker: " + e.getMessage());
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                d.close();
+                stopped.countDown();
+                // SIGTERM is the normal way to stop a worker: exit 0 once its agents are stopped.
+                Runtime.getRuntime().halt(0);
+            }, "agentd-worker-shutdown"));
+            spec.commandLine().getOut().printf("agentd worker %s: %d slots, coordinators %s, data in %s%n", c.workerId,
+                    c.slots, c.servers, c.dataDir.toAbsolutePath());
+            spec.commandLine().getOut().flush();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
         }
     }
 }

@@ -1,5 +1,5 @@
 /**
- * Runs agents as supervised OS processes that can never outlive their worker's lease.
+ * Runs agents as supervised OS processes that do not outlive their worker's lease.
  *
  * <p>Each agent runs under {@code agentd-watchdog}, a bash script outside the JVM
  * ({@link io.agentd.daemon.worker.process.WatchdogScript}). The JVM feeds it lease

@@ -14,11 +14,14 @@ class LogPumpTest {
     @TempDir
     Path dir;
 
+    private int runs;
+
     private long pump(String output) throws Exception {
+        Path logDir = dir.resolve("run" + runs++);
         CompletableFuture<Long> pid = new CompletableFuture<>();
         new LogPump("t", new ByteArrayInputStream(output.getBytes(StandardCharsets.UTF_8)),
-                new RotatingLog(dir, 1 << 20, 2), pid).run();
-        assertThat(Files.readString(RotatingLog.file(dir, 0))).isEqualTo(output);
+                new RotatingLog(logDir, 1 << 20, 2), pid).run();
+        assertThat(Files.readString(RotatingLog.file(logDir, 0))).isEqualTo(output);
         return pid.getNow(-2L);
     }
 

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,14 @@ class WorkerDeathTest {
         List<Long> watchdogPids = new ArrayList<>();
         while (true) {
             String line = lines.poll(30, TimeUnit.SECONDS);
-            assertThat(line).as("worker output (stderr in %s)", dir.resolve("worker.err")).isNotNull();
+            if (line == null) {
+                TestProcesses.signal(process.pid(), "QUIT"); // thread dump to its stdout
+                Thread.sleep(2000);
+                List<String> dump = new ArrayList<>();
+                lines.drainTo(dump);
+                throw new AssertionError("no word from the worker in 30 s; its stderr:\n"
+                        + Files.readString(dir.resolve("worker.err")) + "\nits stdout:\n" + String.join("\n", dump));
+            }
             if (line.equals("ready")) {
                 break;
             }

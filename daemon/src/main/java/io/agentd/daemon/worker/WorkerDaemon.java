@@ -1,0 +1,396 @@
+package io.agentd.daemon.worker;
+
+import io.agentd.client.AgentFilter;
+import io.agentd.client.AgentdClient;
+import io.agentd.client.AgentdException;
+import io.agentd.client.Api;
+import io.agentd.client.ApiReply;
+import io.agentd.client.ReadOptions;
+import io.agentd.client.api.AgentView;
+import io.agentd.client.api.HeartbeatView;
+import io.agentd.client.api.RegisterWorkerRequest;
+import io.agentd.client.api.StatusReport;
+import io.agentd.daemon.worker.process.AgentLaunch;
+import io.agentd.daemon.worker.process.AgentProcess;
+import io.agentd.daemon.worker.process.WatchdogScript;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code agentd worker}: leases agents from the coordinators and runs each under a watchdog.
+ *
+ * <p>Safety (DESIGN.md, "Leases and fencing"): the lease is measured from when the last
+ * successful renewal was <em>sent</em>, on the monotonic clock. Every process gets that
+ * deadline (less the fence margin and its kill grace) through its watchdog, which kills it
+ * without the JVM's help; the JVM also stops everything itself when the deadline passes. An
+ * assignment is started only while the lease is valid, and a report carries the fencing token.
+ *
+ * <p>Threads: all decisions run on one thread ({@code actions}); the heartbeat and the
+ * assignment watcher only feed it.
+ */
+public final class WorkerDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerDaemon.class);
+
+    private final WorkerConfig config;
+    private final AgentdClient client;
+    private final AgentdClient watchClient;
+    private final Path watchdog;
+    private final ScheduledExecutorService actions;
+    private final ExecutorService watcher;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<String, Instance> instances = new HashMap<>(); // "ns/name" -> instance; actions thread only
+    private volatile long leaseUntilNanos = System.nanoTime(); // no lease yet
+    private volatile long ttlMillis;
+    private boolean registered;
+
+    /** One agent assignment on this worker and its current process. */
+    private static final class Instance {
+        AgentView assignment;
+        AgentProcess process;
+        boolean stopRequested;
+        /** Stopped by self-fencing: its assignment may live on elsewhere, so nothing is reported. */
+        boolean fenced;
+        boolean restartPending;
+        final ArrayDeque<Long> restartTimes = new ArrayDeque<>();
+    }
+
+    private WorkerDaemon(WorkerConfig config) throws IOException {
+        this.config = config;
+        Files.createDirectories(config.dataDir);
+        this.watchdog = WatchdogScript.install(config.dataDir);
+        this.client = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(3)).build();
+        this.watchClient = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(40)).build();
+        this.actions = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-actions"));
+        this.watcher = Executors.newSingleThreadExecutor(r -> daemonThread(r, "worker-assignments"));
+    }
+
+    private static Thread daemonThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public static WorkerDaemon start(WorkerConfig config) throws IOException {
+        WorkerDaemon d = new WorkerDaemon(config);
+        long period = config.heartbeatInterval.toMillis();
+        d.actions.scheduleWithFixedDelay(d::tick, 0, period, TimeUnit.MILLISECONDS);
+        d.watcher.execute(d::watchAssignments);
+        return d;
+    }
+
+    public String id() {
+        return config.workerId;
+    }
+
+    // ------------------------------------------------------------- lease
+
+    /** One heartbeat round, on the actions thread: register if needed, renew, fence if late. */
+    private void tick() {
+        if (!running.get()) {
+            return;
+        }
+        try {
+            if (!registered) {
+                client.registerWorker(new RegisterWorkerRequest(config.workerId, config.address, config.zone,
+                        config.labels, config.slots));
+                registered = true;
+                LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
+            }
+            long sentAt = System.nanoTime();
+            HeartbeatView hb = client.heartbeat(config.workerId);
+            ttlMillis = hb.leaseTtlMs();
+            leaseUntilNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(hb.leaseTtlMs() - config.fenceMargin.toMillis());
+            for (Instance i : instances.values()) {
+                if (i.process != null) {
+                    i.process.extendLease(processLease());
+                }
+            }
+        } catch (AgentdException e) {
+            if ("FAILED_PRECONDITION".equals(e.code()) || "NOT_FOUND".equals(e.code())) {
+                LOG.warn("the coordinators no longer hold a lease for this worker ({}): stopping every agent and "
+                        + "registering again", e.getMessage());
+                fenceAll("lease lost");
+                registered = false;
+            } else {
+                LOG.debug("heartbeat failed: {}", e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat round failed", e);
+        }
+        if (leaseLeft().isNegative() && instances.values().stream().anyMatch(i -> i.process != null)) {
+            LOG.warn("no lease renewal for {} ms: fencing, stopping every agent", ttlMillis);
+            fenceAll("lease ran out");
+        }
+    }
+
+    private Duration leaseLeft() {
+        return Duration.ofNanos(leaseUntilNanos - System.nanoTime());
+    }
+
+    /** What a watchdog is told: the lease left, less the time its kill may take. */
+    private Duration processLease() {
+        return leaseLeft().minus(config.stopGrace);
+    }
+
+    private void fenceAll(String why) {
+        for (Instance i : instances.values()) {
+            if (i.process != null) {
+                i.stopRequested = true;
+                i.fenced = true;
+                i.process.stop(config.stopGrace);
+            }
+        }
+        instances.values().removeIf(i -> i.process == null);
+        LOG.warn("fenced: {}", why);
+    }
+
+    // ------------------------------------------------------- assignments
+
+    /** Blocking queries on this worker's agents (never tight polling); each answer is reconciled. */
+    private void watchAssignments() {
+        long revision = 0;
+        AgentFilter mine = new AgentFilter(null, config.workerId, Map.of());
+        while (running.get()) {
+            try {
+                ApiReply<List<AgentView>> reply = watchClient.send(Api.listAgents(null, mine)
+                        .withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30))));
+                revision = reply.revision();
+                List<AgentView> agents = reply.value();
+                actions.execute(() -> reconcile(agents));
+            } catch (RuntimeException e) {
+                if (!running.get()) {
+                    return;
+                }
+                LOG.debug("watching assignments: {}", e.getMessage());
+                sleep(500);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String key(AgentView a) {
+        return a.namespace() + "/" + a.name();
+    }
+
+    /** Brings the processes in line with the assignments (actions thread). */
+    private void reconcile(List<AgentView> assigned) {
+        if (!running.get()) {
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (AgentView a : assigned) {
+            String k = key(a);
+            seen.add(k);
+            Instance i = instances.get(k);
+            boolean run = "starting".equals(a.state()) || "running".equals(a.state());
+            boolean stop = "migrating".equals(a.state()) || "stopping".equals(a.state());
+            if (i != null && !a.fencingToken().equals(i.assignment.fencingToken())) {
+                // A new assignment replaces an old one of ours: the old instance is stale.
+                stopStale(k, i);
+                i = null;
+            }
+            if (run && i == null) {
+                startNew(a);
+            } else if (stop) {
+                if (i == null) {
+                    report(a, "stopped", null); // nothing runs here (e.g. after a restart of this worker)
+                } else if (!i.stopRequested) {
+                    i.assignment = a;
+                    i.stopRequested = true;
+                    if (i.process != null) {
+                        i.process.stop(config.stopGrace);
+                    } else {
+                        instances.remove(k);
+                        report(a, "stopped", null);
+                    }
+                }
+            } else if (i != null) {
+                i.assignment = a;
+            }
+        }
+        for (Map.Entry<String, Instance> e : new TreeMap<>(instances).entrySet()) {
+            if (!seen.contains(e.getKey())) {
+                stopStale(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void stopStale(String k, Instance i) {
+        LOG.info("{} is no longer assigned here with token {}: stopping it", k, i.assignment.fencingToken());
+        instances.remove(k);
+        if (i.process != null) {
+            i.stopRequested = true;
+            i.process.stop(config.stopGrace);
+        }
+    }
+
+    private void startNew(AgentView a) {
+        Instance i = new Instance();
+        i.assignment = a;
+        instances.put(key(a), i);
+        launch(i);
+    }
+
+    private void launch(Instance i) {
+        AgentView a = i.assignment;
+        Duration lease = processLease();
+        if (lease.toMillis() < 200) {
+            LOG.info("not starting {} yet: no valid lease", key(a));
+            i.restartPending = true;
+            actions.schedule(() -> relaunch(i), config.heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        Map<String, String> env = new TreeMap<>(a.spec().env());
+        env.putIfAbsent("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        env.put("AGENTD_AGENT_ID", Long.toString(a.id()));
+        env.put("AGENTD_AGENT_NAME", a.name());
+        env.put("AGENTD_NAMESPACE", a.namespace());
+        env.put("AGENTD_FENCING_TOKEN", Long.toString(a.fencingToken()));
+        env.put("AGENTD_WORKER_ID", config.workerId);
+        env.put("AGENTD_LOCAL_API", "http://" + config.address);
+        String checkpoint = checkpointOf(a);
+        if (checkpoint != null) {
+            env.put("AGENTD_CHECKPOINT", checkpoint);
+        }
+        try {
+            AgentLaunch launch = new AgentLaunch(key(a), a.spec().command(), a.spec().args(), env,
+                    a.spec().workingDir() == null ? null : Path.of(a.spec().workingDir()),
+                    config.dataDir.resolve("agents").resolve(a.namespace()).resolve(a.name()),
+                    config.logMaxBytes, config.logFiles, lease, config.stopGrace, watchdog);
+            AgentProcess p = AgentProcess.start(launch);
+            i.process = p;
+            i.restartPending = false;
+            LOG.info("started {} (token {}, pid {})", key(a), a.fencingToken(), p.pid());
+            p.exitFuture().whenComplete((code, err) -> actions.execute(() -> exited(i, p, code)));
+            report(a, "running", null);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not start {}: {}", key(a), e.toString());
+            i.process = null;
+            onExit(i, 127);
+        }
+    }
+
+    private String checkpointOf(AgentView a) {
+        if (a.checkpointRevision() == null) {
+            return null;
+        }
+        try {
+            return client.send(Api.getCheckpoint(a.namespace(), a.name())).value().data();
+        } catch (RuntimeException e) {
+            LOG.warn("could not fetch the checkpoint of {}: {}", key(a), e.getMessage());
+            return null;
+        }
+    }
+
+    private void relaunch(Instance i) {
+        if (!running.get() || instances.get(key(i.assignment)) != i || i.stopRequested) {
+            return;
+        }
+        launch(i);
+    }
+
+    private void exited(Instance i, AgentProcess p, Integer code) {
+        if (i.process != p) {
+            return;
+        }
+        i.process = null;
+        int exit = code == null ? -1 : code;
+        String k = key(i.assignment);
+        if (i.fenced) {
+            instances.remove(k, i);
+            return;
+        }
+        if (i.stopRequested) {
+            if (instances.get(k) == i) {
+                instances.remove(k);
+                report(i.assignment, "stopped", exit);
+            }
+            return;
+        }
+        LOG.info("{} exited with code {}", k, exit);
+        onExit(i, exit);
+    }
+
+    /** Supervision: restart by policy with backoff, within the intensity limit; else report. */
+    private void onExit(Instance i, int exit) {
+        String policy = i.assignment.spec().restart();
+        boolean restart = "always".equals(policy) || ("on-failure".equals(policy) && exit != 0);
+        String k = key(i.assignment);
+        if (!restart) {
+            instances.remove(k);
+            report(i.assignment, exit == 0 ? "stopped" : "failed", exit);
+            return;
+        }
+        long now = System.nanoTime();
+        while (!i.restartTimes.isEmpty() && now - i.restartTimes.peekFirst() > config.restartWindow.toNanos()) {
+            i.restartTimes.pollFirst();
+        }
+        if (i.restartTimes.size() >= config.maxRestarts) {
+            LOG.warn("{} restarted {} times within {}: giving up (last exit {})", k, i.restartTimes.size(),
+                    config.restartWindow, exit);
+            instances.remove(k);
+            report(i.assignment, "failed", exit);
+            return;
+        }
+        i.restartTimes.addLast(now);
+        long backoff = Math.min(10_000, 200L << Math.min(6, i.restartTimes.size() - 1));
+        i.restartPending = true;
+        actions.schedule(() -> relaunch(i), backoff, TimeUnit.MILLISECONDS);
+    }
+
+    private void report(AgentView a, String state, Integer exit) {
+        try {
+            client.send(Api.reportStatus(a.namespace(), a.name(), new StatusReport(a.fencingToken(), state, exit, null)));
+        } catch (AgentdException e) {
+            LOG.info("report {} of {} refused: {}", state, key(a), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("report {} of {} failed: {}", state, key(a), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------- shutdown
+
+    /** Stops every agent (SIGTERM, then SIGKILL after the grace) and waits, bounded. */
+    @Override
+    public void close() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        try {
+            actions.submit(() -> fenceAll("worker shutting down")).get(5, TimeUnit.SECONDS);
+            long end = System.nanoTime() + config.stopGrace.plusSeconds(3).toNanos();
+            while (System.nanoTime() < end && actions.submit(
+                    () -> instances.values().stream().anyMatch(i -> i.process != null && i.process.alive())).get()) {
+                sleep(50);
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping agents at shutdown", e);
+        }
+        actions.shutdownNow();
+        watcher.shutdownNow();
+    }
+}

@@ -1,0 +1,69 @@
+package io.agentd.daemon.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One `agentd worker` as a real OS process, for integration tests. */
+final class WorkerProcess implements AutoCloseable {
+    final String id;
+    final Path dataDir;
+    private final String servers;
+    private final List<String> extraArgs;
+    private Process process;
+
+    WorkerProcess(String id, Path dataDir, String servers, List<String> extraArgs) {
+        this.id = id;
+        this.dataDir = dataDir;
+        this.servers = servers;
+        this.extraArgs = extraArgs;
+    }
+
+    WorkerProcess start() throws IOException {
+        Files.createDirectories(dataDir);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.agentd.daemon.Agentd", "worker",
+                "--servers", servers, "--worker-id", id, "--data-dir", dataDir.toString(),
+                "--local-api", "127.0.0.1:" + Ports.free()));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("worker.log").toFile()))
+                .start();
+        return this;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM; true when it exited with 0 within the bound. */
+    boolean terminate(long seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS) && process.exitValue() == 0;
+    }
+
+    String log() {
+        try {
+            String s = Files.readString(dataDir.resolve("worker.log"));
+            return s.length() > 20_000 ? s.substring(s.length() - 20_000) : s;
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}
