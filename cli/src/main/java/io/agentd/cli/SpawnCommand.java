@@ -62,6 +62,13 @@ final class SpawnCommand extends ApiCommand {
       description = "Restart policy: ${COMPLETION-CANDIDATES} (server default: on-failure).")
   String restart;
 
+  @Option(names = "--wait", description = "Return when the agent runs, or fail with the reason.")
+  boolean wait;
+
+  @Option(names = "--wait-timeout", paramLabel = "D", defaultValue = "2m", converter = DurationConverter.class,
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+  java.time.Duration waitTimeout;
+
   @Override
   protected ExitCode execute() {
     if (restart != null && !RESTART_POLICIES.contains(restart)) {
@@ -72,6 +79,24 @@ final class SpawnCommand extends ApiCommand {
     ApiReply<AgentView> reply = client().send(Api.spawn(namespace.get(), new SpawnRequest(name, spec)));
     if (reply.status() == 200) {
       note("agent " + namespace.get() + "/" + name + " already exists with this spec");
+    }
+    if (wait) {
+      Waits.Outcome<AgentView> out = Waits.until(client(), Api.getAgent(namespace.get(), name),
+          a -> switch (a.state()) {
+            case "running" -> Waits.Verdict.DONE;
+            case "failed", "stopped" -> Waits.Verdict.FAILED;
+            default -> Waits.Verdict.WAIT;
+          }, waitTimeout);
+      reply = out.last();
+      AgentView a = reply.value();
+      if (out.timedOut() || out.verdict() == Waits.Verdict.FAILED) {
+        String why = "pending".equals(a.state()) && a.pendingReason() != null ? a.pendingReason()
+            : a.exitCode() != null ? "exit code " + a.exitCode() : "state " + a.state();
+        note("agent " + namespace.get() + "/" + name + (out.timedOut()
+            ? " is not running after " + waitTimeout.toSeconds() + "s: " : " did not start: ") + why);
+        output().print(reply, agent -> AgentTable.render(List.of(agent), output().wide(), now()));
+        return out.timedOut() ? ExitCode.TIMEOUT : ExitCode.ERROR;
+      }
     }
     output().print(reply, agent -> AgentTable.render(List.of(agent), output().wide(), now()));
     return ExitCode.OK;

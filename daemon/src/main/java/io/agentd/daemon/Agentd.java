@@ -84,8 +84,31 @@ public final class Agentd implements Callable<Integer> {
             err.flush();
             Runtime.getRuntime().halt(70);
         });
+        io.agentd.daemon.worker.WorkerDaemon devWorker = null;
+        if (dev) {
+            // One worker in the same process: spawned agents really run.
+            io.agentd.daemon.worker.WorkerConfig wc = new io.agentd.daemon.worker.WorkerConfig();
+            wc.servers = java.util.List.of(java.net.URI.create("http://" + node.httpAddress()));
+            wc.workerId = "dev-worker";
+            wc.slots = 16;
+            wc.dataDir = config.dataDir.resolve("worker");
+            wc.heartbeatInterval = java.time.Duration.ofMillis(500);
+            wc.fenceMargin = java.time.Duration.ofSeconds(1);
+            wc.stopGrace = java.time.Duration.ofSeconds(1);
+            try {
+                devWorker = io.agentd.daemon.worker.WorkerDaemon.start(wc.validate());
+            } catch (java.io.IOException e) {
+                err.println("agentd: cannot start the dev worker: " + e.getMessage());
+                node.close();
+                return 1;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        io.agentd.daemon.worker.WorkerDaemon worker = devWorker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (worker != null) {
+                worker.close(); // its agents stop before the coordinator goes
+            }
             node.close();
             stopped.countDown();
             // SIGTERM is the normal way to stop a daemon: exit 0 once everything is closed.
@@ -141,6 +164,7 @@ public final class Agentd implements Callable<Integer> {
             ServerConfig base = new ServerConfig();
             base.electionTimeoutMin = java.time.Duration.ofMillis(150);
             base.electionTimeoutMax = java.time.Duration.ofMillis(300);
+            base.workerTtl = java.time.Duration.ofSeconds(5);
             ServerConfig c;
             try {
                 c = config(spec, configFile, base);
@@ -155,6 +179,7 @@ public final class Agentd implements Callable<Integer> {
             }
             return run(spec, c, true);
         }
+
 
         private static void requireLoopback(String key, String host) {
             try {

@@ -48,6 +48,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WorkerDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerDaemon.class);
 
+    /** How long a fresh process must stay up before it is reported running. */
+    static final Duration RUNNING_AFTER = Duration.ofMillis(250);
+
     private final WorkerConfig config;
     private final AgentdClient client;
     private final AgentdClient watchClient;
@@ -286,7 +289,13 @@ public final class WorkerDaemon implements AutoCloseable {
             i.restartPending = false;
             LOG.info("started {} (token {}, pid {})", key(a), a.fencingToken(), p.pid());
             p.exitFuture().whenComplete((code, err) -> actions.execute(() -> exited(i, p, code)));
-            report(a, "running", null);
+            // Reported running once it has stayed up briefly, so a command that fails at once
+            // (not found, bad arguments) shows as a failed start rather than a run.
+            actions.schedule(() -> {
+                if (i.process == p && p.alive() && !i.stopRequested) {
+                    report(i.assignment, "running", null);
+                }
+            }, RUNNING_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not start {}: {}", key(a), e.toString());
             i.process = null;
