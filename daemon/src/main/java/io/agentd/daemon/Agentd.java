@@ -227,11 +227,11 @@ public final class Agentd implements Callable<Integer> {
                 description = "Lease renewal interval (the coordinators own the TTL).")
         String heartbeatInterval;
 
-        @Option(names = "--stop-grace", paramLabel = "D", defaultValue = "3s",
+        @Option(names = "--stop-grace", paramLabel = "D", defaultValue = "2s",
                 description = "SIGTERM to SIGKILL when stopping an agent.")
         String stopGrace;
 
-        @Option(names = "--fence-margin", paramLabel = "D", defaultValue = "2s",
+        @Option(names = "--fence-margin", paramLabel = "D", defaultValue = "1s",
                 description = "Agents stop this long before the lease would run out.")
         String fenceMargin;
 

@@ -22,9 +22,9 @@ public final class WorkerConfig {
     public String address = "127.0.0.1:7422";
     public Duration heartbeatInterval = Duration.ofSeconds(1);
     /** Agents are stopped this long before the lease would run out. */
-    public Duration fenceMargin = Duration.ofSeconds(2);
+    public Duration fenceMargin = Duration.ofSeconds(1);
     /** SIGTERM to SIGKILL when stopping an agent. */
-    public Duration stopGrace = Duration.ofSeconds(3);
+    public Duration stopGrace = Duration.ofSeconds(2);
     public int maxRestarts = 5;
     public Duration restartWindow = Duration.ofSeconds(60);
     public long logMaxBytes = 10L << 20;

@@ -118,6 +118,15 @@ public final class WorkerDaemon implements AutoCloseable {
             }
             long sentAt = System.nanoTime();
             HeartbeatView hb = client.heartbeat(config.workerId);
+            if (hb.leaseTtlMs() != ttlMillis) {
+                long usable = hb.leaseTtlMs() - config.fenceMargin.toMillis() - config.stopGrace.toMillis();
+                if (usable < 2 * config.heartbeatInterval.toMillis()) {
+                    LOG.error("the coordinators' lease TTL ({} ms) leaves no time to run agents with a fence margin of "
+                            + "{} ms, a stop grace of {} ms and renewals every {} ms: lower those or raise worker-ttl",
+                            hb.leaseTtlMs(), config.fenceMargin.toMillis(), config.stopGrace.toMillis(),
+                            config.heartbeatInterval.toMillis());
+                }
+            }
             ttlMillis = hb.leaseTtlMs();
             leaseUntilNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(hb.leaseTtlMs() - config.fenceMargin.toMillis());
             for (Instance i : instances.values()) {
@@ -262,7 +271,9 @@ public final class WorkerDaemon implements AutoCloseable {
         AgentView a = i.assignment;
         Duration lease = processLease();
         if (lease.toMillis() < 200) {
-            LOG.info("not starting {} yet: no valid lease", key(a));
+            if (!i.restartPending) {
+                LOG.info("not starting {} yet: no valid lease", key(a));
+            }
             i.restartPending = true;
             actions.schedule(() -> relaunch(i), config.heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
             return;

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param env            the agent's whole environment: nothing is inherited from the worker. Bash, which
  *                       starts the agent, adds {@code PWD} and {@code SHLVL} as any shell would.
  * @param workingDir     the agent's working directory, or null for the worker's
- * @param logDir         where {@code agent.log} and its rotated predecessors go (created if missing)
+ * @param logDir         where {@code agent.log} and its rotated predecessors go (created if missing); one
+ *                       running agent per directory, or their rotations get in each other's way
  * @param logMaxBytes    size at which {@code agent.log} is rotated; no log file grows beyond it
  * @param logFiles       how many log files to keep, {@code agent.log} included
  * @param initialLease   how long the agent may run before the first {@link AgentProcess#extendLease}

@@ -69,6 +69,7 @@ public final class AgentProcess {
     private final CompletableFuture<Long> agentPid = new CompletableFuture<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile long agentStartTicks = -1;
+    private volatile boolean killed;
 
     private AgentProcess(AgentLaunch launch, Process watchdog, RotatingLog log) {
         this.agentId = launch.agentId();
@@ -100,7 +101,6 @@ public final class AgentProcess {
      *                     126 or 127 and the log says why.
      */
     public static AgentProcess start(AgentLaunch launch) throws IOException {
-        RotatingLog log = new RotatingLog(launch.logDir(), launch.logMaxBytes(), launch.logFiles());
         List<String> command = new ArrayList<>(List.of(bash(), launch.watchdogScript().toAbsolutePath().toString(),
                 "--grace-ms", Long.toString(launch.killGrace().toMillis()),
                 "@" + (BootClock.millis() + launch.initialLease().toMillis()), "--", launch.command()));
@@ -111,6 +111,7 @@ public final class AgentProcess {
         if (launch.workingDir() != null) {
             builder.directory(launch.workingDir().toFile());
         }
+        RotatingLog log = new RotatingLog(launch.logDir(), launch.logMaxBytes(), launch.logFiles());
         Process watchdog;
         try {
             watchdog = builder.start();
@@ -182,6 +183,7 @@ public final class AgentProcess {
      */
     public void kill() {
         if (!exit.isDone()) {
+            killed = true;
             watchdog.destroyForcibly();
         }
     }
@@ -231,7 +233,8 @@ public final class AgentProcess {
         long pid = agentPid.getNow(-1L);
         if (pid > 0) {
             int left = AgentSession.killAll(pid, agentStartTicks, SWEEP_MILLIS);
-            if (left > 0) {
+            if (left > 0 && !killed) {
+                // After kill() this is the expected race with the guard; otherwise the watchdog died badly.
                 LOG.warn("agent {}: {} process(es) of session {} outlived the watchdog (exit {}); sent SIGKILL",
                         agentId, left, pid, code);
             }

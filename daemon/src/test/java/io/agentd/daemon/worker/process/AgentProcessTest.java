@@ -141,6 +141,24 @@ class AgentProcessTest {
     }
 
     @Test
+    void aFrozenWatchdogNeitherBlocksTheCallerNorSurvivesAStop() throws Exception {
+        AgentProcess agent = procs.start(TestProcesses.launch(dir, "a10", Duration.ofSeconds(60), "sleep 300"));
+        TestProcesses.signal(agent.watchdogPid(), "STOP");
+
+        // Far more lines than the pipe holds: none of these calls may wait for the watchdog.
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 10_000; i++) {
+            agent.extendLease(Duration.ofSeconds(60));
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(3000);
+
+        // The stop is never read; five seconds after its grace, kill() takes over.
+        var exit = agent.stop(Duration.ZERO);
+        assertThat(exit.get(15, TimeUnit.SECONDS)).isEqualTo(137);
+        assertThat(TestProcesses.alive(agent.pid())).isFalse();
+    }
+
+    @Test
     void aCommandThatCannotRunExitsWith127() throws Exception {
         AgentLaunch launch = new AgentLaunch("a8", "/nonexistent/agent", List.of(), Map.of(), null,
                 dir.resolve("logs"), 1 << 20, 3, Duration.ofSeconds(30), Duration.ofSeconds(1),

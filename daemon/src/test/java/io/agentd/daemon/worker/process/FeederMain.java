@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * When an agent exits it prints {@code exit <code>}; once all have exited it renews a few
  * more times (which must be harmless) and ends with {@code done}.
  *
- * <p>Arguments: dir leaseMillis renewEveryMillis agentCount
+ * <p>Arguments: dir leaseMillis renewEveryMillis agentCount [agentScript]; the agents run
+ * {@code bash -c agentScript}, by default {@code sleep 300 & wait}.
  */
 public final class FeederMain {
     private FeederMain() {
@@ -24,10 +25,11 @@ public final class FeederMain {
         Duration lease = Duration.ofMillis(Long.parseLong(args[1]));
         long renewEvery = Long.parseLong(args[2]);
         int count = Integer.parseInt(args[3]);
+        String agentScript = args.length > 4 ? args[4] : "sleep 300 & wait";
         Path script = WatchdogScript.install(dir.resolve("bin"));
         List<AgentProcess> agents = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            AgentLaunch launch = new AgentLaunch("feeder-" + i, "bash", List.of("-c", "sleep 300 & wait"),
+            AgentLaunch launch = new AgentLaunch("feeder-" + i, "bash", List.of("-c", agentScript),
                     Map.of("PATH", System.getenv("PATH")), null, dir.resolve("logs-" + i), 1 << 20, 2, lease,
                     Duration.ofSeconds(1), script);
             AgentProcess agent = AgentProcess.start(launch);

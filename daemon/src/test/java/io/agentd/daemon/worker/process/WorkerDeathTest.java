@@ -38,8 +38,9 @@ class WorkerDeathTest {
         Worker worker = startWorker(60_000, 300, 2);
         List<Long> all = new ArrayList<>();
         for (long agent : worker.agentPids) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, startOf(agent)).size() == 2);
-            all.addAll(AgentSession.members(agent, startOf(agent)));
+            long start = AgentSession.startTicks(agent);
+            await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, start).size() == 2);
+            all.addAll(AgentSession.members(agent, start));
         }
 
         long t0 = System.nanoTime();
@@ -58,8 +59,9 @@ class WorkerDeathTest {
     void aFrozenWorkerCannotKeepItsAgentAlivePastTheLease() throws Exception {
         Worker worker = startWorker(1500, 200, 1);
         long agent = worker.agentPids.get(0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, startOf(agent)).size() == 2);
-        List<Long> session = AgentSession.members(agent, startOf(agent));
+        long start = AgentSession.startTicks(agent);
+        await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, start).size() == 2);
+        List<Long> session = AgentSession.members(agent, start);
         Thread.sleep(2000); // several renewals have gone through: the lease would have run out by now otherwise
         assertThat(session).allMatch(TestProcesses::alive);
 
@@ -80,15 +82,35 @@ class WorkerDeathTest {
         assertThat(worker.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(worker.process.exitValue()).isZero();
         assertThat(session).noneMatch(TestProcesses::alive);
-        assertThat(AgentSession.members(agent, startOf(agent))).isEmpty();
+        assertThat(AgentSession.members(agent, start)).isEmpty();
+    }
+
+    @Test
+    void aFrozenWorkerThatNoLongerReadsTheAgentsOutputCannotKeepItAlive() throws Exception {
+        // The agent fills the output pipe the moment the worker stops reading it; the watchdog,
+        // which writes its own lines to the same pipe, must not get stuck behind it.
+        Worker worker = startWorker(1500, 200, 1,
+                "line=$(printf '%*s' 100000 ''); while :; do echo \"$line\"; sleep 0.05; done");
+        long agent = worker.agentPids.get(0);
+        long start = AgentSession.startTicks(agent);
+        Thread.sleep(1000); // several renewals have gone through
+
+        long t0 = System.nanoTime();
+        TestProcesses.signal(worker.process.pid(), "STOP");
+
+        await().atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(20))
+                .until(() -> AgentSession.members(agent, start).isEmpty());
+        System.out.printf("chatty agent gone %d ms after SIGSTOP of the worker%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     @Test
     void theGuardKillsTheAgentWhenItsWatchdogIsKilledWithSigkill() throws Exception {
         Worker worker = startWorker(60_000, 300, 1);
         long agent = worker.agentPids.get(0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, startOf(agent)).size() == 2);
-        List<Long> session = AgentSession.members(agent, startOf(agent));
+        long start = AgentSession.startTicks(agent);
+        await().atMost(Duration.ofSeconds(10)).until(() -> AgentSession.members(agent, start).size() == 2);
+        List<Long> session = AgentSession.members(agent, start);
         // Freeze the worker so that only the guard can act, not the JVM's own sweep.
         TestProcesses.signal(worker.process.pid(), "STOP");
 
@@ -101,10 +123,6 @@ class WorkerDeathTest {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
-    private long startOf(long agent) {
-        return AgentSession.startTicks(agent);
-    }
-
     private record Worker(Process process, List<Long> agentPids, List<Long> watchdogPids, BlockingQueue<String> lines) {
     }
 
@@ -113,9 +131,10 @@ class WorkerDeathTest {
      * the build's output directories, which a concurrent build elsewhere in the tree may be
      * rewriting; a child that dies of a missing class is started again.
      */
-    private Worker startWorker(long leaseMillis, long renewMillis, int agents) throws Exception {
+    private Worker startWorker(long leaseMillis, long renewMillis, int agents, String... agentScript)
+            throws Exception {
         for (int attempt = 1; ; attempt++) {
-            Worker worker = tryStartWorker(leaseMillis, renewMillis, agents);
+            Worker worker = tryStartWorker(leaseMillis, renewMillis, agents, agentScript);
             if (worker != null) {
                 return worker;
             }
@@ -128,11 +147,14 @@ class WorkerDeathTest {
     }
 
     /** The started worker, or null if it died first. */
-    private Worker tryStartWorker(long leaseMillis, long renewMillis, int agents) throws Exception {
+    private Worker tryStartWorker(long leaseMillis, long renewMillis, int agents, String... agentScript)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = procs.track(new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FeederMain.class.getName(),
-                dir.toString(), Long.toString(leaseMillis), Long.toString(renewMillis), Integer.toString(agents))
+                dir.toString(), Long.toString(leaseMillis), Long.toString(renewMillis), Integer.toString(agents)));
+        command.addAll(List.of(agentScript));
+        Process process = procs.track(new ProcessBuilder(command)
                 .redirectError(dir.resolve("worker.err").toFile())
                 .start());
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
