@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>When things die.</b>
  * <ul>
- * <li>The JVM dies or is frozen: the watchdog sees end of file on its pipe (the agent's session
- *     is gone about 200 ms later) or lets the deadline pass.
+ * <li>The JVM dies: the watchdog sees end of file on its pipe; the agent's session is gone about
+ *     200 ms later (SIGTERM, then SIGKILL).
+ * <li>The JVM is frozen (SIGSTOP, a long GC pause): no new deadline comes and the old one passes.
+ *     The watchdog never waits on the output pipe, which nobody drains then.
+ * <li>The watchdog itself is frozen: nothing enforces the deadline until it runs again. Only
+ *     {@link #stop}'s fallback to {@link #kill()} covers that, and only once stop was asked for.
  * <li>The watchdog is killed with SIGKILL: its guard, a second small process in a session of its
  *     own, sees its lifeline pipe close and sends SIGKILL to the agent's session within tens of
  *     milliseconds. When this JVM then sees the watchdog exit, it also sweeps the session itself.
@@ -192,8 +196,9 @@ public final class AgentProcess {
      * The watchdog's exit status, which is the agent's: its exit code, or 128+n if signal n ended
      * it (143 after a SIGTERM that it did not handle, 137 after SIGKILL). 125 means the watchdog
      * was started wrongly, 126 and 127 that the command could not be run, and 137 also that the
-     * watchdog itself was killed. Completes once the agent's whole session is gone and its output
-     * is in the log. The future returned is a copy: completing it changes nothing here.
+     * watchdog itself was killed. Completes once the agent's whole session is gone (unless processes
+     * survive SIGKILL for seconds, which the log reports) and its output is in the log. The future
+     * returned is a copy: completing it changes nothing here.
      */
     public CompletableFuture<Integer> exitFuture() {
         return exit.copy();
