@@ -1,0 +1,116 @@
+package io.agentd.daemon.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentd.daemon.coordinator.CoordinatorNode;
+import io.agentd.daemon.worker.WorkerConfig;
+import io.agentd.daemon.worker.WorkerDaemon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Restart policies, backoff and the intensity limit, with a real worker running real processes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkerSupervisionTest {
+    @TempDir
+    static Path dir;
+    CoordinatorNode node;
+    WorkerDaemon worker;
+    Http http;
+
+    @BeforeAll
+    void start() throws Exception {
+        node = DevNode.start(dir.resolve("server"), c -> c.workerTtl = Duration.ofSeconds(10));
+        http = new Http(DevNode.url(node));
+        WorkerConfig wc = new WorkerConfig();
+        wc.servers = List.of(URI.create(DevNode.url(node)));
+        wc.workerId = "sup";
+        wc.slots = 10;
+        wc.dataDir = dir.resolve("worker");
+        wc.heartbeatInterval = Duration.ofMillis(300);
+        wc.stopGrace = Duration.ofMillis(500);
+        wc.maxRestarts = 3;
+        wc.restartWindow = Duration.ofSeconds(60);
+        worker = WorkerDaemon.start(wc.validate());
+        await().atMost(Cluster.eventually()).until(() -> http.get("/v1/workers/sup").status() == 200);
+    }
+
+    @AfterAll
+    void stop() {
+        worker.close();
+        node.close();
+    }
+
+    private String spawn(String name, String script, String restart) {
+        Path runs = dir.resolve("runs-" + name);
+        Http.Answer a = http.post("/v1/namespaces/default/agents", "{\"name\":\"" + name + "\",\"spec\":{\"command\":\"/bin/sh\","
+                + "\"args\":[\"-c\",\"echo run >> " + runs + "; " + script + "\"],\"restart\":\"" + restart + "\"}}");
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        return runs.toString();
+    }
+
+    private JsonNode agent(String name) {
+        return http.get("/v1/namespaces/default/agents/" + name).json();
+    }
+
+    private static long runs(String file) throws Exception {
+        Path p = Path.of(file);
+        return Files.exists(p) ? Files.readAllLines(p).size() : 0;
+    }
+
+    @Test
+    void onFailureRestartsWithinTheIntensityLimitThenReportsFailedWithTheExitCode() throws Exception {
+        String runs = spawn("crashy", "exit 3", "on-failure");
+        await().atMost(Cluster.eventually()).until(() -> agent("crashy").path("state").asText().equals("failed"));
+        JsonNode a = agent("crashy");
+        assertThat(a.path("exitCode").asInt()).isEqualTo(3);
+        assertThat(a.path("worker").isNull()).isTrue();
+        assertThat(runs(runs)).as("the first run and three restarts").isEqualTo(4);
+    }
+
+    @Test
+    void neverDoesNotRestartAndACleanExitIsStopped() throws Exception {
+        String bad = spawn("once-bad", "exit 5", "never");
+        String good = spawn("once-good", "sleep 0.5; exit 0", "never");
+        await().atMost(Cluster.eventually()).until(() -> agent("once-bad").path("state").asText().equals("failed"));
+        await().atMost(Cluster.eventually()).until(() -> agent("once-good").path("state").asText().equals("stopped"));
+        assertThat(agent("once-bad").path("exitCode").asInt()).isEqualTo(5);
+        assertThat(agent("once-good").path("exitCode").asInt()).isZero();
+        assertThat(runs(bad)).isEqualTo(1);
+        assertThat(runs(good)).isEqualTo(1);
+    }
+
+    @Test
+    void alwaysRestartsAfterACleanExitAndStopEndsIt() throws Exception {
+        String runs = spawn("loop", "sleep 0.3; exit 0", "always");
+        await().atMost(Cluster.eventually()).until(() -> runs(runs) >= 3);
+        assertThat(http.post("/v1/namespaces/default/agents/loop/stop", null).status()).isEqualTo(200);
+        await().atMost(Cluster.eventually()).until(() -> agent("loop").path("state").asText().equals("stopped"));
+    }
+
+    @Test
+    void agentsGetTheirIdentityAndTokenInTheEnvironment() throws Exception {
+        Path env = dir.resolve("env-out");
+        Http.Answer a = http.post("/v1/namespaces/default/agents", "{\"name\":\"who\",\"spec\":{\"command\":\"/bin/sh\","
+                + "\"args\":[\"-c\",\"env > " + env + ".tmp; mv " + env + ".tmp " + env + "; sleep 60\"],"
+                + "\"env\":{\"GREETING\":\"hi\"}}}");
+        assertThat(a.status()).isEqualTo(201);
+        await().atMost(Cluster.eventually()).until(() -> Files.exists(env));
+        String out = Files.readString(env);
+        JsonNode agent = agent("who");
+        assertThat(out).contains("GREETING=hi").contains("AGENTD_AGENT_NAME=who").contains("AGENTD_NAMESPACE=default")
+                .contains("AGENTD_FENCING_TOKEN=" + agent.path("fencingToken").asLong())
+                .contains("AGENTD_AGENT_ID=" + agent.path("id").asLong()).contains("AGENTD_LOCAL_API=");
+        await().atMost(Cluster.eventually()).until(() -> agent("who").path("state").asText().equals("running"));
+    }
+}
