@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
         DescribeCommand.class,
         StopCommand.class,
         MigrateCommand.class,
+        LogsCommand.class,
         DeleteCommand.class,
         MetaCommand.class,
         NamespaceCommand.class,

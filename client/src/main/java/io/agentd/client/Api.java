@@ -19,6 +19,7 @@ import io.agentd.client.api.CheckpointRequest;
 import io.agentd.client.api.CheckpointView;
 import io.agentd.client.api.DrainRequest;
 import io.agentd.client.api.HeartbeatView;
+import io.agentd.client.api.LogsView;
 import io.agentd.client.api.MigrateRequest;
 import io.agentd.client.api.WorkerView;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class Api {
   private static final TypeReference<WorkerView> WORKER = new TypeReference<>() {};
   private static final TypeReference<HeartbeatView> HEARTBEAT = new TypeReference<>() {};
   private static final TypeReference<CheckpointView> CHECKPOINT = new TypeReference<>() {};
+  private static final TypeReference<LogsView> LOGS = new TypeReference<>() {};
   private static final TypeReference<List<WorkerView>> WORKERS = new TypeReference<>() {};
   private static final TypeReference<ClusterStatusView> CLUSTER_STATUS = new TypeReference<>() {};
   private static final TypeReference<List<MemberView>> MEMBERS = new TypeReference<>() {};
@@ -136,6 +138,11 @@ public final class Api {
   /** Saves an agent's checkpoint, fenced by its token (workers). */
   public static ApiRequest<AgentView> putCheckpoint(String namespace, String name, CheckpointRequest request) {
     return ApiRequest.write("PUT", agentPath(namespace, name) + "/checkpoint", request, AGENT);
+  }
+
+  /** The last {@code tail} lines of an agent's output, fetched from its worker. */
+  public static ApiRequest<LogsView> logs(String namespace, String name, int tail) {
+    return ApiRequest.get(agentPath(namespace, name) + "/logs", LOGS).param("tail", tail);
   }
 
   public static ApiRequest<CheckpointView> getCheckpoint(String namespace, String name) {

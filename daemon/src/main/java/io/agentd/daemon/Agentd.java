@@ -92,6 +92,7 @@ public final class Agentd implements Callable<Integer> {
             wc.workerId = "dev-worker";
             wc.slots = 16;
             wc.dataDir = config.dataDir.resolve("worker");
+            wc.address = "127.0.0.1:0";
             wc.heartbeatInterval = java.time.Duration.ofMillis(500);
             wc.fenceMargin = java.time.Duration.ofSeconds(1);
             wc.stopGrace = java.time.Duration.ofSeconds(1);

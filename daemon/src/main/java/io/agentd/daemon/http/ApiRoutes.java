@@ -86,6 +86,7 @@ public final class ApiRoutes {
         r.post("/v1/workers/{id}/undrain", q -> write(q, new Command.UndrainWorker(workerId(q)), false));
         r.post("/v1/namespaces/{ns}/agents/{name}/migrate", this::migrate);
         r.put("/v1/namespaces/{ns}/agents/{name}/checkpoint", this::putCheckpoint);
+        r.get("/v1/namespaces/{ns}/agents/{name}/logs", this::logs);
         r.get("/v1/namespaces/{ns}/agents/{name}/checkpoint", q -> read(q, s -> {
             Agent a = agent(s, q);
             if (a.checkpoint() == null) {
@@ -295,6 +296,45 @@ public final class ApiRoutes {
             throw ApiException.invalid("fencingToken must be > 0");
         }
         return write(q, new Command.PutCheckpoint(ns(q), name(q), body.fencingToken(), body.data()), false);
+    }
+
+    private static final java.net.http.HttpClient WORKERS = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(3)).build();
+
+    /** The tail of an agent's log, fetched from the worker it runs on (its local API). */
+    private CompletableFuture<ApiResponse> logs(ApiRequest q) {
+        long tail = q.longQuery("tail", 100, 1, 100_000);
+        return coordinator.readable(q.flag("stale")).thenCompose(v -> {
+            String[] where = coordinator.read(s -> {
+                Agent a = agent(s, q);
+                if (!a.assigned()) {
+                    throw new ApiException(404, "NOT_FOUND", "agent " + a.key() + " is not on a worker now; its logs "
+                            + "stay on the worker that ran it");
+                }
+                return new String[] {a.worker(), s.worker(a.worker()).address()};
+            });
+            java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
+                    + where[1] + "/v1/logs/" + ns(q) + "/" + name(q) + "?tail=" + tail))
+                    .timeout(java.time.Duration.ofSeconds(5)).build();
+            return WORKERS.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
+                if (err != null) {
+                    throw ApiException.unavailable("worker " + where[0] + " at " + where[1] + " did not answer: "
+                            + err.getMessage());
+                }
+                if (resp.statusCode() != 200) {
+                    throw new ApiException(resp.statusCode() == 404 ? 404 : 503,
+                            resp.statusCode() == 404 ? "NOT_FOUND" : "UNAVAILABLE",
+                            "worker " + where[0] + " answered " + resp.statusCode() + " for the logs");
+                }
+                try {
+                    java.util.List<String> lines = new java.util.ArrayList<>();
+                    Json.MAPPER.readTree(resp.body()).path("lines").forEach(n -> lines.add(n.asText()));
+                    return ApiResponse.ok(new io.agentd.client.api.LogsView(where[0], lines));
+                } catch (java.io.IOException e) {
+                    throw ApiException.unavailable("worker " + where[0] + " sent unreadable logs");
+                }
+            });
+        });
     }
 
     private static String workerId(ApiRequest q) {

@@ -72,11 +72,50 @@ public final class WorkerDaemon implements AutoCloseable {
         boolean fenced;
         boolean restartPending;
         final ArrayDeque<Long> restartTimes = new ArrayDeque<>();
+        String secret;
+        String checkpoint;
     }
+
+    private LocalApi.AgentIdentity identity(String secret) {
+        Instance i = bySecret.get(secret);
+        if (i == null) {
+            return null;
+        }
+        AgentView a = i.assignment;
+        return new LocalApi.AgentIdentity(a.namespace(), a.name(), i.checkpoint);
+    }
+
+    /** Saves an agent's checkpoint under the token it runs with; null on success, else why not. */
+    private String saveCheckpoint(LocalApi.AgentIdentity who, String data) {
+        Instance i = bySecret.values().stream()
+                .filter(x -> x.assignment.namespace().equals(who.namespace()) && x.assignment.name().equals(who.name()))
+                .findFirst().orElse(null);
+        if (i == null) {
+            return "the agent is no longer assigned here";
+        }
+        try {
+            client.send(Api.putCheckpoint(who.namespace(), who.name(),
+                    new io.agentd.client.api.CheckpointRequest(i.assignment.fencingToken(), data)));
+            i.checkpoint = data;
+            return null;
+        } catch (AgentdException e) {
+            return e.getMessage();
+        }
+    }
+
+    private final LocalApi localApi;
+    private final String advertised;
+    /** Agent secret -> its instance, for the local API (read from its threads). */
+    private final Map<String, Instance> bySecret = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     private WorkerDaemon(WorkerConfig config) throws IOException {
         this.config = config;
         Files.createDirectories(config.dataDir);
+        io.agentd.daemon.config.HostPort bind = io.agentd.daemon.config.HostPort.parse(config.address);
+        this.localApi = new LocalApi(new java.net.InetSocketAddress(bind.host(), bind.port()),
+                config.dataDir.resolve("agents"), this::identity, this::saveCheckpoint);
+        this.advertised = new io.agentd.daemon.config.HostPort(bind.host(), localApi.port()).toString();
         this.watchdog = WatchdogScript.install(config.dataDir);
         this.client = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(3)).build();
         this.watchClient = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(40)).build();
@@ -111,7 +150,7 @@ public final class WorkerDaemon implements AutoCloseable {
         }
         try {
             if (!registered) {
-                client.registerWorker(new RegisterWorkerRequest(config.workerId, config.address, config.zone,
+                client.registerWorker(new RegisterWorkerRequest(config.workerId, advertised, config.zone,
                         config.labels, config.slots));
                 registered = true;
                 LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
@@ -285,11 +324,20 @@ public final class WorkerDaemon implements AutoCloseable {
         env.put("AGENTD_NAMESPACE", a.namespace());
         env.put("AGENTD_FENCING_TOKEN", Long.toString(a.fencingToken()));
         env.put("AGENTD_WORKER_ID", config.workerId);
-        env.put("AGENTD_LOCAL_API", "http://" + config.address);
+        env.put("AGENTD_LOCAL_API", "http://" + advertised);
         String checkpoint = checkpointOf(a);
         if (checkpoint != null) {
             env.put("AGENTD_CHECKPOINT", checkpoint);
         }
+        if (i.secret != null) {
+            bySecret.remove(i.secret);
+        }
+        byte[] raw = new byte[24];
+        random.nextBytes(raw);
+        i.secret = java.util.HexFormat.of().formatHex(raw);
+        i.checkpoint = checkpoint;
+        bySecret.put(i.secret, i);
+        env.put("AGENTD_AGENT_SECRET", i.secret);
         try {
             AgentLaunch launch = new AgentLaunch(key(a), a.spec().command(), a.spec().args(), env,
                     a.spec().workingDir() == null ? null : Path.of(a.spec().workingDir()),
@@ -338,6 +386,9 @@ public final class WorkerDaemon implements AutoCloseable {
             return;
         }
         i.process = null;
+        if (i.secret != null) {
+            bySecret.remove(i.secret);
+        }
         int exit = code == null ? -1 : code;
         String k = key(i.assignment);
         if (i.fenced) {
@@ -412,5 +463,11 @@ public final class WorkerDaemon implements AutoCloseable {
         }
         actions.shutdownNow();
         watcher.shutdownNow();
+        localApi.close();
+    }
+
+    /** The address the worker advertises (its local API). */
+    public String address() {
+        return advertised;
     }
 }

@@ -37,6 +37,7 @@ class WorkerSupervisionTest {
         wc.workerId = "sup";
         wc.slots = 10;
         wc.dataDir = dir.resolve("worker");
+        wc.address = "127.0.0.1:0";
         wc.heartbeatInterval = Duration.ofMillis(300);
         wc.stopGrace = Duration.ofMillis(500);
         wc.maxRestarts = 3;
@@ -112,5 +113,26 @@ class WorkerSupervisionTest {
                 .contains("AGENTD_FENCING_TOKEN=" + agent.path("fencingToken").asLong())
                 .contains("AGENTD_AGENT_ID=" + agent.path("id").asLong()).contains("AGENTD_LOCAL_API=");
         await().atMost(Cluster.eventually()).until(() -> agent("who").path("state").asText().equals("running"));
+    }
+
+    @Test
+    void logsComeFromTheWorkerAndAgentsSaveCheckpointsThroughTheLocalApi() throws Exception {
+        Http.Answer a = http.post("/v1/namespaces/default/agents", "{\"name\":\"talker\",\"spec\":{\"command\":\"/bin/sh\","
+                + "\"args\":[\"-c\",\"echo line-1; echo line-2 >&2; curl -sf -X PUT -H \\\"Authorization: Bearer "
+                + "$AGENTD_AGENT_SECRET\\\" --data '{\\\"step\\\":3}' $AGENTD_LOCAL_API/v1/self/checkpoint "
+                + "&& echo saved; sleep 60\"]}}");
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        await().atMost(Cluster.eventually()).ignoreExceptions().until(() ->
+                http.get("/v1/namespaces/default/agents/talker/logs?tail=10").json().path("lines").toString()
+                        .contains("saved"));
+        io.agentd.cli.AgentctlRun logs = io.agentd.cli.AgentctlRun.agentctl(
+                java.util.Map.of("AGENTCTL_ADDR", node.httpAddress().toString()), "logs", "talker", "--tail", "5");
+        assertThat(logs.exitCode()).as(logs.err()).isZero();
+        assertThat(logs.out()).contains("line-1").contains("line-2");
+        JsonNode cp = http.get("/v1/namespaces/default/agents/talker/checkpoint").json();
+        assertThat(cp.path("data").asText()).isEqualTo("{\"step\":3}");
+        // Without the agent's secret the local API refuses.
+        Http local = new Http("http://" + worker.address());
+        assertThat(local.send("PUT", "/v1/self/checkpoint", "x", "Authorization", "Bearer wrong").status()).isEqualTo(401);
     }
 }
