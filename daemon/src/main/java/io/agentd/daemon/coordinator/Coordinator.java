@@ -25,13 +25,15 @@ public final class Coordinator {
     private final Proposer proposer;
     private final ReadBarriers barriers;
 
-    public Coordinator(ServerConfig config, RaftNode raft, RegistryReplica replica, RevisionWaiters waiters) {
+    /** @param executor where reads continue after a barrier (never Ratis' apply thread) */
+    public Coordinator(ServerConfig config, RaftNode raft, RegistryReplica replica, RevisionWaiters waiters,
+                       java.util.concurrent.Executor executor) {
         this.config = config;
         this.raft = raft;
         this.replica = replica;
         this.waiters = waiters;
         this.proposer = new Proposer(raft::submit, config.maxBatch, config.maxInflightBatches);
-        this.barriers = new ReadBarriers(raft::readBarrier);
+        this.barriers = new ReadBarriers(raft::readBarrier, executor);
     }
 
     public ServerConfig config() {

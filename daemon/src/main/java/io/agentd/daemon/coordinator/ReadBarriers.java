@@ -11,11 +11,17 @@ import java.util.function.Supplier;
  */
 final class ReadBarriers {
     private final Supplier<CompletableFuture<Void>> source;
+    /**
+     * Barriers complete on Ratis' apply thread; readers and the next barrier continue here, so
+     * that thread never blocks on a new request or runs a reader's work.
+     */
+    private final java.util.concurrent.Executor executor;
     private CompletableFuture<Void> running;
     private CompletableFuture<Void> next;
 
-    ReadBarriers(Supplier<CompletableFuture<Void>> source) {
+    ReadBarriers(Supplier<CompletableFuture<Void>> source, java.util.concurrent.Executor executor) {
         this.source = source;
+        this.executor = executor;
     }
 
     CompletableFuture<Void> barrier() {
@@ -41,7 +47,7 @@ final class ReadBarriers {
         } catch (RuntimeException e) {
             asked = CompletableFuture.failedFuture(e);
         }
-        asked.whenComplete((v, err) -> {
+        asked.whenCompleteAsync((v, err) -> {
             CompletableFuture<Void> follow;
             synchronized (this) {
                 follow = next;
@@ -56,6 +62,6 @@ final class ReadBarriers {
             if (follow != null) {
                 start(follow);
             }
-        });
+        }, executor);
     }
 }
