@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,12 +48,10 @@ final class ServerProcess implements AutoCloseable {
 
     ServerProcess start() throws IOException {
         Files.createDirectories(dataDir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.agentd.daemon.Agentd", "server",
+        List<String> cmd = ChildJvm.agentd("512m", "server",
                 "--node-id", id, "--data-dir", dataDir.toString(), "--http-addr", "127.0.0.1:" + httpPort,
                 "--raft-addr", raftAddr(), "--peers", peers == null ? id + "=" + raftAddr() : peers,
-                "--election-timeout-min", "1s", "--election-timeout-max", "2s"));
+                "--election-timeout-min", "1s", "--election-timeout-max", "2s");
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("agentd.log").toFile()))
@@ -103,12 +100,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String log() {
-        try {
-            String s = Files.readString(dataDir.resolve("agentd.log"));
-            return s.length() > 20_000 ? s.substring(s.length() - 20_000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ChildJvm.tail(dataDir.resolve("agentd.log"));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.agentd.daemon.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,11 +23,9 @@ final class WorkerProcess implements AutoCloseable {
 
     WorkerProcess start() throws IOException {
         Files.createDirectories(dataDir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.agentd.daemon.Agentd", "worker",
+        List<String> cmd = ChildJvm.agentd("256m", "worker",
                 "--servers", servers, "--worker-id", id, "--data-dir", dataDir.toString(),
-                "--local-api", "127.0.0.1:" + Ports.free()));
+                "--local-api", "127.0.0.1:" + Ports.free());
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("worker.log").toFile()))
@@ -54,12 +51,7 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     String log() {
-        try {
-            String s = Files.readString(dataDir.resolve("worker.log"));
-            return s.length() > 20_000 ? s.substring(s.length() - 20_000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ChildJvm.tail(dataDir.resolve("worker.log"));
     }
 
     @Override
