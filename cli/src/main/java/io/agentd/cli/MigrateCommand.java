@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code agentctl migrate}: two-phase move with checkpoint handoff. */
 @Command(name = "migrate", description = {
-    "Move an agent to another worker: its worker stops it and hands back its checkpoint,",
-    "then it starts elsewhere (with a new fencing token) from that checkpoint."})
+    "Move an agent to another worker, with its checkpoint.",
+    "Its worker stops it and hands back its checkpoint; then it starts elsewhere",
+    "(with a new fencing token) from that checkpoint."})
 final class MigrateCommand extends ApiCommand {
 
   @Parameters(paramLabel = "NAME", description = "Agent name.")
