@@ -59,6 +59,11 @@ public final class WorkerDaemon implements AutoCloseable {
     private final ExecutorService watcher;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Instance> instances = new HashMap<>(); // "ns/name" -> instance; actions thread only
+    /**
+     * The token of each agent's last instance that ended here. A watcher answer can be older than
+     * the report of that end; without this it would start the finished assignment once more.
+     */
+    private final Map<String, Long> finished = new HashMap<>();
     private volatile long leaseUntilNanos = System.nanoTime(); // no lease yet
     private volatile long ttlMillis;
     private boolean registered;
@@ -264,7 +269,7 @@ public final class WorkerDaemon implements AutoCloseable {
                 stopStale(k, i);
                 i = null;
             }
-            if (run && i == null) {
+            if (run && i == null && !a.fencingToken().equals(finished.get(k))) {
                 startNew(a);
             } else if (stop) {
                 if (i == null) {
@@ -293,6 +298,7 @@ public final class WorkerDaemon implements AutoCloseable {
     private void stopStale(String k, Instance i) {
         LOG.info("{} is no longer assigned here with token {}: stopping it", k, i.assignment.fencingToken());
         instances.remove(k);
+        finished.put(k, i.assignment.fencingToken());
         if (i.process != null) {
             i.stopRequested = true;
             i.process.stop(config.stopGrace);
@@ -392,6 +398,7 @@ public final class WorkerDaemon implements AutoCloseable {
         int exit = code == null ? -1 : code;
         String k = key(i.assignment);
         if (i.fenced) {
+            // Not "finished": if the coordinators never moved it, it starts again under a new lease.
             instances.remove(k, i);
             return;
         }
@@ -434,6 +441,9 @@ public final class WorkerDaemon implements AutoCloseable {
     }
 
     private void report(AgentView a, String state, Integer exit) {
+        if (!"running".equals(state)) {
+            finished.put(key(a), a.fencingToken());
+        }
         try {
             client.send(Api.reportStatus(a.namespace(), a.name(), new StatusReport(a.fencingToken(), state, exit, null)));
         } catch (AgentdException e) {
