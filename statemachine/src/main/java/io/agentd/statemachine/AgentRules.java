@@ -48,7 +48,8 @@ final class AgentRules {
                     + " slots; " + c.spec().slots() + " more exceeds its quota of " + maxSlots);
         }
         Agent a = new Agent(c.namespace(), c.name(), tx.revision, c.spec(), DesiredState.RUNNING, AgentState.PENDING,
-                null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time, null, null, 0);
+                null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time, null, null, 0,
+                0, 0, 0, java.util.List.of());
         tx.state.putAgent(a);
         tx.event(EventType.AGENT_SPAWNED, a.namespace(), a.name(), null, null);
         return Reply.ok(tx.revision, true, Placement.tryPlace(tx, a));
@@ -118,11 +119,24 @@ final class AgentRules {
                 && (c.state() == AgentState.STOPPED || c.state() == AgentState.FAILED)) {
             return finishMigration(tx, a);
         }
+        if (c.restarts() < 0) {
+            throw Rejection.invalid("restarts must be >= 0, got " + c.restarts());
+        }
+        Agent counted = a.withRestarts(c.restarts());
+        Integer lastExit = c.exitCode() != null ? c.exitCode() : a.exitCode();
         Agent next = switch (c.state()) {
-            case STARTING, RUNNING -> a.state() == AgentState.STARTING || a.state() == AgentState.RUNNING
-                    ? a.with(a.desired(), c.state(), a.worker(), a.fencingToken(), null, null, tx.revision, tx.time)
-                    : a; // a stop is under way: the worker will act on it
-            case STOPPED, FAILED -> a.with(a.desired(),
+            case STARTING, RUNNING -> {
+                if (a.state() != AgentState.STARTING && a.state() != AgentState.RUNNING) {
+                    yield a; // a stop is under way: the worker will act on it
+                }
+                if (a.state() == c.state() && counted.restarts() == a.restarts()
+                        && java.util.Objects.equals(lastExit, a.exitCode())) {
+                    yield a; // nothing new
+                }
+                yield counted.with(a.desired(), c.state(), a.worker(), a.fencingToken(), null, lastExit,
+                        tx.revision, tx.time);
+            }
+            case STOPPED, FAILED -> counted.with(a.desired(),
                     c.state() == AgentState.FAILED ? AgentState.FAILED : AgentState.STOPPED, null, 0,
                     null, c.exitCode(), tx.revision, tx.time);
             default -> throw Rejection.invalid("state must be one of starting, running, stopped, failed; got "
@@ -144,6 +158,37 @@ final class AgentRules {
             Placement.placePending(tx);
         }
         return Reply.ok(tx.revision, false, next);
+    }
+
+    /**
+     * Places a failed agent again, on another worker when one qualifies, else on any. The
+     * leader decided it after a backoff; it applies only to the agent as the leader saw it.
+     */
+    static Reply reschedule(Tx tx, io.agentd.statemachine.command.Command.RescheduleAgent c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (c.attempt() < 1) {
+            throw Rejection.invalid("attempt must be >= 1, got " + c.attempt());
+        }
+        if (a.revision() != c.ifRevision()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "agent " + a.key() + " changed (revision "
+                    + a.revision() + ", not " + c.ifRevision() + ") since its reschedule was decided");
+        }
+        if (a.state() != AgentState.FAILED || a.desired() != DesiredState.RUNNING || a.assigned()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "agent " + a.key() + " is " + a.state().word()
+                    + ": only a failed agent that should run can be rescheduled");
+        }
+        String last = a.lastWorker();
+        Agent pending = a.rescheduled(c.attempt(), tx.time).with(DesiredState.RUNNING, AgentState.PENDING, null, 0,
+                "rescheduling after a failure" + (last == null ? "" : " on " + last) + " (attempt " + c.attempt() + ")",
+                a.exitCode(), tx.revision, tx.time);
+        tx.state.putAgent(pending);
+        tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), last, "rescheduling (attempt "
+                + c.attempt() + ")");
+        Agent placed = Placement.tryPlace(tx, pending, last, null);
+        if (!placed.assigned() && last != null) {
+            placed = Placement.tryPlace(tx, placed); // no other worker qualifies: the same one may
+        }
+        return Reply.ok(tx.revision, false, placed);
     }
 
     /** Phase two: the old instance has stopped (its checkpoint is saved); place the new one. */

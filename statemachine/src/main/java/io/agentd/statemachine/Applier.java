@@ -115,6 +115,8 @@ public final class Applier {
             return WorkerRules.undrain(tx, x);
         } else if (c instanceof Command.PutCheckpoint x) {
             return AgentRules.putCheckpoint(tx, x);
+        } else if (c instanceof Command.RescheduleAgent x) {
+            return AgentRules.reschedule(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

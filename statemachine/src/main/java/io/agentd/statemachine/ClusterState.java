@@ -57,6 +57,7 @@ public final class ClusterState {
     private final Map<String, TreeSet<AgentKey>> workerAgents = new HashMap<>();
     private final Map<String, Integer> workerUsedSlots = new HashMap<>();
     private final TreeMap<Long, AgentKey> pending = new TreeMap<>(); // by agent id: FIFO
+    private final TreeMap<Long, AgentKey> failed = new TreeMap<>(); // failed, should run: by agent id
 
     private final TreeMap<EventKey, Event> events = new TreeMap<>();
     private final HashMap<String, DedupEntry> dedup = new HashMap<>();
@@ -179,6 +180,21 @@ public final class ClusterState {
         return w == null ? why[0] : "waiting for its turn: placed when capacity frees up or the next change comes";
     }
 
+    /**
+     * Failed agents that should run and whose restart policy is not {@code never}, oldest first,
+     * at most {@code limit}: what the leader may reschedule.
+     */
+    public List<Agent> failedToRun(int limit) {
+        List<Agent> out = new ArrayList<>();
+        for (AgentKey k : failed.values()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(agents.get(k));
+        }
+        return out;
+    }
+
     public int pendingCount() {
         return pending.size();
     }
@@ -276,6 +292,15 @@ public final class ClusterState {
         if (a.state() == AgentState.PENDING && a.desired() == DesiredState.RUNNING) {
             pending.put(a.id(), a.key());
         }
+        if (failedToRun(a)) {
+            failed.put(a.id(), a.key());
+        }
+    }
+
+    /** A failed agent that should run and that its policy would restart: a reschedule candidate. */
+    private static boolean failedToRun(Agent a) {
+        return a.state() == AgentState.FAILED && a.desired() == DesiredState.RUNNING && !a.assigned()
+                && a.spec().restart() != io.agentd.statemachine.model.RestartPolicy.NEVER;
     }
 
     private void unindex(Agent a) {
@@ -296,6 +321,7 @@ public final class ClusterState {
             workerUsedSlots.merge(a.worker(), -a.spec().slots(), Integer::sum);
         }
         pending.remove(a.id());
+        failed.remove(a.id());
     }
 
     /** Pending agents in FIFO order (by id). */

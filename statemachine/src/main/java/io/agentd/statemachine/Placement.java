@@ -92,7 +92,7 @@ final class Placement {
             }
             return agent;
         }
-        Agent placed = agent.with(agent.desired(), AgentState.STARTING, w.id(), tx.revision, null, null,
+        Agent placed = agent.with(agent.desired(), AgentState.STARTING, w.id(), tx.revision, null, agent.exitCode(),
                 tx.revision, tx.time);
         tx.state.putAgent(placed);
         tx.event(EventType.AGENT_ASSIGNED, placed.namespace(), placed.name(), w.id(),

@@ -143,6 +143,22 @@ class ApplyProperties {
                 }
                 Namespace ns = s.namespace(a.namespace());
                 assertThat(ns).as("agent in an existing namespace").isNotNull();
+                // History: ended assignments in token order, each older than the current one.
+                long prevEnded = 0;
+                for (var h : a.history()) {
+                    assertThat(h.fencingToken()).isGreaterThan(prevEnded);
+                    assertThat(h.endRevision()).isGreaterThanOrEqualTo(h.fencingToken());
+                    prevEnded = h.fencingToken();
+                }
+                if (a.assigned()) {
+                    assertThat(a.fencingToken()).isGreaterThan(prevEnded);
+                }
+                assertThat(a.history()).hasSizeLessThanOrEqualTo(Agent.HISTORY);
+                assertThat(a.restarts()).isGreaterThanOrEqualTo(a.instanceRestarts());
+                boolean candidate = a.state() == io.agentd.statemachine.model.AgentState.FAILED
+                        && a.desired() == DesiredState.RUNNING
+                        && a.spec().restart() != io.agentd.statemachine.model.RestartPolicy.NEVER;
+                assertThat(s.failedToRun(Integer.MAX_VALUE).contains(a)).isEqualTo(candidate);
             }
             for (Worker w : s.workers()) {
                 assertThat(s.usedSlots(w.id())).isEqualTo(used.getOrDefault(w.id(), 0));

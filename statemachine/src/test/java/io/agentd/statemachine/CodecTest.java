@@ -38,7 +38,9 @@ class CodecTest {
             new Envelope(null, "op", new Command.MigrateAgent("default", "a1", null)),
             new Envelope(null, "op", new Command.DrainWorker("w1", 3)),
             new Envelope(null, "op", new Command.UndrainWorker("w1")),
-            new Envelope(null, "w1", new Command.PutCheckpoint("default", "a1", 9, "{\"step\":4}")));
+            new Envelope(null, "w1", new Command.PutCheckpoint("default", "a1", 9, "{\"step\":4}")),
+            new Envelope(null, "w1", new Command.ReportStatus("default", "a1", 7, AgentState.RUNNING, 1, null, 2)),
+            new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2)));
 
     @Test
     void everyCommandRoundTrips() {
@@ -54,6 +56,13 @@ class CodecTest {
         byte[] bytes = HexFormat.of().parseHex(golden);
         assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(2)))).isEqualTo(golden);
         assertThat(CommandCodec.decodeBatch(bytes)).containsExactly(ALL.get(2));
+    }
+
+    /** A report in the first format (type 7, without restarts), as older logs hold it. */
+    @Test
+    void goldenBytesOfAFirstFormatReportStillDecode() {
+        String golden = "01010002773107" + "0764656661756c74" + "026131" + "07" + "07" + "0106" + "0104626f6f6d";
+        assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(golden))).containsExactly(ALL.get(6));
     }
 
     @Test

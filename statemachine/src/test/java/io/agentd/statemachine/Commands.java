@@ -59,8 +59,10 @@ final class Commands {
                         Arbitraries.longs().between(0, 40).injectNull(0.4)).as(Command.SetMetadata::new)),
                 Tuple(3, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
                         Arbitraries.of(AgentState.RUNNING, AgentState.STOPPED, AgentState.FAILED, AgentState.PENDING),
-                        Arbitraries.integers().between(0, 2).injectNull(0.5))
-                        .as((n, a, t, s, e) -> new Command.ReportStatus(n, a, t, s, e, ""))),
+                        Arbitraries.integers().between(0, 2).injectNull(0.5), Arbitraries.integers().between(0, 3))
+                        .as((n, a, t, s, e, r) -> new Command.ReportStatus(n, a, t, s, e, "", r))),
+                Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
+                        Arbitraries.integers().between(0, 3)).as(Command.RescheduleAgent::new)),
                 Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.integers().between(0, 5),
                         Arbitraries.of(Map.<String, String>of(), Map.of("gpu", "yes")))
                         .as((id, cap, labels) -> new Command.RegisterWorker(id, "127.0.0.1:7422", "z1",

@@ -2,6 +2,7 @@ package io.agentd.cli.output;
 
 import io.agentd.client.api.AgentSpecView;
 import io.agentd.client.api.AgentView;
+import io.agentd.client.api.AssignmentView;
 import io.agentd.client.api.MetadataEntryView;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +23,13 @@ public final class AgentDescription {
         .add("Pending reason", agent.pendingReason())
         .add("Worker", agent.worker())
         .add("Fencing token", agent.fencingToken())
-        .add("Exit code", agent.exitCode())
+        .add("Last exit", agent.exitCode())
         .add("Restarts", agent.restarts())
+        .add("Reschedules", agent.reschedules() == 0 ? null : agent.reschedules())
+        .add("Migrating to", agent.state().equals("migrating")
+            ? (agent.migrateTo() == null ? "any other worker" : agent.migrateTo()) : null)
+        .add("Checkpoint", agent.checkpointRevision() == null ? null
+            : "saved at revision " + agent.checkpointRevision())
         .add("Created", agent.createTime() == null ? null
             : agent.createTime() + " (" + Cells.age(agent.createTime(), now) + " ago, revision "
                 + agent.createRevision() + ")")
@@ -40,6 +46,21 @@ public final class AgentDescription {
           .add("Restart", spec.restart())
           .add("Labels", Cells.pairs(spec.labels()))
           .add("Env", Cells.pairs(spec.env())));
+    }
+    text.append("Assignments:");
+    if (agent.history().isEmpty() && agent.worker() == null) {
+      text.append(" -\n");
+    } else {
+      Table table = new Table("WORKER", "TOKEN", "RESTARTS", "ENDED", "OUTCOME");
+      for (AssignmentView a : agent.history()) {
+        table.row(a.worker(), a.fencingToken(), a.restarts(),
+            Cells.age(a.endTime(), now) + " ago (rev " + a.endRevision() + ")", a.outcome());
+      }
+      if (agent.worker() != null) {
+        table.row(agent.worker(), agent.fencingToken(), "-", "-", "current: " + agent.state());
+      }
+      text.append('\n');
+      table.render().lines().forEach(line -> text.append("  ").append(line).append('\n'));
     }
     text.append("Metadata:");
     if (agent.metadata().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.agentd.client.api;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param fencingToken the revision of its assignment, or {@code null} while unassigned
  * @param pendingReason why a pending agent is not placed, else {@code null}
  * @param exitCode the last exit code of its process, if any
- * @param restarts how often it was restarted
+ * @param restarts how often workers' supervisors restarted it, over its whole life
  * @param metadata metadata entries by key, never {@code null}
  * @param createRevision revision that created it
  * @param revision revision that last changed it
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param updateTime ISO-8601 instant of the last change
  * @param migrateTo the requested target while {@code migrating} ({@code null}: any other worker)
  * @param checkpointRevision revision of the last checkpoint the agent saved, or {@code null}
+ * @param reschedules placements elsewhere after a failure in the current series
+ * @param history its last ended assignments, oldest first (at most 10)
  */
 public record AgentView(
     String namespace,
@@ -43,9 +46,12 @@ public record AgentView(
     String createTime,
     String updateTime,
     String migrateTo,
-    Long checkpointRevision) {
+    Long checkpointRevision,
+    int reschedules,
+    List<AssignmentView> history) {
 
   public AgentView {
     metadata = WireCollections.map(metadata);
+    history = WireCollections.list(history);
   }
 }

@@ -8,5 +8,11 @@ package io.agentd.client.api;
  * @param state observed state, e.g. {@code running}, {@code stopped}, {@code failed}
  * @param exitCode exit code of the process once it exited, else {@code null}
  * @param message free text, may be empty
+ * @param restarts how often the worker's supervisor restarted the agent in this assignment so
+ *     far ({@code null}: 0)
  */
-public record StatusReport(long fencingToken, String state, Integer exitCode, String message) {}
+public record StatusReport(long fencingToken, String state, Integer exitCode, String message, Integer restarts) {
+  public StatusReport(long fencingToken, String state, Integer exitCode, String message) {
+    this(fencingToken, state, exitCode, message, null);
+  }
+}

@@ -34,7 +34,10 @@ class WireTypesTest {
        "restarts": 0,
        "metadata": {"phase": {"value": "2", "version": 61}},
        "createRevision": 42, "revision": 61, "createTime": "2026-11-24T18:00:00.123Z",
-       "updateTime": "2026-11-24T18:00:01.500Z", "migrateTo": null, "checkpointRevision": null}
+       "updateTime": "2026-11-24T18:00:01.500Z", "migrateTo": null, "checkpointRevision": null,
+       "reschedules": 1,
+       "history": [{"worker": "w2", "fencingToken": 50, "restarts": 5, "endRevision": 56,
+                    "endTime": "2026-11-24T17:59:58.000Z", "outcome": "failed (exit 3)"}]}
       """;
 
   static final String WORKER = """
@@ -83,6 +86,9 @@ class WireTypesTest {
     assertThat(agent.revision()).isEqualTo(61);
     assertThat(agent.createTime()).isEqualTo("2026-11-24T18:00:00.123Z");
     assertThat(agent.updateTime()).isEqualTo("2026-11-24T18:00:01.500Z");
+    assertThat(agent.reschedules()).isEqualTo(1);
+    assertThat(agent.history()).containsExactly(
+        new AssignmentView("w2", 50, 5, 56, "2026-11-24T17:59:58.000Z", "failed (exit 3)"));
     assertRoundTrips(AGENT, agent);
   }
 
@@ -196,8 +202,8 @@ class WireTypesTest {
   void workerRequestsMapEveryField() throws Exception {
     assertWritesAs(new RegisterWorkerRequest("w1", "host:7422", "a", Map.of(), 8),
         "{\"id\": \"w1\", \"address\": \"host:7422\", \"zone\": \"a\", \"labels\": {}, \"capacitySlots\": 8}");
-    assertWritesAs(new StatusReport(57, "running", null, ""),
-        "{\"fencingToken\": 57, \"state\": \"running\", \"exitCode\": null, \"message\": \"\"}");
+    assertWritesAs(new StatusReport(57, "running", 1, "", 2),
+        "{\"fencingToken\": 57, \"state\": \"running\", \"exitCode\": 1, \"message\": \"\", \"restarts\": 2}");
   }
 
   private void assertRoundTrips(String json, Object value) throws Exception {

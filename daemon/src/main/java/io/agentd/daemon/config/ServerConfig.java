@@ -44,6 +44,12 @@ public final class ServerConfig {
     public int maxBatch = 512;
     public int maxInflightBatches = 1;
     public Duration workerTtl = Duration.ofSeconds(10);
+    /** Placements elsewhere of a failed agent in one series; 0 makes {@code failed} final at once. */
+    public int rescheduleAttempts = 3;
+    /** Wait before the first reschedule; each further one in the series waits twice as long (at most 64×). */
+    public Duration rescheduleBackoff = Duration.ofSeconds(5);
+    /** A failure this long after the last reschedule starts a new series. */
+    public Duration rescheduleReset = Duration.ofMinutes(10);
 
     private static final Map<String, BiConsumer<ServerConfig, String>> KEYS = new LinkedHashMap<>();
 
@@ -65,6 +71,9 @@ public final class ServerConfig {
         KEYS.put("max-batch", (c, v) -> c.maxBatch = (int) range(v, 1, 10_000));
         KEYS.put("max-inflight-batches", (c, v) -> c.maxInflightBatches = (int) range(v, 1, 64));
         KEYS.put("worker-ttl", (c, v) -> c.workerTtl = positive(ApiDurations.parse(v)));
+        KEYS.put("reschedule-attempts", (c, v) -> c.rescheduleAttempts = (int) range(v, 0, 1000));
+        KEYS.put("reschedule-backoff", (c, v) -> c.rescheduleBackoff = positive(ApiDurations.parse(v)));
+        KEYS.put("reschedule-reset", (c, v) -> c.rescheduleReset = positive(ApiDurations.parse(v)));
     }
 
     public static Iterable<String> keys() {

@@ -43,6 +43,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final RaftNode raft;
     private final Coordinator coordinator;
     private final LeaseTracker leases;
+    private final RescheduleSweeper reschedules;
     private final MetricRegistry metrics = new MetricRegistry();
     private final HttpApiServer http;
     private volatile HostPort httpAddress;
@@ -70,6 +71,10 @@ public final class CoordinatorNode implements AutoCloseable {
         this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),
                 c -> coordinator.write(c, null, "lease-sweeper"), timer, config.workerTtl, System::nanoTime);
         raft.onLeadershipChange(leases::leadershipChanged);
+        this.reschedules = new RescheduleSweeper(n -> replica.read(s -> s.failedToRun(n)),
+                c -> coordinator.write(c, null, "reschedule-sweeper"), timer, config.rescheduleAttempts,
+                config.rescheduleBackoff, config.rescheduleReset, System::currentTimeMillis);
+        raft.onLeadershipChange(reschedules::leadershipChanged);
         Router router = new ApiRoutes(coordinator, info, leases).router(new Router());
         router.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
         router.get("/health/ready", q -> ready());

@@ -61,7 +61,8 @@ public final class Views {
         }
         return new AgentView(v.namespace(), v.name(), v.id(), v.spec(), v.desiredState(), v.state(), v.worker(),
                 v.fencingToken(), s.whyPending(a), v.exitCode(), v.restarts(), v.metadata(), v.createRevision(),
-                v.revision(), v.createTime(), v.updateTime(), v.migrateTo(), v.checkpointRevision());
+                v.revision(), v.createTime(), v.updateTime(), v.migrateTo(), v.checkpointRevision(), v.reschedules(),
+                v.history());
     }
 
     public static AgentView agent(Agent a) {
@@ -72,7 +73,19 @@ public final class Views {
         return new AgentView(a.namespace(), a.name(), a.id(), spec(a.spec()), a.desired().word(), a.state().word(),
                 a.worker(), a.assigned() ? a.fencingToken() : null, a.pendingReason(), a.exitCode(), a.restarts(), md,
                 a.createRevision(), a.revision(), time(a.createTime()), time(a.updateTime()), a.migrateTo(),
-                a.checkpoint() == null ? null : a.checkpointRevision());
+                a.checkpoint() == null ? null : a.checkpointRevision(), a.reschedules(), history(a));
+    }
+
+    private static java.util.List<io.agentd.client.api.AssignmentView> history(Agent a) {
+        if (a.history().isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<io.agentd.client.api.AssignmentView> out = new java.util.ArrayList<>(a.history().size());
+        for (io.agentd.statemachine.model.Assignment h : a.history()) {
+            out.add(new io.agentd.client.api.AssignmentView(h.worker(), h.fencingToken(), h.restarts(),
+                    h.endRevision(), time(h.endTime()), h.outcome()));
+        }
+        return out;
     }
 
     public static WorkerView worker(ClusterState s, Worker w) {

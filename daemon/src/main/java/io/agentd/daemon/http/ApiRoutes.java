@@ -254,8 +254,12 @@ public final class ApiRoutes {
             if (body.fencingToken() <= 0) {
                 throw Rejection.invalid("fencingToken must be > 0");
             }
+            int restarts = body.restarts() == null ? 0 : body.restarts();
+            if (restarts < 0) {
+                throw Rejection.invalid("restarts must be >= 0, got " + restarts);
+            }
             return new Command.ReportStatus(ns(q), name(q), body.fencingToken(), st, body.exitCode(),
-                    body.message() == null ? null : Names.text("message", body.message(), false));
+                    body.message() == null ? null : Names.text("message", body.message(), false), restarts);
         });
         return write(q, c, false);
     }

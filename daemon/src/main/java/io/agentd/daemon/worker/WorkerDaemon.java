@@ -77,6 +77,9 @@ public final class WorkerDaemon implements AutoCloseable {
         boolean fenced;
         boolean restartPending;
         final ArrayDeque<Long> restartTimes = new ArrayDeque<>();
+        /** Restarts by supervision in this assignment, and the last exit code, for reports. */
+        int restarts;
+        Integer lastExit;
         String secret;
         String checkpoint;
     }
@@ -358,7 +361,7 @@ public final class WorkerDaemon implements AutoCloseable {
             // (not found, bad arguments) shows as a failed start rather than a run.
             actions.schedule(() -> {
                 if (i.process == p && p.alive() && !i.stopRequested) {
-                    report(i.assignment, "running", null);
+                    report(i, "running", i.lastExit);
                 }
             }, RUNNING_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
@@ -405,7 +408,7 @@ public final class WorkerDaemon implements AutoCloseable {
         if (i.stopRequested) {
             if (instances.get(k) == i) {
                 instances.remove(k);
-                report(i.assignment, "stopped", exit);
+                report(i, "stopped", exit);
             }
             return;
         }
@@ -418,9 +421,10 @@ public final class WorkerDaemon implements AutoCloseable {
         String policy = i.assignment.spec().restart();
         boolean restart = "always".equals(policy) || ("on-failure".equals(policy) && exit != 0);
         String k = key(i.assignment);
+        i.lastExit = exit;
         if (!restart) {
             instances.remove(k);
-            report(i.assignment, exit == 0 ? "stopped" : "failed", exit);
+            report(i, exit == 0 ? "stopped" : "failed", exit);
             return;
         }
         long now = System.nanoTime();
@@ -431,21 +435,31 @@ public final class WorkerDaemon implements AutoCloseable {
             LOG.warn("{} restarted {} times within {}: giving up (last exit {})", k, i.restartTimes.size(),
                     config.restartWindow, exit);
             instances.remove(k);
-            report(i.assignment, "failed", exit);
+            report(i, "failed", exit);
             return;
         }
         i.restartTimes.addLast(now);
+        i.restarts++;
         long backoff = Math.min(10_000, 200L << Math.min(6, i.restartTimes.size() - 1));
         i.restartPending = true;
         actions.schedule(() -> relaunch(i), backoff, TimeUnit.MILLISECONDS);
     }
 
+    private void report(Instance i, String state, Integer exit) {
+        report(i.assignment, state, exit, i.restarts);
+    }
+
     private void report(AgentView a, String state, Integer exit) {
+        report(a, state, exit, 0);
+    }
+
+    private void report(AgentView a, String state, Integer exit, int restarts) {
         if (!"running".equals(state)) {
             finished.put(key(a), a.fencingToken());
         }
         try {
-            client.send(Api.reportStatus(a.namespace(), a.name(), new StatusReport(a.fencingToken(), state, exit, null)));
+            client.send(Api.reportStatus(a.namespace(), a.name(),
+                    new StatusReport(a.fencingToken(), state, exit, null, restarts)));
         } catch (AgentdException e) {
             LOG.info("report {} of {} refused: {}", state, key(a), e.getMessage());
         } catch (RuntimeException e) {

@@ -30,7 +30,10 @@ class WorkerSupervisionTest {
 
     @BeforeAll
     void start() throws Exception {
-        node = DevNode.start(dir.resolve("server"), c -> c.workerTtl = Duration.ofSeconds(10));
+        node = DevNode.start(dir.resolve("server"), c -> {
+            c.workerTtl = Duration.ofSeconds(10);
+            c.rescheduleAttempts = 0; // one worker: "failed" stays final here (RescheduleTest covers the rest)
+        });
         http = new Http(DevNode.url(node));
         WorkerConfig wc = new WorkerConfig();
         wc.servers = List.of(URI.create(DevNode.url(node)));

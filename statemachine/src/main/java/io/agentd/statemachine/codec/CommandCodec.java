@@ -49,6 +49,9 @@ public final class CommandCodec {
     static final int T_DRAIN_WORKER = 11;
     static final int T_UNDRAIN_WORKER = 12;
     static final int T_PUT_CHECKPOINT = 13;
+    /** ReportStatus with the restarts of the assignment; type 7 (without them) is still read. */
+    static final int T_REPORT_STATUS_2 = 14;
+    static final int T_RESCHEDULE_AGENT = 15;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -107,9 +110,9 @@ public final class CommandCodec {
             w.u8(T_SET_METADATA).string(x.namespace()).string(x.name()).string(x.key()).string(x.value())
                     .optLong(x.ifVersion());
         } else if (c instanceof ReportStatus x) {
-            w.u8(T_REPORT_STATUS).string(x.namespace()).string(x.name()).uvarint(x.fencingToken())
+            w.u8(T_REPORT_STATUS_2).string(x.namespace()).string(x.name()).uvarint(x.fencingToken())
                     .u8(x.state().wire()).optLong(x.exitCode() == null ? null : x.exitCode().longValue())
-                    .optString(x.message());
+                    .optString(x.message()).uvarint(x.restarts());
         } else if (c instanceof RegisterWorker x) {
             w.u8(T_REGISTER_WORKER).string(x.id()).string(x.address()).string(x.zone()).stringMap(x.labels())
                     .uvarint(x.capacitySlots());
@@ -123,6 +126,9 @@ public final class CommandCodec {
             w.u8(T_UNDRAIN_WORKER).string(x.id());
         } else if (c instanceof Command.PutCheckpoint x) {
             w.u8(T_PUT_CHECKPOINT).string(x.namespace()).string(x.name()).uvarint(x.fencingToken()).string(x.data());
+        } else if (c instanceof Command.RescheduleAgent x) {
+            w.u8(T_RESCHEDULE_AGENT).string(x.namespace()).string(x.name()).uvarint(x.ifRevision())
+                    .uvarint(x.attempt());
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
@@ -139,13 +145,15 @@ public final class CommandCodec {
             case T_STOP_AGENT -> new StopAgent(r.string(), r.string());
             case T_DELETE_AGENT -> new DeleteAgent(r.string(), r.string());
             case T_SET_METADATA -> new SetMetadata(r.string(), r.string(), r.string(), r.string(), r.optLong());
-            case T_REPORT_STATUS -> {
+            case T_REPORT_STATUS, T_REPORT_STATUS_2 -> {
                 String ns = r.string();
                 String name = r.string();
                 long token = r.uvarint();
                 AgentState st = WireEnum.fromWire(AgentState.class, r.u8());
                 Long exit = r.optLong();
-                yield new ReportStatus(ns, name, token, st, exit == null ? null : exit.intValue(), r.optString());
+                String message = r.optString();
+                int restarts = type == T_REPORT_STATUS_2 ? r.uvarintInt() : 0;
+                yield new ReportStatus(ns, name, token, st, exit == null ? null : exit.intValue(), message, restarts);
             }
             case T_REGISTER_WORKER -> new RegisterWorker(r.string(), r.string(), r.string(), r.stringMap(),
                     r.uvarintInt());
@@ -154,6 +162,7 @@ public final class CommandCodec {
             case T_DRAIN_WORKER -> new Command.DrainWorker(r.string(), r.uvarintInt());
             case T_UNDRAIN_WORKER -> new Command.UndrainWorker(r.string());
             case T_PUT_CHECKPOINT -> new Command.PutCheckpoint(r.string(), r.string(), r.uvarint(), r.string());
+            case T_RESCHEDULE_AGENT -> new Command.RescheduleAgent(r.string(), r.string(), r.uvarint(), r.uvarintInt());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
         return new Envelope(requestId, actor, c);

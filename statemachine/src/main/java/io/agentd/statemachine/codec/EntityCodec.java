@@ -3,6 +3,7 @@ package io.agentd.statemachine.codec;
 import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentSpec;
 import io.agentd.statemachine.model.AgentState;
+import io.agentd.statemachine.model.Assignment;
 import io.agentd.statemachine.model.AuditRecord;
 import io.agentd.statemachine.model.DesiredState;
 import io.agentd.statemachine.model.Event;
@@ -16,7 +17,9 @@ import io.agentd.statemachine.model.WireEnum;
 import io.agentd.statemachine.model.Worker;
 import io.agentd.statemachine.model.WorkerState;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -27,6 +30,8 @@ import java.util.TreeMap;
  */
 public final class EntityCodec {
     static final int V1 = 1;
+    /** Agents only: V1 plus restarts of the instance, reschedules and the assignment history. */
+    static final int V2 = 2;
 
     private EntityCodec() {
     }
@@ -69,7 +74,7 @@ public final class EntityCodec {
     }
 
     public static void agent(WireWriter w, Agent a) {
-        w.u8(V1).string(a.namespace()).string(a.name()).uvarint(a.id());
+        w.u8(V2).string(a.namespace()).string(a.name()).uvarint(a.id());
         spec(w, a.spec());
         w.u8(a.desired().wire()).u8(a.state().wire()).optString(a.worker()).uvarint(a.fencingToken())
                 .optString(a.pendingReason()).optLong(a.exitCode() == null ? null : a.exitCode().longValue())
@@ -80,10 +85,19 @@ public final class EntityCodec {
         }
         w.uvarint(a.createRevision()).uvarint(a.revision()).svarint(a.createTime()).svarint(a.updateTime())
                 .optString(a.migrateTo()).optString(a.checkpoint()).uvarint(a.checkpointRevision());
+        w.uvarint(a.instanceRestarts()).uvarint(a.reschedules()).svarint(a.rescheduleTime());
+        w.uvarint(a.history().size());
+        for (Assignment h : a.history()) {
+            w.string(h.worker()).uvarint(h.fencingToken()).uvarint(h.restarts()).uvarint(h.endRevision())
+                    .svarint(h.endTime()).string(h.outcome());
+        }
     }
 
     public static Agent agent(WireReader r) {
-        version(r);
+        int v = r.u8();
+        if (v != V1 && v != V2) {
+            throw new WireReader.MalformedException("unknown agent format version " + v);
+        }
         String ns = r.string();
         String name = r.string();
         long id = r.uvarint();
@@ -100,9 +114,32 @@ public final class EntityCodec {
         for (int i = 0; i < n; i++) {
             md.put(r.string(), new MetadataEntry(r.string(), r.uvarint()));
         }
+        long createRevision = r.uvarint();
+        long revision = r.uvarint();
+        long createTime = r.svarint();
+        long updateTime = r.svarint();
+        String migrateTo = r.optString();
+        String checkpoint = r.optString();
+        long checkpointRevision = r.uvarint();
+        int instanceRestarts = 0;
+        int reschedules = 0;
+        long rescheduleTime = 0;
+        List<Assignment> history = List.of();
+        if (v == V2) {
+            instanceRestarts = r.uvarintInt();
+            reschedules = r.uvarintInt();
+            rescheduleTime = r.svarint();
+            int h = r.collectionSize();
+            List<Assignment> list = new ArrayList<>(h);
+            for (int i = 0; i < h; i++) {
+                list.add(new Assignment(r.string(), r.uvarint(), r.uvarintInt(), r.uvarint(), r.svarint(), r.string()));
+            }
+            history = list;
+        }
         return new Agent(ns, name, id, spec, desired, state, worker, token, reason,
                 exit == null ? null : exit.intValue(), restarts, Collections.unmodifiableSortedMap(md),
-                r.uvarint(), r.uvarint(), r.svarint(), r.svarint(), r.optString(), r.optString(), r.uvarint());
+                createRevision, revision, createTime, updateTime, migrateTo, checkpoint, checkpointRevision,
+                instanceRestarts, reschedules, rescheduleTime, history);
     }
 
     public static void worker(WireWriter w, Worker k) {

@@ -80,8 +80,17 @@ public sealed interface Command {
     }
 
     /** A worker's report on an agent it runs, fenced by the assignment's token. */
+    /**
+     * A worker's report on the agent it runs under {@code fencingToken}. {@code restarts}: how many
+     * times its supervisor restarted the agent in this assignment so far.
+     */
     record ReportStatus(String namespace, String name, long fencingToken, AgentState state, Integer exitCode,
-                        String message) implements Command {
+                        String message, int restarts) implements Command {
+        public ReportStatus(String namespace, String name, long fencingToken, AgentState state, Integer exitCode,
+                            String message) {
+            this(namespace, name, fencingToken, state, exitCode, message, 0);
+        }
+
         public String kind() {
             return "ReportStatus";
         }
@@ -151,6 +160,21 @@ public sealed interface Command {
     record PutCheckpoint(String namespace, String name, long fencingToken, String data) implements Command {
         public String kind() {
             return "PutCheckpoint";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /**
+     * Places a failed agent again (on another worker when one qualifies), decided by the leader
+     * after a backoff. Applies only if the agent is unchanged since ({@code ifRevision});
+     * {@code attempt} is its number in the current series of reschedules.
+     */
+    record RescheduleAgent(String namespace, String name, long ifRevision, int attempt) implements Command {
+        public String kind() {
+            return "RescheduleAgent";
         }
 
         public String target() {

@@ -1,5 +1,7 @@
 package io.agentd.statemachine.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 
@@ -9,12 +11,21 @@ import java.util.SortedMap;
  * saved (null: none), handed to its next instance; {@code checkpointRevision} when it was saved. {@code worker} is null and {@code fencingToken} is 0
  * while unassigned; the fencing token is the revision of the assignment. Times are log
  * times in epoch milliseconds.
+ *
+ * <p>{@code restarts} counts every restart by a worker's supervisor over the agent's life;
+ * {@code instanceRestarts} those of the current assignment. {@code reschedules} counts the
+ * placements elsewhere after a failure since {@code rescheduleTime} (the last one). {@code history}
+ * holds the last {@link #HISTORY} ended assignments, oldest first.
  */
 public record Agent(String namespace, String name, long id, AgentSpec spec, DesiredState desired,
                     AgentState state, String worker, long fencingToken, String pendingReason,
                     Integer exitCode, int restarts, SortedMap<String, MetadataEntry> metadata,
                     long createRevision, long revision, long createTime, long updateTime, String migrateTo,
-                    String checkpoint, long checkpointRevision) {
+                    String checkpoint, long checkpointRevision, int instanceRestarts, int reschedules,
+                    long rescheduleTime, List<Assignment> history) {
+    /** Ended assignments kept per agent. */
+    public static final int HISTORY = 10;
+
     public Agent {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
@@ -22,6 +33,10 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
         Objects.requireNonNull(desired, "desired");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(metadata, "metadata");
+        history = List.copyOf(history);
+        if (history.size() > HISTORY) {
+            throw new IllegalStateException("agent " + namespace + "/" + name + ": history longer than " + HISTORY);
+        }
         if ((worker == null) != (fencingToken == 0)) {
             throw new IllegalStateException("agent " + namespace + "/" + name + ": worker and token must be set together");
         }
@@ -35,28 +50,77 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
         return worker != null;
     }
 
-    /** A copy with a new state, assignment and pending reason, stamped with rev and time. */
-    /** A copy with a new state, assignment and pending reason, stamped with rev and time. */
+    /**
+     * A copy with a new state, assignment and pending reason, stamped with rev and time. When
+     * the assignment changes, the old one goes into the history, ended by this transition.
+     */
     public Agent with(DesiredState d, AgentState s, String w, long token, String reason, Integer exit, long rev, long time) {
+        boolean same = worker != null && worker.equals(w) && token == fencingToken;
+        List<Assignment> h = history;
+        if (worker != null && !same) {
+            h = appended(history, new Assignment(worker, fencingToken, instanceRestarts, rev, time,
+                    outcome(s, w, reason, exit)));
+        }
         return new Agent(namespace, name, id, spec, d, s, w, token, reason, exit, restarts, metadata,
                 createRevision, rev, createTime, time, s == AgentState.MIGRATING ? migrateTo : null, checkpoint,
-                checkpointRevision);
+                checkpointRevision, same ? instanceRestarts : 0, reschedules, rescheduleTime, h);
+    }
+
+    /** A copy counting the current instance's restarts as its worker reported them. */
+    public Agent withRestarts(int nowInstanceRestarts) {
+        int more = Math.max(0, nowInstanceRestarts - instanceRestarts);
+        return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
+                restarts + more, metadata, createRevision, revision, createTime, updateTime, migrateTo, checkpoint,
+                checkpointRevision, instanceRestarts + more, reschedules, rescheduleTime, history);
+    }
+
+    /** A copy counting one more reschedule after a failure ({@code attempt} of the current series). */
+    public Agent rescheduled(int attempt, long time) {
+        return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
+                restarts, metadata, createRevision, revision, createTime, updateTime, migrateTo, checkpoint,
+                checkpointRevision, instanceRestarts, attempt, time, history);
+    }
+
+    /** The worker of the last ended assignment, or null. */
+    public String lastWorker() {
+        return history.isEmpty() ? null : history.get(history.size() - 1).worker();
+    }
+
+    private static String outcome(AgentState s, String newWorker, String reason, Integer exit) {
+        String code = exit == null ? "" : " (exit " + exit + ")";
+        return switch (s) {
+            case FAILED -> "failed" + code;
+            case STOPPED -> "stopped" + code;
+            case PENDING -> reason == null ? "released" : reason;
+            default -> newWorker == null ? s.word() : "moved to " + newWorker;
+        };
+    }
+
+    private static List<Assignment> appended(List<Assignment> h, Assignment a) {
+        List<Assignment> out = new ArrayList<>(Math.min(HISTORY, h.size() + 1));
+        for (int i = Math.max(0, h.size() + 1 - HISTORY); i < h.size(); i++) {
+            out.add(h.get(i));
+        }
+        out.add(a);
+        return out;
     }
 
     public Agent withMetadata(SortedMap<String, MetadataEntry> md, long rev, long time) {
         return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
-                restarts, md, createRevision, rev, createTime, time, migrateTo, checkpoint, checkpointRevision);
+                restarts, md, createRevision, rev, createTime, time, migrateTo, checkpoint, checkpointRevision,
+                instanceRestarts, reschedules, rescheduleTime, history);
     }
 
     /** Marks the agent migrating off its worker, to {@code target} (null: anywhere else). */
     public Agent migrating(String target, long rev, long time) {
         return new Agent(namespace, name, id, spec, desired, AgentState.MIGRATING, worker, fencingToken, null,
                 exitCode, restarts, metadata, createRevision, rev, createTime, time, target, checkpoint,
-                checkpointRevision);
+                checkpointRevision, instanceRestarts, reschedules, rescheduleTime, history);
     }
 
     public Agent withCheckpoint(String data, long rev, long time) {
         return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
-                restarts, metadata, createRevision, rev, createTime, time, migrateTo, data, rev);
+                restarts, metadata, createRevision, rev, createTime, time, migrateTo, data, rev, instanceRestarts,
+                reschedules, rescheduleTime, history);
     }
 }
