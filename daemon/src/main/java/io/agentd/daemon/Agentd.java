@@ -194,63 +194,117 @@ public final class Agentd implements Callable<Integer> {
     }
 
     @Command(name = "worker", mixinStandardHelpOptions = true,
-            description = "Run a worker: lease agents from the coordinators and run them under watchdogs.")
-    static final class Worker implements Callable<Integer> {
+            description = {"Run a worker: lease agents from the coordinators and run them under watchdogs.",
+                    "Settings come from --config (YAML, the flag names as keys) and flags, which override it."})
+    public static final class Worker implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--servers", paramLabel = "URL,...", defaultValue = "http://127.0.0.1:7420",
-                description = "Coordinator API endpoints (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it.")
+        Path config;
+
+        @Option(names = "--servers", paramLabel = "URL,...",
+                description = "Coordinator API endpoints (default: http://127.0.0.1:7420).")
         String servers;
 
         @Option(names = "--worker-id", paramLabel = "ID",
                 description = "Worker id (default: from the host name and data dir, stable across restarts).")
         String workerId;
 
-        @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "", description = "Zone label.")
+        @Option(names = "--zone", paramLabel = "ZONE", description = "Zone label.")
         String zone;
 
         @Option(names = "--label", paramLabel = "k=v", description = "A worker label; repeatable.")
-        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        java.util.Map<String, String> labels;
 
-        @Option(names = "--slots", paramLabel = "N", defaultValue = "8", description = "Capacity in slots.")
-        int slots;
+        @Option(names = "--slots", paramLabel = "N", description = "Capacity in slots (default: 8).")
+        String slots;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "agentd-worker",
-                description = "Agent logs and the watchdog script.")
-        Path dataDir;
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Agent logs and the watchdog script (default: agentd-worker).")
+        String dataDir;
 
-        @Option(names = "--local-api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7422",
-                description = "The address this worker advertises for its agents.")
+        @Option(names = "--local-api", paramLabel = "HOST:PORT",
+                description = "The address this worker advertises for its agents (default: 127.0.0.1:7422).")
         String localApi;
 
-        @Option(names = "--heartbeat-interval", paramLabel = "D", defaultValue = "1s",
-                description = "Lease renewal interval (the coordinators own the TTL).")
+        @Option(names = "--heartbeat-interval", paramLabel = "D",
+                description = "Lease renewal interval; the coordinators own the TTL (default: 1s).")
         String heartbeatInterval;
 
-        @Option(names = "--stop-grace", paramLabel = "D", defaultValue = "2s",
-                description = "SIGTERM to SIGKILL when stopping an agent.")
+        @Option(names = "--stop-grace", paramLabel = "D",
+                description = "SIGTERM to SIGKILL when stopping an agent (default: 2s).")
         String stopGrace;
 
-        @Option(names = "--fence-margin", paramLabel = "D", defaultValue = "1s",
-                description = "Agents stop this long before the lease would run out.")
+        @Option(names = "--fence-margin", paramLabel = "D",
+                description = "Agents stop this long before the lease would run out (default: 1s).")
         String fenceMargin;
+
+        @Option(names = "--max-restarts", paramLabel = "N",
+                description = "Restarts of an agent within --restart-window before it is reported failed (default: 5).")
+        String maxRestarts;
+
+        @Option(names = "--restart-window", paramLabel = "D", description = "See --max-restarts (default: 60s).")
+        String restartWindow;
+
+        @Option(names = "--log-max-bytes", paramLabel = "N",
+                description = "An agent's log file is rotated at this size (default: 10485760).")
+        String logMaxBytes;
+
+        @Option(names = "--log-files", paramLabel = "N", description = "Rotated log files kept per agent (default: 5).")
+        String logFiles;
+
+        @Option(names = "--on-sigterm", paramLabel = "stop|drain",
+                description = "On SIGTERM, stop the agents here and exit, or first drain them to other workers "
+                        + "(default: stop).")
+        String onSigterm;
+
+        @Option(names = "--drain-timeout", paramLabel = "D",
+                description = "With --on-sigterm drain: agents still here after this are stopped (default: 60s).")
+        String drainTimeout;
+
+        @Option(names = "--drain-parallel", paramLabel = "N",
+                description = "With --on-sigterm drain: agents migrating off at once (default: 4).")
+        String drainParallel;
+
+        public io.agentd.daemon.worker.WorkerConfig resolve() {
+            io.agentd.daemon.worker.WorkerConfig c = new io.agentd.daemon.worker.WorkerConfig();
+            if (config != null) {
+                c.load(config);
+            }
+            java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
+            flags.put("servers", servers);
+            flags.put("worker-id", workerId);
+            flags.put("zone", zone);
+            flags.put("slots", slots);
+            flags.put("data-dir", dataDir);
+            flags.put("local-api", localApi);
+            flags.put("heartbeat-interval", heartbeatInterval);
+            flags.put("stop-grace", stopGrace);
+            flags.put("fence-margin", fenceMargin);
+            flags.put("max-restarts", maxRestarts);
+            flags.put("restart-window", restartWindow);
+            flags.put("log-max-bytes", logMaxBytes);
+            flags.put("log-files", logFiles);
+            flags.put("on-sigterm", onSigterm);
+            flags.put("drain-timeout", drainTimeout);
+            flags.put("drain-parallel", drainParallel);
+            flags.forEach((k, v) -> {
+                if (v != null) {
+                    c.set(k, v, "--" + k);
+                }
+            });
+            if (labels != null && !labels.isEmpty()) {
+                c.labels = new java.util.TreeMap<>(labels);
+            }
+            return c.validate();
+        }
 
         @Override
         public Integer call() {
-            io.agentd.daemon.worker.WorkerConfig c = new io.agentd.daemon.worker.WorkerConfig();
+            io.agentd.daemon.worker.WorkerConfig c;
             try {
-                c.servers = io.agentd.daemon.worker.WorkerConfig.servers(servers);
-                c.workerId = workerId;
-                c.zone = zone;
-                c.labels = labels;
-                c.slots = slots;
-                c.dataDir = dataDir;
-                c.address = io.agentd.daemon.config.HostPort.parse(localApi).toString();
-                c.heartbeatInterval = io.agentd.daemon.worker.WorkerConfig.duration("--heartbeat-interval", heartbeatInterval);
-                c.stopGrace = io.agentd.daemon.worker.WorkerConfig.duration("--stop-grace", stopGrace);
-                c.fenceMargin = io.agentd.daemon.worker.WorkerConfig.duration("--fence-margin", fenceMargin);
-                c.validate();
+                c = resolve();
             } catch (ConfigException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
                 return 2;
@@ -264,7 +318,11 @@ public final class Agentd implements Callable<Integer> {
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                d.close();
+                if (c.onSigterm == io.agentd.daemon.worker.WorkerConfig.OnShutdown.DRAIN) {
+                    d.drainThenClose(c.drainTimeout);
+                } else {
+                    d.close();
+                }
                 stopped.countDown();
                 // SIGTERM is the normal way to stop a worker: exit 0 once its agents are stopped.
                 Runtime.getRuntime().halt(0);

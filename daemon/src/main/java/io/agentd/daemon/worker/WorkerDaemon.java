@@ -162,6 +162,7 @@ public final class WorkerDaemon implements AutoCloseable {
                         config.labels, config.slots));
                 registered = true;
                 LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
+                undoDrainAtShutdown();
             }
             long sentAt = System.nanoTime();
             HeartbeatView hb = client.heartbeat(config.workerId);
@@ -468,6 +469,61 @@ public final class WorkerDaemon implements AutoCloseable {
     }
 
     // ---------------------------------------------------------- shutdown
+
+    /** In the data dir: this worker drained itself when it last shut down, and undoes that on start. */
+    static final String DRAINED_AT_SHUTDOWN = "drained-at-shutdown";
+
+    private void undoDrainAtShutdown() {
+        Path marker = config.dataDir.resolve(DRAINED_AT_SHUTDOWN);
+        if (!Files.exists(marker)) {
+            return;
+        }
+        try {
+            client.send(Api.undrainWorker(config.workerId));
+            Files.deleteIfExists(marker);
+            LOG.info("ready again: this worker had drained itself at its last shutdown");
+        } catch (AgentdException | IOException e) {
+            LOG.warn("could not undo the drain of the last shutdown (will retry): {}", e.getMessage());
+            registered = false; // register and try again on the next round
+        }
+    }
+
+    /**
+     * Shutdown by draining: asks the coordinators to move this worker's agents elsewhere (through
+     * migration, so each hands over its checkpoint), waits until none is left here or
+     * {@code timeout} passes, then stops whatever still runs and closes. Bounded by the timeout
+     * plus {@link #close()}'s own bound.
+     */
+    public void drainThenClose(Duration timeout) {
+        if (!running.get()) {
+            return;
+        }
+        long end = System.nanoTime() + timeout.toNanos();
+        try {
+            Files.writeString(config.dataDir.resolve(DRAINED_AT_SHUTDOWN), config.workerId + "\n");
+            client.send(Api.drainWorker(config.workerId, new io.agentd.client.api.DrainRequest(config.drainParallel)));
+            LOG.info("draining before exit: agents move to other workers for at most {} ms", timeout.toMillis());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not drain at shutdown ({}): stopping the agents here", e.getMessage());
+            close();
+            return;
+        }
+        while (System.nanoTime() < end && running.get()) {
+            try {
+                int assigned = client.send(Api.getWorker(config.workerId)).value().agents();
+                boolean idle = actions.submit(() -> instances.values().stream().noneMatch(i -> i.process != null))
+                        .get(5, TimeUnit.SECONDS);
+                if (assigned == 0 && idle) {
+                    LOG.info("drained: no agent is left here");
+                    break;
+                }
+            } catch (Exception e) {
+                LOG.debug("waiting for the drain: {}", e.toString());
+            }
+            sleep(200);
+        }
+        close();
+    }
 
     /** Stops every agent (SIGTERM, then SIGKILL after the grace) and waits, bounded. */
     @Override

@@ -92,7 +92,7 @@ class WorkerFailoverTest {
         return n;
     }
 
-    private static List<Path> pidFiles(Path dir) {
+    static List<Path> pidFiles(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
                 try {
@@ -106,7 +106,7 @@ class WorkerFailoverTest {
         }
     }
 
-    private static long readPid(Path f) {
+    static long readPid(Path f) {
         try {
             return Long.parseLong(Files.readString(f).trim());
         } catch (java.io.IOException e) {
@@ -114,7 +114,7 @@ class WorkerFailoverTest {
         }
     }
 
-    private static boolean alive(long pid) {
+    static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
                 && !isZombie(pid);
     }
