@@ -42,8 +42,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * without the JVM's help; the JVM also stops everything itself when the deadline passes. An
  * assignment is started only while the lease is valid, and a report carries the fencing token.
  *
- * <p>Threads: all decisions run on one thread ({@code actions}); the heartbeat and the
- * assignment watcher only feed it.
+ * <p>Threads: all decisions run on one thread ({@code actions}), which never waits on the
+ * network, so a lost or silent link cannot delay fencing. The heartbeat ({@code heartbeats}), the
+ * assignment watcher ({@code watcher}) and the reports and checkpoint fetches ({@code netIo}, in
+ * order) do the network calls and feed it.
  */
 public final class WorkerDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerDaemon.class);
@@ -55,7 +57,10 @@ public final class WorkerDaemon implements AutoCloseable {
     private final AgentdClient client;
     private final AgentdClient watchClient;
     private final Path watchdog;
+    private final AgentdClient heartbeatClient;
     private final ScheduledExecutorService actions;
+    private final ScheduledExecutorService heartbeats;
+    private final ExecutorService netIo;
     private final ExecutorService watcher;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Instance> instances = new HashMap<>(); // "ns/name" -> instance; actions thread only
@@ -66,7 +71,7 @@ public final class WorkerDaemon implements AutoCloseable {
     private final Map<String, Long> finished = new HashMap<>();
     private volatile long leaseUntilNanos = System.nanoTime(); // no lease yet
     private volatile long ttlMillis;
-    private boolean registered;
+    private volatile boolean registered; // heartbeat thread
 
     /** One agent assignment on this worker and its current process. */
     private static final class Instance {
@@ -81,7 +86,8 @@ public final class WorkerDaemon implements AutoCloseable {
         int restarts;
         Integer lastExit;
         String secret;
-        String checkpoint;
+        /** The checkpoint the next start gets: fetched at assignment, then the last one it saved here. */
+        volatile String checkpoint;
     }
 
     private LocalApi.AgentIdentity identity(String secret) {
@@ -127,7 +133,13 @@ public final class WorkerDaemon implements AutoCloseable {
         this.watchdog = WatchdogScript.install(config.dataDir);
         this.client = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(3)).build();
         this.watchClient = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(40)).build();
+        // A renewal that takes longer than an interval is as good as lost: try again on the next one.
+        Duration hbTimeout = Duration.ofMillis(Math.max(300, Math.min(2000, config.heartbeatInterval.toMillis())));
+        this.heartbeatClient = AgentdClient.builder().endpoints(config.servers).requestTimeout(hbTimeout)
+                .deadline(hbTimeout.multipliedBy(2)).build();
         this.actions = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-actions"));
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-heartbeat"));
+        this.netIo = Executors.newSingleThreadExecutor(r -> daemonThread(r, "worker-io"));
         this.watcher = Executors.newSingleThreadExecutor(r -> daemonThread(r, "worker-assignments"));
     }
 
@@ -140,7 +152,8 @@ public final class WorkerDaemon implements AutoCloseable {
     public static WorkerDaemon start(WorkerConfig config) throws IOException {
         WorkerDaemon d = new WorkerDaemon(config);
         long period = config.heartbeatInterval.toMillis();
-        d.actions.scheduleWithFixedDelay(d::tick, 0, period, TimeUnit.MILLISECONDS);
+        d.heartbeats.scheduleWithFixedDelay(d::heartbeat, 0, period, TimeUnit.MILLISECONDS);
+        d.actions.scheduleWithFixedDelay(d::checkLease, 100, 100, TimeUnit.MILLISECONDS);
         d.watcher.execute(d::watchAssignments);
         return d;
     }
@@ -151,21 +164,21 @@ public final class WorkerDaemon implements AutoCloseable {
 
     // ------------------------------------------------------------- lease
 
-    /** One heartbeat round, on the actions thread: register if needed, renew, fence if late. */
-    private void tick() {
+    /** One heartbeat round (heartbeat thread): register if needed, renew, hand the lease on. */
+    private void heartbeat() {
         if (!running.get()) {
             return;
         }
         try {
             if (!registered) {
-                client.registerWorker(new RegisterWorkerRequest(config.workerId, advertised, config.zone,
+                heartbeatClient.registerWorker(new RegisterWorkerRequest(config.workerId, advertised, config.zone,
                         config.labels, config.slots));
                 registered = true;
                 LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
                 undoDrainAtShutdown();
             }
             long sentAt = System.nanoTime();
-            HeartbeatView hb = client.heartbeat(config.workerId);
+            HeartbeatView hb = heartbeatClient.heartbeat(config.workerId);
             if (hb.leaseTtlMs() != ttlMillis) {
                 long usable = hb.leaseTtlMs() - config.fenceMargin.toMillis() - config.stopGrace.toMillis();
                 if (usable < 2 * config.heartbeatInterval.toMillis()) {
@@ -176,25 +189,45 @@ public final class WorkerDaemon implements AutoCloseable {
                 }
             }
             ttlMillis = hb.leaseTtlMs();
-            leaseUntilNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(hb.leaseTtlMs() - config.fenceMargin.toMillis());
-            for (Instance i : instances.values()) {
-                if (i.process != null) {
-                    i.process.extendLease(processLease());
-                }
-            }
+            long until = sentAt + TimeUnit.MILLISECONDS.toNanos(hb.leaseTtlMs() - config.fenceMargin.toMillis());
+            actions.execute(() -> extendLease(until));
         } catch (AgentdException e) {
             if ("FAILED_PRECONDITION".equals(e.code()) || "NOT_FOUND".equals(e.code())) {
                 LOG.warn("the coordinators no longer hold a lease for this worker ({}): stopping every agent and "
                         + "registering again", e.getMessage());
-                fenceAll("lease lost");
                 registered = false;
+                actions.execute(() -> {
+                    leaseUntilNanos = System.nanoTime();
+                    fenceAll("lease lost");
+                });
             } else {
                 LOG.debug("heartbeat failed: {}", e.getMessage());
             }
         } catch (RuntimeException e) {
             LOG.warn("heartbeat round failed", e);
         }
-        if (leaseLeft().isNegative() && instances.values().stream().anyMatch(i -> i.process != null)) {
+    }
+
+    /** A renewal succeeded (actions thread): the new deadline goes to every watchdog. */
+    private void extendLease(long untilNanos) {
+        if (untilNanos - leaseUntilNanos <= 0) {
+            return; // an older renewal's answer came late
+        }
+        leaseUntilNanos = untilNanos;
+        for (Instance i : instances.values()) {
+            if (i.process != null) {
+                i.process.extendLease(processLease());
+            }
+        }
+    }
+
+    /**
+     * Self-fencing on the worker's own clock (actions thread, every 100 ms), at the deadline the
+     * watchdogs have too: whichever acts first, the agents stop then.
+     */
+    private void checkLease() {
+        if (running.get() && processLease().isNegative()
+                && instances.values().stream().anyMatch(i -> i.process != null || i.restartPending)) {
             LOG.warn("no lease renewal for {} ms: fencing, stopping every agent", ttlMillis);
             fenceAll("lease ran out");
         }
@@ -313,7 +346,20 @@ public final class WorkerDaemon implements AutoCloseable {
         Instance i = new Instance();
         i.assignment = a;
         instances.put(key(a), i);
-        launch(i);
+        if (a.checkpointRevision() == null) {
+            launch(i);
+            return;
+        }
+        // The handed-over checkpoint comes first; fetched off this thread, then started here.
+        netIo.execute(() -> {
+            String checkpoint = checkpointOf(a);
+            actions.execute(() -> {
+                i.checkpoint = checkpoint;
+                if (running.get() && instances.get(key(a)) == i && !i.stopRequested && i.process == null) {
+                    launch(i);
+                }
+            });
+        });
     }
 
     private void launch(Instance i) {
@@ -335,7 +381,7 @@ public final class WorkerDaemon implements AutoCloseable {
         env.put("AGENTD_FENCING_TOKEN", Long.toString(a.fencingToken()));
         env.put("AGENTD_WORKER_ID", config.workerId);
         env.put("AGENTD_LOCAL_API", "http://" + advertised);
-        String checkpoint = checkpointOf(a);
+        String checkpoint = i.checkpoint;
         if (checkpoint != null) {
             env.put("AGENTD_CHECKPOINT", checkpoint);
         }
@@ -345,7 +391,6 @@ public final class WorkerDaemon implements AutoCloseable {
         byte[] raw = new byte[24];
         random.nextBytes(raw);
         i.secret = java.util.HexFormat.of().formatHex(raw);
-        i.checkpoint = checkpoint;
         bySecret.put(i.secret, i);
         env.put("AGENTD_AGENT_SECRET", i.secret);
         try {
@@ -401,6 +446,11 @@ public final class WorkerDaemon implements AutoCloseable {
         }
         int exit = code == null ? -1 : code;
         String k = key(i.assignment);
+        if (!i.fenced && !i.stopRequested && processLease().isNegative()) {
+            // Its watchdog killed it at the lease deadline, before this thread looked: a fence, not a crash.
+            LOG.warn("{} was stopped by its watchdog: no lease renewal for {} ms", k, ttlMillis);
+            i.fenced = true;
+        }
         if (i.fenced) {
             // Not "finished": if the coordinators never moved it, it starts again under a new lease.
             instances.remove(k, i);
@@ -454,18 +504,21 @@ public final class WorkerDaemon implements AutoCloseable {
         report(a, state, exit, 0);
     }
 
+    /** Sends a report in order with the others, off the actions thread; a lost one is logged. */
     private void report(AgentView a, String state, Integer exit, int restarts) {
         if (!"running".equals(state)) {
             finished.put(key(a), a.fencingToken());
         }
-        try {
-            client.send(Api.reportStatus(a.namespace(), a.name(),
-                    new StatusReport(a.fencingToken(), state, exit, null, restarts)));
-        } catch (AgentdException e) {
-            LOG.info("report {} of {} refused: {}", state, key(a), e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("report {} of {} failed: {}", state, key(a), e.toString());
-        }
+        StatusReport r = new StatusReport(a.fencingToken(), state, exit, null, restarts);
+        netIo.execute(() -> {
+            try {
+                client.send(Api.reportStatus(a.namespace(), a.name(), r));
+            } catch (AgentdException e) {
+                LOG.info("report {} of {} refused: {}", state, key(a), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("report {} of {} failed: {}", state, key(a), e.toString());
+            }
+        });
     }
 
     // ---------------------------------------------------------- shutdown
@@ -542,7 +595,15 @@ public final class WorkerDaemon implements AutoCloseable {
             LOG.warn("stopping agents at shutdown", e);
         }
         actions.shutdownNow();
+        heartbeats.shutdownNow();
         watcher.shutdownNow();
+        netIo.shutdown(); // reports already queued still go out, briefly
+        try {
+            netIo.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        netIo.shutdownNow();
         localApi.close();
     }
 

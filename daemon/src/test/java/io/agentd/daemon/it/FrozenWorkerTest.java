@@ -47,9 +47,8 @@ class FrozenWorkerTest {
                     a.start();
                     await().atMost(Cluster.eventually()).until(() -> http.get("/v1/workers/fa").status() == 200);
                     for (int i = 0; i < 5; i++) {
-                        String body = "{\"name\":\"z" + i + "\",\"spec\":{\"command\":\"/bin/bash\",\"args\":[\"-c\","
-                                + "\"while true; do echo \\\"$AGENTD_FENCING_TOKEN $AGENTD_WORKER_ID $(date +%s%3N)\\\" >> "
-                                + runlog + "/$AGENTD_AGENT_NAME; sleep 0.1; done\"]}}";
+                        String body = "{\"name\":\"z" + i + "\",\"spec\":{\"command\":\"/bin/bash\",\"args\":[\"-c\",\""
+                                + RunLog.agentScript(runlog) + "\"]}}";
                         assertThat(http.post("/v1/namespaces/default/agents", body).status()).isEqualTo(201);
                     }
                     b.start();
@@ -75,6 +74,7 @@ class FrozenWorkerTest {
 
                     for (int i = 0; i < 5; i++) {
                         String name = "z" + i;
+                        assertThat(RunLog.violation(runlog.resolve(name))).as(name).isNull();
                         List<long[]> lines = parse(Files.readAllLines(runlog.resolve(name)));
                         long old = tokens.get(name);
                         long lastOld = lines.stream().filter(l -> l[0] == old).mapToLong(l -> l[1]).max().orElseThrow();
