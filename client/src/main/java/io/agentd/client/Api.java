@@ -145,6 +145,11 @@ public final class Api {
     return ApiRequest.get(agentPath(namespace, name) + "/logs", LOGS).param("tail", tail);
   }
 
+  /** The lines of an agent's output written after {@code cursor} (from an earlier {@link LogsView}). */
+  public static ApiRequest<LogsView> logsAfter(String namespace, String name, String cursor, int tail) {
+    return ApiRequest.get(agentPath(namespace, name) + "/logs", LOGS).param("tail", tail).param("cursor", cursor);
+  }
+
   public static ApiRequest<CheckpointView> getCheckpoint(String namespace, String name) {
     return ApiRequest.get(agentPath(namespace, name) + "/checkpoint", CHECKPOINT);
   }

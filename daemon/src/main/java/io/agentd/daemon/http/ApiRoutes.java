@@ -305,20 +305,35 @@ public final class ApiRoutes {
     private static final java.net.http.HttpClient WORKERS = java.net.http.HttpClient.newBuilder()
             .connectTimeout(java.time.Duration.ofSeconds(3)).build();
 
-    /** The tail of an agent's log, fetched from the worker it runs on (its local API). */
+    /**
+     * An agent's log, fetched from the worker it runs on (or, while it runs nowhere, the last
+     * one it ran on): the last {@code tail} lines, or with {@code cursor} (from an earlier answer)
+     * the lines written since. A cursor from another worker is ignored: the answer is a tail.
+     */
     private CompletableFuture<ApiResponse> logs(ApiRequest q) {
         long tail = q.longQuery("tail", 100, 1, 100_000);
+        String cursor = q.query("cursor");
+        String[] cursorParts = cursor == null ? null : cursor.split(":", 2);
+        if (cursor != null && (cursorParts.length != 2 || !cursorParts[1].matches("[0-9]{1,19}:[0-9]{1,19}"))) {
+            throw ApiException.invalid("cursor must be as a logs answer gave it (WORKER:SEQUENCE:OFFSET), not '"
+                    + cursor + "'");
+        }
         return coordinator.readable(q.flag("stale")).thenCompose(v -> {
             String[] where = coordinator.read(s -> {
                 Agent a = agent(s, q);
-                if (!a.assigned()) {
-                    throw new ApiException(404, "NOT_FOUND", "agent " + a.key() + " is not on a worker now; its logs "
-                            + "stay on the worker that ran it");
+                String id = a.assigned() ? a.worker() : a.lastWorker();
+                io.agentd.statemachine.model.Worker w = id == null ? null : s.worker(id);
+                if (w == null || w.state() == io.agentd.statemachine.model.WorkerState.DOWN) {
+                    throw new ApiException(404, "NOT_FOUND", "agent " + a.key() + " is not on a worker now"
+                            + (id == null ? " and never ran" : " and its last worker " + id + " is "
+                            + (w == null ? "gone" : "down")) + ": its logs stay on the worker that ran it");
                 }
-                return new String[] {a.worker(), s.worker(a.worker()).address()};
+                return new String[] {w.id(), w.address()};
             });
+            String query = cursorParts != null && cursorParts[0].equals(where[0])
+                    ? "cursor=" + cursorParts[1] : "tail=" + tail;
             java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
-                    + where[1] + "/v1/logs/" + ns(q) + "/" + name(q) + "?tail=" + tail))
+                    + where[1] + "/v1/logs/" + ns(q) + "/" + name(q) + "?" + query))
                     .timeout(java.time.Duration.ofSeconds(5)).build();
             return WORKERS.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
                 if (err != null) {
@@ -332,8 +347,10 @@ public final class ApiRoutes {
                 }
                 try {
                     java.util.List<String> lines = new java.util.ArrayList<>();
-                    Json.MAPPER.readTree(resp.body()).path("lines").forEach(n -> lines.add(n.asText()));
-                    return ApiResponse.ok(new io.agentd.client.api.LogsView(where[0], lines));
+                    com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(resp.body());
+                    body.path("lines").forEach(n -> lines.add(n.asText()));
+                    return ApiResponse.ok(new io.agentd.client.api.LogsView(where[0], lines,
+                            where[0] + ":" + body.path("cursor").asText("0:0"), body.path("skipped").asBoolean()));
                 } catch (java.io.IOException e) {
                     throw ApiException.unavailable("worker " + where[0] + " sent unreadable logs");
                 }

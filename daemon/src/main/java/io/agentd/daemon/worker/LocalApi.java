@@ -26,7 +26,8 @@ import java.util.function.Function;
  * agent saves and reads its checkpoint, proving who it is with the secret in its environment
  * ({@code AGENTD_AGENT_SECRET}, sent as {@code Authorization: Bearer ...}).
  * <ul>
- *   <li>{@code GET /v1/logs/{ns}/{name}?tail=N}: the last N lines of the agent's log</li>
+ *   <li>{@code GET /v1/logs/{ns}/{name}?tail=N}: the last N lines of the agent's log and a cursor
+ *       after them; {@code ?cursor=C}: the lines after that cursor and the next one</li>
  *   <li>{@code PUT /v1/self/checkpoint} (agent): body = the checkpoint text, saved fenced by its token</li>
  *   <li>{@code GET /v1/self/checkpoint} (agent): the checkpoint it started with, or 404</li>
  * </ul>
@@ -100,23 +101,51 @@ final class LocalApi implements AutoCloseable {
             return answer(404, error("NOT_FOUND", "no such path"));
         }
         int tail = 100;
-        String q = ex.getRequestURI().getQuery();
-        if (q != null && q.startsWith("tail=")) {
-            try {
-                tail = Math.max(1, Math.min(100_000, Integer.parseInt(q.substring(5))));
-            } catch (NumberFormatException e) {
-                return answer(400, error("INVALID_ARGUMENT", "tail must be a whole number"));
+        io.agentd.daemon.worker.process.LogFollow.Cursor cursor = null;
+        String q = ex.getRequestURI().getRawQuery();
+        for (String kv : q == null ? new String[0] : q.split("&")) {
+            if (kv.startsWith("tail=")) {
+                try {
+                    tail = Math.max(1, Math.min(100_000, Integer.parseInt(kv.substring(5))));
+                } catch (NumberFormatException e) {
+                    return answer(400, error("INVALID_ARGUMENT", "tail must be a whole number"));
+                }
+            } else if (kv.startsWith("cursor=")) {
+                try {
+                    cursor = io.agentd.daemon.worker.process.LogFollow.Cursor.parse(kv.substring(7));
+                } catch (IllegalArgumentException e) {
+                    return answer(400, error("INVALID_ARGUMENT", e.getMessage()));
+                }
             }
         }
         Path dir = agentsDir.resolve(parts[3]).resolve(parts[4]);
         if (!dir.toFile().isDirectory()) {
             return answer(404, error("NOT_FOUND", "no logs of " + parts[3] + "/" + parts[4] + " on this worker"));
         }
-        List<String> lines = LogTail.lastLines(dir, tail);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("lines", lines);
+        io.agentd.daemon.worker.process.LogFollow.Chunk chunk = null;
+        if (cursor != null) {
+            try {
+                chunk = io.agentd.daemon.worker.process.LogFollow.after(dir, cursor, MAX_CHUNK);
+            } catch (IllegalArgumentException e) {
+                body.put("skipped", true); // a cursor from an earlier log in this place: start over with a tail
+            }
+        }
+        if (chunk != null) {
+            body.put("lines", chunk.lines());
+            body.put("cursor", chunk.next().toString());
+            body.put("skipped", chunk.skipped());
+        } else {
+            io.agentd.daemon.worker.process.LogFollow.Cursor end = io.agentd.daemon.worker.process.LogFollow.end(dir);
+            body.put("lines", end == null ? List.of() : LogTail.lastLines(dir, tail, end.offset()));
+            body.put("cursor", end == null ? "0:0" : end.toString());
+            body.putIfAbsent("skipped", false);
+        }
         return answer(200, body);
     }
+
+    /** Bytes of log one follow-up read hands out at most. */
+    static final int MAX_CHUNK = 1 << 20;
 
     private interface Work {
         Answer run() throws IOException;

@@ -138,4 +138,31 @@ class WorkerSupervisionTest {
         Http local = new Http("http://" + worker.address());
         assertThat(local.send("PUT", "/v1/self/checkpoint", "x", "Authorization", "Bearer wrong").status()).isEqualTo(401);
     }
+
+    @Test
+    void logsFollowPrintsEveryNewLineOnceAndLogsOutliveTheRun() throws Exception {
+        Http.Answer a = http.post("/v1/namespaces/default/agents", "{\"name\":\"counter\",\"spec\":{"
+                + "\"command\":\"/bin/bash\",\"args\":[\"-c\",\"for i in $(seq 1 100000); do echo n$i; sleep 0.05; done\"]}}");
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        await().atMost(Cluster.eventually()).ignoreExceptions().until(() ->
+                http.get("/v1/namespaces/default/agents/counter/logs?tail=1").json().path("lines").size() == 1);
+        java.util.Map<String, String> env = java.util.Map.of("AGENTCTL_ADDR", node.httpAddress().toString());
+        io.agentd.cli.AgentctlRun run = io.agentd.cli.AgentctlRun.agentctl(env, "logs", "counter", "--tail", "3",
+                "--follow", "--for", "2s");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Integer> numbers = run.out().lines().filter(l -> l.matches("n[0-9]+"))
+                .map(l -> Integer.parseInt(l.substring(1))).toList();
+        assertThat(numbers.size()).as(run.out()).isGreaterThan(10); // 3 from the tail, then ~20 a second
+        for (int i = 1; i < numbers.size(); i++) {
+            assertThat(numbers.get(i)).as("no line repeated or skipped: " + numbers).isEqualTo(numbers.get(0) + i);
+        }
+        // Stopped, it runs nowhere; its logs still come from the worker that ran it.
+        assertThat(http.post("/v1/namespaces/default/agents/counter/stop", null).status()).isEqualTo(200);
+        await().atMost(Cluster.eventually()).until(() -> agent("counter").path("state").asText().equals("stopped"));
+        JsonNode after = http.get("/v1/namespaces/default/agents/counter/logs?tail=2").json();
+        assertThat(after.path("worker").asText()).isEqualTo("sup");
+        assertThat(after.path("lines")).hasSize(2);
+        assertThat(io.agentd.cli.AgentctlRun.agentctl(env, "logs", "counter", "--for", "1s").exitCode()).isEqualTo(2);
+        assertThat(http.get("/v1/namespaces/default/agents/counter/logs?cursor=nonsense").status()).isEqualTo(400);
+    }
 }

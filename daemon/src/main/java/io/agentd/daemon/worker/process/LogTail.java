@@ -29,6 +29,14 @@ public final class LogTail {
 
     /** Up to {@code n} last lines of the log in {@code logDir}, oldest first; empty if there is no log. */
     public static List<String> lastLines(Path logDir, int n) throws IOException {
+        return lastLines(logDir, n, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #lastLines(Path, int)}, ending at byte {@code newestEnd} of {@code agent.log}
+     * (a {@link LogFollow#end} taken before), so a follow-up read from there repeats nothing.
+     */
+    public static List<String> lastLines(Path logDir, int n, long newestEnd) throws IOException {
         if (n < 0) {
             throw new IllegalArgumentException("n must not be negative");
         }
@@ -38,7 +46,7 @@ public final class LogTail {
             if (!Files.exists(file)) {
                 break;
             }
-            List<String> older = lastLinesOf(file, n - lines.size());
+            List<String> older = lastLinesOf(file, n - lines.size(), g == 0 ? newestEnd : Long.MAX_VALUE);
             for (int i = older.size() - 1; i >= 0; i--) {
                 lines.addFirst(older.get(i));
             }
@@ -48,12 +56,16 @@ public final class LogTail {
 
     /** Up to {@code n} last lines of one file, oldest first. A last line without a newline counts. */
     static List<String> lastLinesOf(Path file, int n) throws IOException {
+        return lastLinesOf(file, n, Long.MAX_VALUE);
+    }
+
+    static List<String> lastLinesOf(Path file, int n, long limit) throws IOException {
         List<String> result = new ArrayList<>();
         if (n == 0) {
             return result;
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long end = raf.length();
+            long end = Math.min(raf.length(), limit);
             if (end > 0) {
                 raf.seek(end - 1);
                 if (raf.read() == '\n') {
@@ -77,7 +89,7 @@ public final class LogTail {
                     }
                 }
             }
-            if (end == 0 && raf.length() == 0) {
+            if (Math.min(raf.length(), limit) == 0) {
                 return result;
             }
             ByteArrayOutputStream all = new ByteArrayOutputStream();

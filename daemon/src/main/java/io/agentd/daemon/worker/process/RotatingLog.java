@@ -17,6 +17,10 @@ import java.nio.file.StandardCopyOption;
  */
 final class RotatingLog implements Closeable {
     static final String FILE_NAME = "agent.log";
+    /** Holds the sequence number of {@code agent.log}: how many rotations the directory has seen. */
+    static final String SEQ_FILE = "agent.log.seq";
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path dir;
     private final long maxBytes;
@@ -33,6 +37,26 @@ final class RotatingLog implements Closeable {
         this.maxFiles = maxFiles;
         Files.createDirectories(dir);
         open();
+    }
+
+    /**
+     * The lock a rotation holds, so a reader ({@link LogFollow}) can map sequence numbers to files
+     * and open them without a rotation in between. Writer and readers live in the worker's JVM.
+     */
+    static Object lock(Path dir) {
+        return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object());
+    }
+
+    /** The sequence number of {@code agent.log} in {@code dir}: 0 until the first rotation. */
+    static long sequence(Path dir) throws IOException {
+        Path f = dir.resolve(SEQ_FILE);
+        try {
+            return Long.parseLong(Files.readString(f).trim());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        } catch (NumberFormatException e) {
+            throw new IOException(f + " is damaged: " + e.getMessage());
+        }
     }
 
     /** {@code agent.log} for generation 0, else {@code agent.log.<generation>}. */
@@ -97,14 +121,21 @@ final class RotatingLog implements Closeable {
 
     private void rotate() throws IOException {
         close();
-        Files.deleteIfExists(file(dir, maxFiles - 1));
-        for (int g = maxFiles - 2; g >= 0; g--) {
-            Path from = file(dir, g);
-            if (Files.exists(from)) {
-                Files.move(from, file(dir, g + 1), StandardCopyOption.REPLACE_EXISTING);
+        synchronized (lock(dir)) {
+            long seq = sequence(dir);
+            Files.deleteIfExists(file(dir, maxFiles - 1));
+            for (int g = maxFiles - 2; g >= 0; g--) {
+                Path from = file(dir, g);
+                if (Files.exists(from)) {
+                    Files.move(from, file(dir, g + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            // With maxFiles == 1 the loop moved nothing and the old file was deleted above.
+            Path tmp = dir.resolve(SEQ_FILE + ".tmp");
+            Files.writeString(tmp, Long.toString(seq + 1));
+            Files.move(tmp, dir.resolve(SEQ_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            open();
         }
-        // With maxFiles == 1 the loop moved nothing and the old file was deleted above.
-        open();
     }
 }
