@@ -145,6 +145,11 @@ public final class Api {
     return ApiRequest.get(agentPath(namespace, name) + "/logs", LOGS).param("tail", tail);
   }
 
+  /** What a running agent says about itself, on its behalf (workers). */
+  public static ApiRequest<AgentView> reportHealth(String namespace, String name, io.agentd.client.api.HealthReport report) {
+    return ApiRequest.write("POST", agentPath(namespace, name) + "/health", report, AGENT);
+  }
+
   /** The lines of an agent's output written after {@code cursor} (from an earlier {@link LogsView}). */
   public static ApiRequest<LogsView> logsAfter(String namespace, String name, String cursor, int tail) {
     return ApiRequest.get(agentPath(namespace, name) + "/logs", LOGS).param("tail", tail).param("cursor", cursor);

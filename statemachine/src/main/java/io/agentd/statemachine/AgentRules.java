@@ -49,7 +49,7 @@ final class AgentRules {
         }
         Agent a = new Agent(c.namespace(), c.name(), tx.revision, c.spec(), DesiredState.RUNNING, AgentState.PENDING,
                 null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time, null, null, 0,
-                0, 0, 0, java.util.List.of());
+                0, 0, 0, java.util.List.of(), null);
         tx.state.putAgent(a);
         tx.event(EventType.AGENT_SPAWNED, a.namespace(), a.name(), null, null);
         return Reply.ok(tx.revision, true, Placement.tryPlace(tx, a));
@@ -233,6 +233,37 @@ final class AgentRules {
         tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), a.worker(),
                 "migrating off " + a.worker() + (c.to() == null ? "" : " to " + c.to()));
         return Reply.ok(tx.revision, false, m);
+    }
+
+    /**
+     * Records what the current instance says about itself. Unchanged reports change nothing; an
+     * event marks a change of status word only (progress changes too often to be news).
+     */
+    static Reply reportHealth(Tx tx, io.agentd.statemachine.command.Command.ReportHealth c) {
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (!io.agentd.statemachine.model.Health.known(c.status())) {
+            throw Rejection.invalid("status must be one of ok, degraded, unhealthy; got '" + c.status() + "'");
+        }
+        if (c.progress() == null || c.progress().length() > io.agentd.statemachine.model.Health.MAX_PROGRESS
+                || c.progress().indexOf('\0') >= 0) {
+            throw Rejection.invalid("progress must be at most " + io.agentd.statemachine.model.Health.MAX_PROGRESS
+                    + " characters without NUL");
+        }
+        if (!a.assigned() || a.fencingToken() != c.fencingToken()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "stale fencing token " + c.fencingToken() + " for "
+                    + a.key() + (a.assigned() ? " (current " + a.fencingToken() + ")" : " (not assigned)"));
+        }
+        io.agentd.statemachine.model.Health old = a.health();
+        if (old != null && old.status().equals(c.status()) && old.progress().equals(c.progress())) {
+            return Reply.ok(tx.revision, false, a);
+        }
+        Agent next = a.withHealth(new io.agentd.statemachine.model.Health(c.status(), c.progress(), tx.time),
+                tx.revision, tx.time);
+        tx.state.putAgent(next);
+        if (old == null || !old.status().equals(c.status())) {
+            tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), a.worker(), "health " + c.status());
+        }
+        return Reply.ok(tx.revision, false, next);
     }
 
     /** Largest checkpoint an agent may save. */

@@ -117,6 +117,8 @@ public final class Applier {
             return AgentRules.putCheckpoint(tx, x);
         } else if (c instanceof Command.RescheduleAgent x) {
             return AgentRules.reschedule(tx, x);
+        } else if (c instanceof Command.ReportHealth x) {
+            return AgentRules.reportHealth(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

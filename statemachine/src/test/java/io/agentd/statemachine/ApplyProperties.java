@@ -154,6 +154,9 @@ class ApplyProperties {
                     assertThat(a.fencingToken()).isGreaterThan(prevEnded);
                 }
                 assertThat(a.history()).hasSizeLessThanOrEqualTo(Agent.HISTORY);
+                if (!a.assigned()) {
+                    assertThat(a.health()).as("health belongs to a running instance").isNull();
+                }
                 assertThat(a.restarts()).isGreaterThanOrEqualTo(a.instanceRestarts());
                 boolean candidate = a.state() == io.agentd.statemachine.model.AgentState.FAILED
                         && a.desired() == DesiredState.RUNNING

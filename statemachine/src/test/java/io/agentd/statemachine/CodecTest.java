@@ -40,7 +40,8 @@ class CodecTest {
             new Envelope(null, "op", new Command.UndrainWorker("w1")),
             new Envelope(null, "w1", new Command.PutCheckpoint("default", "a1", 9, "{\"step\":4}")),
             new Envelope(null, "w1", new Command.ReportStatus("default", "a1", 7, AgentState.RUNNING, 1, null, 2)),
-            new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2)));
+            new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2)),
+            new Envelope(null, "w1", new Command.ReportHealth("default", "a1", 9, "degraded", "step 3 of 10")));
 
     @Test
     void everyCommandRoundTrips() {

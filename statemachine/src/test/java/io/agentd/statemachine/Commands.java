@@ -63,6 +63,9 @@ final class Commands {
                         .as((n, a, t, s, e, r) -> new Command.ReportStatus(n, a, t, s, e, "", r))),
                 Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
                         Arbitraries.integers().between(0, 3)).as(Command.RescheduleAgent::new)),
+                Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
+                        Arbitraries.of("ok", "degraded", "bad"), Arbitraries.of("", "step 1", "step 2"))
+                        .as(Command.ReportHealth::new)),
                 Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.integers().between(0, 5),
                         Arbitraries.of(Map.<String, String>of(), Map.of("gpu", "yes")))
                         .as((id, cap, labels) -> new Command.RegisterWorker(id, "127.0.0.1:7422", "z1",

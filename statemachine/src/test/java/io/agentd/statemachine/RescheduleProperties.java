@@ -109,4 +109,33 @@ class RescheduleProperties {
         assertThat(io.agentd.statemachine.codec.EntityCodec.agent(new io.agentd.statemachine.codec.WireReader(encoded)))
                 .isEqualTo(a);
     }
+
+    @Property(tries = 10)
+    void healthIsFencedAndBelongsToTheCurrentInstance(@ForAll @IntRange(min = 0, max = 1) int moveFirst) {
+        Replica r = new Replica(new MemoryStore());
+        apply(r, new Command.RegisterWorker("w1", "a:1", "", new TreeMap<>(), 4));
+        apply(r, new Command.RegisterWorker("w2", "a:2", "", new TreeMap<>(), 4));
+        apply(r, new Command.SpawnAgent("default", "h", spec(RestartPolicy.ALWAYS)));
+        Agent a = r.state().agent("default", "h");
+        assertThat(apply(r, new Command.ReportHealth("default", "h", a.fencingToken(), "degraded", "step 2"))
+                .isOk()).isTrue();
+        Agent reported = r.state().agent("default", "h");
+        assertThat(reported.health().status()).isEqualTo("degraded");
+        assertThat(reported.health().progress()).isEqualTo("step 2");
+        long rev = r.state().revision();
+        // The same report again changes nothing; a bad word or a stale token is refused.
+        apply(r, new Command.ReportHealth("default", "h", a.fencingToken(), "degraded", "step 2"));
+        assertThat(r.state().revision()).isEqualTo(rev);
+        assertThat(apply(r, new Command.ReportHealth("default", "h", a.fencingToken(), "fine", "")).isOk()).isFalse();
+        assertThat(apply(r, new Command.ReportHealth("default", "h", a.fencingToken() + 1, "ok", "")).isOk()).isFalse();
+        if (moveFirst == 1) {
+            apply(r, new Command.ReportStatus("default", "h", a.fencingToken(), AgentState.RUNNING, null, null));
+            apply(r, new Command.MigrateAgent("default", "h", null));
+            apply(r, new Command.ReportStatus("default", "h", a.fencingToken(), AgentState.STOPPED, 0, null));
+            Agent moved = r.state().agent("default", "h");
+            assertThat(moved.fencingToken()).isGreaterThan(a.fencingToken());
+            assertThat(moved.health()).as("a new instance has said nothing yet").isNull();
+            assertThat(apply(r, new Command.ReportHealth("default", "h", a.fencingToken(), "ok", "")).isOk()).isFalse();
+        }
+    }
 }

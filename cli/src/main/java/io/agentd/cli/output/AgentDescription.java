@@ -25,6 +25,9 @@ public final class AgentDescription {
         .add("Fencing token", agent.fencingToken())
         .add("Last exit", agent.exitCode())
         .add("Restarts", agent.restarts())
+        .add("Health", agent.health() == null ? null
+            : agent.health().status() + (agent.health().progress().isEmpty() ? "" : ": " + agent.health().progress())
+                + " (" + Cells.age(agent.health().time(), now) + " ago)")
         .add("Reschedules", agent.reschedules() == 0 ? null : agent.reschedules())
         .add("Migrating to", agent.state().equals("migrating")
             ? (agent.migrateTo() == null ? "any other worker" : agent.migrateTo()) : null)

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param checkpointRevision revision of the last checkpoint the agent saved, or {@code null}
  * @param reschedules placements elsewhere after a failure in the current series
  * @param history its last ended assignments, oldest first (at most 10)
+ * @param health what the running instance last said about itself, or {@code null}
  */
 public record AgentView(
     String namespace,
@@ -48,7 +49,8 @@ public record AgentView(
     String migrateTo,
     Long checkpointRevision,
     int reschedules,
-    List<AssignmentView> history) {
+    List<AssignmentView> history,
+    HealthView health) {
 
   public AgentView {
     metadata = WireCollections.map(metadata);

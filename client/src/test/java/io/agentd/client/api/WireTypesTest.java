@@ -37,7 +37,8 @@ class WireTypesTest {
        "updateTime": "2026-11-24T18:00:01.500Z", "migrateTo": null, "checkpointRevision": null,
        "reschedules": 1,
        "history": [{"worker": "w2", "fencingToken": 50, "restarts": 5, "endRevision": 56,
-                    "endTime": "2026-11-24T17:59:58.000Z", "outcome": "failed (exit 3)"}]}
+                    "endTime": "2026-11-24T17:59:58.000Z", "outcome": "failed (exit 3)"}],
+       "health": {"status": "degraded", "progress": "step 3 of 10", "time": "2026-11-24T18:00:01.400Z"}}
       """;
 
   static final String WORKER = """
@@ -87,6 +88,7 @@ class WireTypesTest {
     assertThat(agent.createTime()).isEqualTo("2026-11-24T18:00:00.123Z");
     assertThat(agent.updateTime()).isEqualTo("2026-11-24T18:00:01.500Z");
     assertThat(agent.reschedules()).isEqualTo(1);
+    assertThat(agent.health()).isEqualTo(new HealthView("degraded", "step 3 of 10", "2026-11-24T18:00:01.400Z"));
     assertThat(agent.history()).containsExactly(
         new AssignmentView("w2", 50, 5, 56, "2026-11-24T17:59:58.000Z", "failed (exit 3)"));
     assertRoundTrips(AGENT, agent);

@@ -62,7 +62,7 @@ public final class Views {
         return new AgentView(v.namespace(), v.name(), v.id(), v.spec(), v.desiredState(), v.state(), v.worker(),
                 v.fencingToken(), s.whyPending(a), v.exitCode(), v.restarts(), v.metadata(), v.createRevision(),
                 v.revision(), v.createTime(), v.updateTime(), v.migrateTo(), v.checkpointRevision(), v.reschedules(),
-                v.history());
+                v.history(), v.health());
     }
 
     public static AgentView agent(Agent a) {
@@ -73,7 +73,9 @@ public final class Views {
         return new AgentView(a.namespace(), a.name(), a.id(), spec(a.spec()), a.desired().word(), a.state().word(),
                 a.worker(), a.assigned() ? a.fencingToken() : null, a.pendingReason(), a.exitCode(), a.restarts(), md,
                 a.createRevision(), a.revision(), time(a.createTime()), time(a.updateTime()), a.migrateTo(),
-                a.checkpoint() == null ? null : a.checkpointRevision(), a.reschedules(), history(a));
+                a.checkpoint() == null ? null : a.checkpointRevision(), a.reschedules(), history(a),
+                a.health() == null ? null : new io.agentd.client.api.HealthView(a.health().status(),
+                        a.health().progress(), time(a.health().time())));
     }
 
     private static java.util.List<io.agentd.client.api.AssignmentView> history(Agent a) {

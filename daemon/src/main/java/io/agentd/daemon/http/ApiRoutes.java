@@ -78,6 +78,7 @@ public final class ApiRoutes {
         r.get("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", this::getMetadata);
         r.put("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", this::setMetadata);
         r.post("/v1/namespaces/{ns}/agents/{name}/status", this::reportStatus);
+        r.post("/v1/namespaces/{ns}/agents/{name}/health", this::reportHealth);
         r.get("/v1/workers", q -> read(q, s -> s.workers().stream().map(w -> Views.worker(s, w)).toList()));
         r.post("/v1/workers", this::registerWorker);
         r.get("/v1/workers/{id}", q -> read(q, s -> Views.worker(s, worker(s, q.param("id")))));
@@ -260,6 +261,25 @@ public final class ApiRoutes {
             }
             return new Command.ReportStatus(ns(q), name(q), body.fencingToken(), st, body.exitCode(),
                     body.message() == null ? null : Names.text("message", body.message(), false), restarts);
+        });
+        return write(q, c, false);
+    }
+
+    private CompletableFuture<ApiResponse> reportHealth(ApiRequest q) {
+        io.agentd.client.api.HealthReport body = Json.read(q.body(), io.agentd.client.api.HealthReport.class);
+        Command c = validate(() -> {
+            if (body.fencingToken() <= 0) {
+                throw Rejection.invalid("fencingToken must be > 0");
+            }
+            if (!io.agentd.statemachine.model.Health.known(body.status())) {
+                throw Rejection.invalid("status must be one of ok, degraded, unhealthy; got '" + body.status() + "'");
+            }
+            String progress = body.progress() == null ? "" : body.progress();
+            if (progress.length() > io.agentd.statemachine.model.Health.MAX_PROGRESS || progress.indexOf('\0') >= 0) {
+                throw Rejection.invalid("progress must be at most " + io.agentd.statemachine.model.Health.MAX_PROGRESS
+                        + " characters without NUL");
+            }
+            return new Command.ReportHealth(ns(q), name(q), body.fencingToken(), body.status(), progress);
         });
         return write(q, c, false);
     }

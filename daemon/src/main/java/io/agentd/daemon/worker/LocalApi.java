@@ -30,6 +30,8 @@ import java.util.function.Function;
  *       after them; {@code ?cursor=C}: the lines after that cursor and the next one</li>
  *   <li>{@code PUT /v1/self/checkpoint} (agent): body = the checkpoint text, saved fenced by its token</li>
  *   <li>{@code GET /v1/self/checkpoint} (agent): the checkpoint it started with, or 404</li>
+ *   <li>{@code PUT /v1/self/health} (agent): {@code {"status": "ok|degraded|unhealthy", "progress": "..."}},
+ *       forwarded to the coordinators at most every {@link WorkerDaemon#HEALTH_INTERVAL} (the latest wins)</li>
  * </ul>
  */
 final class LocalApi implements AutoCloseable {
@@ -43,8 +45,13 @@ final class LocalApi implements AutoCloseable {
 
     private final HttpServer server;
 
+    /** Takes an agent's health report; null when accepted, else why not. */
+    interface HealthSink {
+        String report(AgentIdentity who, String status, String progress);
+    }
+
     LocalApi(InetSocketAddress bind, Path agentsDir, Function<String, AgentIdentity> bySecret,
-             BiFunction<AgentIdentity, String, String> saveCheckpoint) throws IOException {
+             BiFunction<AgentIdentity, String, String> saveCheckpoint, HealthSink health) throws IOException {
         server = HttpServer.create(bind, 64);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "worker-local-api");
@@ -74,6 +81,34 @@ final class LocalApi implements AutoCloseable {
             }
             String failure = saveCheckpoint.apply(who, new String(body, StandardCharsets.UTF_8));
             return failure == null ? answer(200, Map.of("saved", true))
+                    : answer(409, error("FAILED_PRECONDITION", failure));
+        }));
+        server.createContext("/v1/self/health", ex -> handle(ex, () -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            AgentIdentity who = auth != null && auth.startsWith("Bearer ") ? bySecret.apply(auth.substring(7)) : null;
+            if (who == null) {
+                return answer(401, error("UNAUTHENTICATED", "send the agent's AGENTD_AGENT_SECRET as a bearer token"));
+            }
+            if (!ex.getRequestMethod().equals("PUT")) {
+                return answer(405, error("METHOD_NOT_ALLOWED", "PUT"));
+            }
+            com.fasterxml.jackson.databind.JsonNode body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = JSON.readTree(in.readNBytes(4096));
+            } catch (IOException e) {
+                return answer(400, error("INVALID_ARGUMENT", "body must be JSON: {\"status\": \"ok\", \"progress\": \"...\"}"));
+            }
+            String status = body == null ? null : body.path("status").asText(null);
+            String progress = body == null ? "" : body.path("progress").asText("");
+            if (!io.agentd.statemachine.model.Health.known(status)) {
+                return answer(400, error("INVALID_ARGUMENT", "status must be one of ok, degraded, unhealthy"));
+            }
+            if (progress.length() > io.agentd.statemachine.model.Health.MAX_PROGRESS) {
+                return answer(400, error("INVALID_ARGUMENT", "progress must be at most "
+                        + io.agentd.statemachine.model.Health.MAX_PROGRESS + " characters"));
+            }
+            String failure = health.report(who, status, progress);
+            return failure == null ? answer(202, Map.of("accepted", true))
                     : answer(409, error("FAILED_PRECONDITION", failure));
         }));
         server.start();

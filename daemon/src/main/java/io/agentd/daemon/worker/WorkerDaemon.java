@@ -88,6 +88,61 @@ public final class WorkerDaemon implements AutoCloseable {
         String secret;
         /** The checkpoint the next start gets: fetched at assignment, then the last one it saved here. */
         volatile String checkpoint;
+        /** The latest health report not yet forwarded, when the last one went out, and whether a flush waits. */
+        String[] pendingHealth;
+        long healthSentNanos;
+        boolean healthFlushScheduled;
+    }
+
+    /** Health reports of one agent go to the coordinators at most this often; the latest wins. */
+    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
+
+    /** Local API thread: hands a health report to the actions thread. */
+    private String reportHealth(LocalApi.AgentIdentity who, String status, String progress) {
+        String k = who.namespace() + "/" + who.name();
+        try {
+            return actions.submit(() -> {
+                Instance i = instances.get(k);
+                if (i == null || i.process == null) {
+                    return "the agent is no longer assigned here";
+                }
+                i.pendingHealth = new String[] {status, progress};
+                flushHealth(i);
+                return (String) null;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "the worker is busy or stopping: " + e;
+        }
+    }
+
+    /** Actions thread: forwards the pending health report now, or schedules it for when allowed. */
+    private void flushHealth(Instance i) {
+        if (i.pendingHealth == null || instances.get(key(i.assignment)) != i) {
+            return;
+        }
+        long wait = i.healthSentNanos == 0 ? 0 : HEALTH_INTERVAL.toNanos() - (System.nanoTime() - i.healthSentNanos);
+        if (wait > 0) {
+            if (!i.healthFlushScheduled) {
+                i.healthFlushScheduled = true;
+                actions.schedule(() -> {
+                    i.healthFlushScheduled = false;
+                    flushHealth(i);
+                }, wait, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        String[] h = i.pendingHealth;
+        i.pendingHealth = null;
+        i.healthSentNanos = System.nanoTime();
+        AgentView a = i.assignment;
+        netIo.execute(() -> {
+            try {
+                client.send(Api.reportHealth(a.namespace(), a.name(),
+                        new io.agentd.client.api.HealthReport(a.fencingToken(), h[0], h[1])));
+            } catch (RuntimeException e) {
+                LOG.info("health report of {} not delivered: {}", key(a), e.getMessage());
+            }
+        });
     }
 
     private LocalApi.AgentIdentity identity(String secret) {
@@ -128,7 +183,7 @@ public final class WorkerDaemon implements AutoCloseable {
         Files.createDirectories(config.dataDir);
         io.agentd.daemon.config.HostPort bind = io.agentd.daemon.config.HostPort.parse(config.address);
         this.localApi = new LocalApi(new java.net.InetSocketAddress(bind.host(), bind.port()),
-                config.dataDir.resolve("agents"), this::identity, this::saveCheckpoint);
+                config.dataDir.resolve("agents"), this::identity, this::saveCheckpoint, this::reportHealth);
         this.advertised = new io.agentd.daemon.config.HostPort(bind.host(), localApi.port()).toString();
         this.watchdog = WatchdogScript.install(config.dataDir);
         this.client = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(3)).build();

@@ -165,4 +165,36 @@ class WorkerSupervisionTest {
         assertThat(io.agentd.cli.AgentctlRun.agentctl(env, "logs", "counter", "--for", "1s").exitCode()).isEqualTo(2);
         assertThat(http.get("/v1/namespaces/default/agents/counter/logs?cursor=nonsense").status()).isEqualTo(400);
     }
+
+    @Test
+    void agentsReportHealthAndProgressThroughTheLocalApi() throws Exception {
+        Path script = dir.resolve("healthy.sh");
+        Files.writeString(script, """
+                for s in 1 2 3; do
+                  curl -sf -X PUT -H "Authorization: Bearer $AGENTD_AGENT_SECRET" \\
+                    --data "{\\"status\\":\\"degraded\\",\\"progress\\":\\"step $s of 3\\"}" \\
+                    "$AGENTD_LOCAL_API/v1/self/health"
+                done
+                exec sleep 600
+                """);
+        Http.Answer a = http.post("/v1/namespaces/default/agents", "{\"name\":\"healthy\",\"spec\":{"
+                + "\"command\":\"/bin/sh\",\"args\":[\"" + script + "\"]}}");
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        // Three reports in quick succession: coalesced, and the latest one wins.
+        await().atMost(Cluster.eventually()).until(() -> "step 3 of 3".equals(
+                agent("healthy").path("health").path("progress").asText()));
+        assertThat(agent("healthy").path("health").path("status").asText()).isEqualTo("degraded");
+        io.agentd.cli.AgentctlRun describe = io.agentd.cli.AgentctlRun.agentctl(
+                java.util.Map.of("AGENTCTL_ADDR", node.httpAddress().toString()), "describe", "healthy");
+        assertThat(describe.out()).contains("Health:").contains("degraded: step 3 of 3");
+        // Bad reports are refused where they come in.
+        Http local = new Http("http://" + worker.address());
+        assertThat(local.send("PUT", "/v1/self/health", "{\"status\":\"ok\"}", "Authorization", "Bearer nope")
+                .status()).isEqualTo(401);
+        long token = agent("healthy").path("fencingToken").asLong();
+        assertThat(http.post("/v1/namespaces/default/agents/healthy/health",
+                "{\"fencingToken\":" + token + ",\"status\":\"great\"}").status()).isEqualTo(400);
+        assertThat(http.post("/v1/namespaces/default/agents/healthy/health",
+                "{\"fencingToken\":" + (token + 1000) + ",\"status\":\"ok\"}").status()).isEqualTo(409);
+    }
 }

@@ -52,6 +52,7 @@ public final class CommandCodec {
     /** ReportStatus with the restarts of the assignment; type 7 (without them) is still read. */
     static final int T_REPORT_STATUS_2 = 14;
     static final int T_RESCHEDULE_AGENT = 15;
+    static final int T_REPORT_HEALTH = 16;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -126,6 +127,9 @@ public final class CommandCodec {
             w.u8(T_UNDRAIN_WORKER).string(x.id());
         } else if (c instanceof Command.PutCheckpoint x) {
             w.u8(T_PUT_CHECKPOINT).string(x.namespace()).string(x.name()).uvarint(x.fencingToken()).string(x.data());
+        } else if (c instanceof Command.ReportHealth x) {
+            w.u8(T_REPORT_HEALTH).string(x.namespace()).string(x.name()).uvarint(x.fencingToken()).string(x.status())
+                    .string(x.progress());
         } else if (c instanceof Command.RescheduleAgent x) {
             w.u8(T_RESCHEDULE_AGENT).string(x.namespace()).string(x.name()).uvarint(x.ifRevision())
                     .uvarint(x.attempt());
@@ -162,6 +166,7 @@ public final class CommandCodec {
             case T_DRAIN_WORKER -> new Command.DrainWorker(r.string(), r.uvarintInt());
             case T_UNDRAIN_WORKER -> new Command.UndrainWorker(r.string());
             case T_PUT_CHECKPOINT -> new Command.PutCheckpoint(r.string(), r.string(), r.uvarint(), r.string());
+            case T_REPORT_HEALTH -> new Command.ReportHealth(r.string(), r.string(), r.uvarint(), r.string(), r.string());
             case T_RESCHEDULE_AGENT -> new Command.RescheduleAgent(r.string(), r.string(), r.uvarint(), r.uvarintInt());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };

@@ -4,6 +4,7 @@ import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentSpec;
 import io.agentd.statemachine.model.AgentState;
 import io.agentd.statemachine.model.Assignment;
+import io.agentd.statemachine.model.Health;
 import io.agentd.statemachine.model.AuditRecord;
 import io.agentd.statemachine.model.DesiredState;
 import io.agentd.statemachine.model.Event;
@@ -91,6 +92,11 @@ public final class EntityCodec {
             w.string(h.worker()).uvarint(h.fencingToken()).uvarint(h.restarts()).uvarint(h.endRevision())
                     .svarint(h.endTime()).string(h.outcome());
         }
+        Health health = a.health();
+        w.optString(health == null ? null : health.status());
+        if (health != null) {
+            w.string(health.progress()).svarint(health.time());
+        }
     }
 
     public static Agent agent(WireReader r) {
@@ -125,6 +131,7 @@ public final class EntityCodec {
         int reschedules = 0;
         long rescheduleTime = 0;
         List<Assignment> history = List.of();
+        Health health = null;
         if (v == V2) {
             instanceRestarts = r.uvarintInt();
             reschedules = r.uvarintInt();
@@ -135,11 +142,15 @@ public final class EntityCodec {
                 list.add(new Assignment(r.string(), r.uvarint(), r.uvarintInt(), r.uvarint(), r.svarint(), r.string()));
             }
             history = list;
+            String status = r.optString();
+            if (status != null) {
+                health = new Health(status, r.string(), r.svarint());
+            }
         }
         return new Agent(ns, name, id, spec, desired, state, worker, token, reason,
                 exit == null ? null : exit.intValue(), restarts, Collections.unmodifiableSortedMap(md),
                 createRevision, revision, createTime, updateTime, migrateTo, checkpoint, checkpointRevision,
-                instanceRestarts, reschedules, rescheduleTime, history);
+                instanceRestarts, reschedules, rescheduleTime, history, health);
     }
 
     public static void worker(WireWriter w, Worker k) {

@@ -181,4 +181,16 @@ public sealed interface Command {
             return namespace + "/" + name;
         }
     }
+
+    /** What a running agent says about itself (status word, progress), fenced by its token. */
+    record ReportHealth(String namespace, String name, long fencingToken, String status, String progress)
+            implements Command {
+        public String kind() {
+            return "ReportHealth";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
 }

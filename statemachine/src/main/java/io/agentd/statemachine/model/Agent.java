@@ -15,14 +15,15 @@ import java.util.SortedMap;
  * <p>{@code restarts} counts every restart by a worker's supervisor over the agent's life;
  * {@code instanceRestarts} those of the current assignment. {@code reschedules} counts the
  * placements elsewhere after a failure since {@code rescheduleTime} (the last one). {@code history}
- * holds the last {@link #HISTORY} ended assignments, oldest first.
+ * holds the last {@link #HISTORY} ended assignments, oldest first. {@code health} is what the
+ * current instance last reported about itself (null: nothing yet).
  */
 public record Agent(String namespace, String name, long id, AgentSpec spec, DesiredState desired,
                     AgentState state, String worker, long fencingToken, String pendingReason,
                     Integer exitCode, int restarts, SortedMap<String, MetadataEntry> metadata,
                     long createRevision, long revision, long createTime, long updateTime, String migrateTo,
                     String checkpoint, long checkpointRevision, int instanceRestarts, int reschedules,
-                    long rescheduleTime, List<Assignment> history) {
+                    long rescheduleTime, List<Assignment> history, Health health) {
     /** Ended assignments kept per agent. */
     public static final int HISTORY = 10;
 
@@ -63,7 +64,7 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
         }
         return new Agent(namespace, name, id, spec, d, s, w, token, reason, exit, restarts, metadata,
                 createRevision, rev, createTime, time, s == AgentState.MIGRATING ? migrateTo : null, checkpoint,
-                checkpointRevision, same ? instanceRestarts : 0, reschedules, rescheduleTime, h);
+                checkpointRevision, same ? instanceRestarts : 0, reschedules, rescheduleTime, h, same ? health : null);
     }
 
     /** A copy counting the current instance's restarts as its worker reported them. */
@@ -71,14 +72,21 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
         int more = Math.max(0, nowInstanceRestarts - instanceRestarts);
         return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
                 restarts + more, metadata, createRevision, revision, createTime, updateTime, migrateTo, checkpoint,
-                checkpointRevision, instanceRestarts + more, reschedules, rescheduleTime, history);
+                checkpointRevision, instanceRestarts + more, reschedules, rescheduleTime, history, health);
     }
 
     /** A copy counting one more reschedule after a failure ({@code attempt} of the current series). */
     public Agent rescheduled(int attempt, long time) {
         return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
                 restarts, metadata, createRevision, revision, createTime, updateTime, migrateTo, checkpoint,
-                checkpointRevision, instanceRestarts, attempt, time, history);
+                checkpointRevision, instanceRestarts, attempt, time, history, health);
+    }
+
+    /** A copy with what the current instance reports about itself, stamped with rev and time. */
+    public Agent withHealth(Health h, long rev, long time) {
+        return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
+                restarts, metadata, createRevision, rev, createTime, time, migrateTo, checkpoint, checkpointRevision,
+                instanceRestarts, reschedules, rescheduleTime, history, h);
     }
 
     /** The worker of the last ended assignment, or null. */
@@ -108,19 +116,19 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
     public Agent withMetadata(SortedMap<String, MetadataEntry> md, long rev, long time) {
         return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
                 restarts, md, createRevision, rev, createTime, time, migrateTo, checkpoint, checkpointRevision,
-                instanceRestarts, reschedules, rescheduleTime, history);
+                instanceRestarts, reschedules, rescheduleTime, history, health);
     }
 
     /** Marks the agent migrating off its worker, to {@code target} (null: anywhere else). */
     public Agent migrating(String target, long rev, long time) {
         return new Agent(namespace, name, id, spec, desired, AgentState.MIGRATING, worker, fencingToken, null,
                 exitCode, restarts, metadata, createRevision, rev, createTime, time, target, checkpoint,
-                checkpointRevision, instanceRestarts, reschedules, rescheduleTime, history);
+                checkpointRevision, instanceRestarts, reschedules, rescheduleTime, history, health);
     }
 
     public Agent withCheckpoint(String data, long rev, long time) {
         return new Agent(namespace, name, id, spec, desired, state, worker, fencingToken, pendingReason, exitCode,
                 restarts, metadata, createRevision, rev, createTime, time, migrateTo, data, rev, instanceRestarts,
-                reschedules, rescheduleTime, history);
+                reschedules, rescheduleTime, history, health);
     }
 }
