@@ -263,6 +263,10 @@ public final class Agentd implements Callable<Integer> {
                 description = "With --on-sigterm drain: agents still here after this are stopped (default: 60s).")
         String drainTimeout;
 
+        @Option(names = "--unsafe-no-fencing", paramLabel = "true|false", hidden = true,
+                description = "A deliberately broken worker for the safety tests: never fences itself.")
+        String unsafeNoFencing;
+
         @Option(names = "--drain-parallel", paramLabel = "N",
                 description = "With --on-sigterm drain: agents migrating off at once (default: 4).")
         String drainParallel;
@@ -289,6 +293,7 @@ public final class Agentd implements Callable<Integer> {
             flags.put("on-sigterm", onSigterm);
             flags.put("drain-timeout", drainTimeout);
             flags.put("drain-parallel", drainParallel);
+            flags.put("unsafe-no-fencing", unsafeNoFencing);
             flags.forEach((k, v) -> {
                 if (v != null) {
                     c.set(k, v, "--" + k);

@@ -44,6 +44,11 @@ public final class ServerConfig {
     public int maxBatch = 512;
     public int maxInflightBatches = 1;
     public Duration workerTtl = Duration.ofSeconds(10);
+    /**
+     * A deliberately broken build, for the safety tests only: every read answers from the local
+     * replica without confirming leadership, so a partitioned old leader serves stale reads.
+     */
+    public boolean unsafeStaleReads = false;
     /** Placements elsewhere of a failed agent in one series; 0 makes {@code failed} final at once. */
     public int rescheduleAttempts = 3;
     /** Wait before the first reschedule; each further one in the series waits twice as long (at most 64×). */
@@ -71,9 +76,18 @@ public final class ServerConfig {
         KEYS.put("max-batch", (c, v) -> c.maxBatch = (int) range(v, 1, 10_000));
         KEYS.put("max-inflight-batches", (c, v) -> c.maxInflightBatches = (int) range(v, 1, 64));
         KEYS.put("worker-ttl", (c, v) -> c.workerTtl = positive(ApiDurations.parse(v)));
+        KEYS.put("unsafe-stale-reads", (c, v) -> c.unsafeStaleReads = bool("unsafe-stale-reads", v));
         KEYS.put("reschedule-attempts", (c, v) -> c.rescheduleAttempts = (int) range(v, 0, 1000));
         KEYS.put("reschedule-backoff", (c, v) -> c.rescheduleBackoff = positive(ApiDurations.parse(v)));
         KEYS.put("reschedule-reset", (c, v) -> c.rescheduleReset = positive(ApiDurations.parse(v)));
+    }
+
+    private static boolean bool(String key, String v) {
+        return switch (v.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + v + "' must be true or false");
+        };
     }
 
     public static Iterable<String> keys() {

@@ -52,7 +52,7 @@ public final class Coordinator {
 
     /** Completes when a read of the local replica is linearizable (at once when stale). */
     public CompletableFuture<Void> readable(boolean stale) {
-        if (stale) {
+        if (stale || config.unsafeStaleReads) {
             return CompletableFuture.completedFuture(null);
         }
         return barriers.barrier().orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -50,6 +50,10 @@ public final class CoordinatorNode implements AutoCloseable {
 
     private CoordinatorNode(ServerConfig config) throws IOException, InterruptedException {
         this.config = config;
+        if (config.unsafeStaleReads) {
+            LOG.warn("UNSAFE: unsafe-stale-reads is on: reads skip the leadership check and may be stale. "
+                    + "This build exists to show the safety tests catch it; never run it for real.");
+        }
         Files.createDirectories(config.dataDir);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agentd-timer");

@@ -35,6 +35,11 @@ public final class WorkerConfig {
     public Duration drainTimeout = Duration.ofSeconds(60);
     /** Agents migrating off at once during a drain at shutdown. */
     public int drainParallel = 4;
+    /**
+     * A deliberately broken build, for the safety tests only: no self-fencing and no watchdog
+     * deadline, so a cut-off worker runs its agents on while they are handed to another.
+     */
+    public boolean unsafeNoFencing = false;
 
     /** What the worker does with its agents when told to shut down. */
     public enum OnShutdown { STOP, DRAIN }
@@ -59,6 +64,11 @@ public final class WorkerConfig {
         KEYS.put("log-files", (c, v) -> c.logFiles = (int) number("log-files", v, 1, 100));
         KEYS.put("on-sigterm", (c, v) -> c.onSigterm = onShutdown(v));
         KEYS.put("drain-timeout", (c, v) -> c.drainTimeout = duration("drain-timeout", v));
+        KEYS.put("unsafe-no-fencing", (c, v) -> c.unsafeNoFencing = switch (v.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("unsafe-no-fencing: '" + v + "' must be true or false");
+        });
         KEYS.put("drain-parallel", (c, v) -> c.drainParallel = (int) number("drain-parallel", v, 1, 10_000));
     }
 

@@ -188,7 +188,7 @@ class AgentProcessTest {
         try (var list = Files.list(dir.resolve("logs"))) {
             files = list.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         }
-        assertThat(files).containsExactly("agent.log", "agent.log.1", "agent.log.2");
+        assertThat(files).containsExactly("agent.log", "agent.log.1", "agent.log.2", RotatingLog.SEQ_FILE);
         List<String> all = new ArrayList<>();
         for (String name : List.of("agent.log.2", "agent.log.1", "agent.log")) {
             Path file = dir.resolve("logs").resolve(name);
