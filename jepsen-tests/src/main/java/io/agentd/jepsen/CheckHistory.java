@@ -6,7 +6,7 @@ import io.agentd.jepsen.checker.FailingPrefixMinimizer;
 import io.agentd.jepsen.checker.FailingPrefixMinimizer.FailingPrefix;
 import io.agentd.jepsen.checker.LinearizabilityChecker;
 import io.agentd.jepsen.checker.PartitionResult;
-import io.agentd.jepsen.checker.Verdict;
+import io.agentd.jepsen.checker.GaveUp;
 import io.agentd.jepsen.history.HistoryFormat;
 import io.agentd.jepsen.history.MalformedHistoryException;
 import io.agentd.jepsen.history.Op;
@@ -18,8 +18,12 @@ import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /** The {@code check-history} command: checks one history file for linearizability. */
 public final class CheckHistory {
@@ -106,25 +110,37 @@ public final class CheckHistory {
         out.printf(Locale.ROOT, "%s: %s (%s, %d ops on %d key%s, %.2f s)%n", file,
                 result.verdict().toString().replace('_', ' '), history.format(), history.ops().size(),
                 keys, keys == 1 ? "" : "s", result.elapsed().toMillis() / 1000.0);
-        List<String> unfinished = result.partitions().stream()
-                .filter(p -> p.verdict() == Verdict.UNKNOWN).map(PartitionResult::name).toList();
         switch (result.verdict()) {
             case LINEARIZABLE:
                 return LINEARIZABLE;
             case UNKNOWN:
                 if (!quiet) {
-                    out.println("  the time budget ran out before these keys were decided: " + unfinished);
+                    out.println("  undecided: " + undecided(result));
                 }
                 return UNKNOWN;
             default:
                 if (!quiet) {
                     List<PartitionResult<I, O>> failures = result.failures();
-                    out.println("  keys not linearizable: " + failures.stream().map(PartitionResult::name).toList()
-                            + (unfinished.isEmpty() ? "" : "; not checked to the end (no need): " + unfinished));
+                    out.println("  keys not linearizable: " + failures.stream().map(PartitionResult::name).toList());
+                    String undecided = undecided(result);
+                    if (!undecided.isEmpty()) {
+                        out.println("  undecided: " + undecided);
+                    }
                     report(history.model(), failures.get(0), options, out);
                 }
                 return NOT_LINEARIZABLE;
         }
+    }
+
+    /** The keys left without a verdict, with the reason, e.g. "[0, 5] (the time budget ran out)". */
+    private static <I, O> String undecided(CheckResult<I, O> result) {
+        Map<GaveUp, List<String>> byReason = new EnumMap<>(GaveUp.class);
+        for (PartitionResult<I, O> p : result.partitions()) {
+            p.gaveUp().ifPresent(reason -> byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(p.name()));
+        }
+        StringJoiner text = new StringJoiner("; ");
+        byReason.forEach((reason, keys) -> text.add(keys + " (" + reason + ")"));
+        return text.toString();
     }
 
     private static <S, I, O> void report(

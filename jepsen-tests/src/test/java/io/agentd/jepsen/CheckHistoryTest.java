@@ -84,6 +84,6 @@ class CheckHistoryTest {
         Files.write(file, lines);
         Run run = run("--timeout", "0.05", file.toString());
         assertThat(run.exitCode()).isEqualTo(CheckHistory.UNKNOWN).isEqualTo(3);
-        assertThat(run.out()).contains("UNKNOWN", "time budget ran out", "[k]");
+        assertThat(run.out()).contains("UNKNOWN", "undecided: [k] (the time budget ran out)");
     }
 }

@@ -2,6 +2,7 @@ package io.agentd.jepsen.checker;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,8 +41,12 @@ public record CheckOptions(Duration timeout, BooleanSupplier cancelled) {
 
     /** A started budget: shared by all the searches of one check. */
     record Budget(long startNanos, long timeoutNanos, BooleanSupplier cancelled) {
-        boolean exhausted() {
-            return System.nanoTime() - startNanos >= timeoutNanos || cancelled.getAsBoolean();
+        /** Why the search must stop now, if it must. */
+        Optional<GaveUp> exhausted() {
+            if (cancelled.getAsBoolean()) {
+                return Optional.of(GaveUp.CANCELLED);
+            }
+            return System.nanoTime() - startNanos >= timeoutNanos ? Optional.of(GaveUp.TIME_BUDGET) : Optional.empty();
         }
 
         Duration elapsed() {

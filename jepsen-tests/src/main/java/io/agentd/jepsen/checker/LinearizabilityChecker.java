@@ -51,7 +51,7 @@ public final class LinearizabilityChecker {
         Verdict verdict = Verdict.LINEARIZABLE;
         for (WglSearch<S, I, O> search : searches) {
             if (!search.finished()) {
-                search.abandon(); // the verdict was decided without it
+                search.abandon(GaveUp.NOT_NEEDED);
             }
             PartitionResult<I, O> result = search.result();
             results.add(result);

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param stuckAt if not linearizable, the op whose return the longest partial linearization could
  *     not get past: it, or an op concurrent with it, has an answer no order explains
  * @param stateWhenStuck the model state after the longest partial linearization, described
+ * @param gaveUp if the verdict is unknown, why
  */
 public record PartitionResult<I, O>(
         String name,
@@ -22,7 +23,8 @@ public record PartitionResult<I, O>(
         List<Op<I, O>> ops,
         List<Op<I, O>> linearization,
         Optional<Op<I, O>> stuckAt,
-        Optional<String> stateWhenStuck) {
+        Optional<String> stateWhenStuck,
+        Optional<GaveUp> gaveUp) {
     public PartitionResult {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(verdict, "verdict");
@@ -30,5 +32,8 @@ public record PartitionResult<I, O>(
         linearization = List.copyOf(linearization);
         Objects.requireNonNull(stuckAt, "stuckAt");
         Objects.requireNonNull(stateWhenStuck, "stateWhenStuck");
+        if (gaveUp.isPresent() != (verdict == Verdict.UNKNOWN)) {
+            throw new IllegalArgumentException("a reason for giving up goes with an unknown verdict, and only with it");
+        }
     }
 }

@@ -42,7 +42,7 @@ final class WglSearch<S, I, O> {
 
     private final long[] linearized;
     private long linearizedHash;
-    private final VisitedSet visited = new VisitedSet();
+    private VisitedSet visited = new VisitedSet();
     /** Per depth: the ops tried there, the next one to try, and the state there. */
     private final Entry[][] candidates;
     private final int[] candidateCount;
@@ -55,6 +55,7 @@ final class WglSearch<S, I, O> {
     private S state;
     private boolean fresh = true;
     private Verdict verdict;
+    private GaveUp gaveUp;
 
     private int[] longest = new int[0];
     private Entry stuckAt;
@@ -116,8 +117,10 @@ final class WglSearch<S, I, O> {
     }
 
     /** Stops the search for good; its verdict becomes unknown. */
-    void abandon() {
+    void abandon(GaveUp reason) {
         verdict = Verdict.UNKNOWN;
+        gaveUp = reason;
+        visited = new VisitedSet();
     }
 
     /**
@@ -125,16 +128,26 @@ final class WglSearch<S, I, O> {
      * budget ran out, or the memo outgrew {@code memoLimitBytes} (then the verdict is unknown).
      */
     boolean advance(long maxSteps, Budget budget, long memoLimitBytes) {
-        for (long steps = 1; verdict == null; steps++) {
-            if ((steps & (BUDGET_CHECK_INTERVAL - 1)) == 0
-                    && (budget.exhausted() || memoBytes() > memoLimitBytes)) {
-                abandon();
-                break;
+        try {
+            for (long steps = 1; verdict == null; steps++) {
+                if ((steps & (BUDGET_CHECK_INTERVAL - 1)) == 0) {
+                    Optional<GaveUp> stop = budget.exhausted();
+                    if (stop.isEmpty() && (memoBytes() > memoLimitBytes || MemoryGuard.heapNearlyFull())) {
+                        stop = Optional.of(GaveUp.MEMORY);
+                    }
+                    if (stop.isPresent()) {
+                        abandon(stop.get());
+                        break;
+                    }
+                }
+                if (steps > maxSteps) {
+                    return false;
+                }
+                step();
             }
-            if (steps > maxSteps) {
-                return false;
-            }
-            step();
+        } catch (OutOfMemoryError e) {
+            // The memo is nearly all the search holds; dropping it lets the JVM carry on.
+            abandon(GaveUp.MEMORY);
         }
         return true;
     }
@@ -250,6 +263,8 @@ final class WglSearch<S, I, O> {
 
     PartitionResult<I, O> result() {
         Verdict outcome = verdict == null ? Verdict.UNKNOWN : verdict;
+        Optional<GaveUp> reason = outcome != Verdict.UNKNOWN ? Optional.empty()
+                : Optional.of(gaveUp == null ? GaveUp.TIME_BUDGET : gaveUp);
         int[] order = longest;
         if (outcome == Verdict.LINEARIZABLE) {
             order = new int[depth];
@@ -264,7 +279,7 @@ final class WglSearch<S, I, O> {
         boolean failed = outcome == Verdict.NOT_LINEARIZABLE && stuckAt != null;
         return new PartitionResult<>(name, outcome, ops, linearization,
                 failed ? Optional.of(ops.get(stuckAt.op)) : Optional.empty(),
-                failed ? Optional.of(model.describeState(stateWhenStuck)) : Optional.empty());
+                failed ? Optional.of(model.describeState(stateWhenStuck)) : Optional.empty(), reason);
     }
 
     /** A call or return entry of the list; a call knows its return ({@code match}). */

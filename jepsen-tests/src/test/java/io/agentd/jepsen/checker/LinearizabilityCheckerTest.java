@@ -158,14 +158,29 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
-    void aSearchThatRunsOutOfTimeOrIsCancelledAnswersUnknown() {
+    void aSearchThatRunsOutOfTimeOrIsCancelledAnswersUnknownAndSaysWhy() {
         List<Op<RegisterInput, RegisterOutput>> hard = manyConcurrentWritesThenAnImpossibleRead(18);
-        assertThat(LinearizabilityChecker.check(CasRegisterModel.INSTANCE, hard,
-                new CheckOptions(Duration.ofMinutes(1), () -> true)).verdict()).isEqualTo(Verdict.UNKNOWN);
+        CheckResult<RegisterInput, RegisterOutput> cancelled = LinearizabilityChecker.check(CasRegisterModel.INSTANCE, hard,
+                new CheckOptions(Duration.ofMinutes(1), () -> true));
+        assertThat(cancelled.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(cancelled.partitions().get(0).gaveUp()).contains(GaveUp.CANCELLED);
+
         CheckResult<RegisterInput, RegisterOutput> timedOut = LinearizabilityChecker.check(
                 CasRegisterModel.INSTANCE, hard, CheckOptions.withTimeout(Duration.ofMillis(50)));
         assertThat(timedOut.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(timedOut.partitions().get(0).gaveUp()).contains(GaveUp.TIME_BUDGET);
         assertThat(timedOut.elapsed()).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void oneFailingKeyDecidesWithoutWaitingForAHardOne() {
+        List<Op<RegisterInput, RegisterOutput>> history = new ArrayList<>(manyConcurrentWritesThenAnImpossibleRead(22));
+        history.add(read("z", 0, 1, 2, v(7)));
+        CheckResult<RegisterInput, RegisterOutput> result = LinearizabilityChecker.check(CasRegisterModel.INSTANCE, history);
+        assertThat(result.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(result.firstFailure().orElseThrow().name()).isEqualTo("z");
+        assertThat(result.partitions().get(0).gaveUp()).contains(GaveUp.NOT_NEEDED);
+        assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(5));
     }
 
     /** n concurrent unknown writes, then a read of a value none wrote: every subset gets explored. */
