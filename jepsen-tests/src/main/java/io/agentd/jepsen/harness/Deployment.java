@@ -1,0 +1,166 @@
+package io.agentd.jepsen.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * The system under test: {@code servers} agentd servers on hosts 1..servers and {@code workers}
+ * agentd workers on the hosts after them, started from the daemon jar, each with its own data
+ * dir and log in the run folder.
+ */
+public final class Deployment implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Network net;
+    private final List<NodeProcess> servers = new ArrayList<>();
+    private final List<NodeProcess> workers = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    public Deployment(Network net, Path jar, Path dir, int serverCount, int workerCount, List<String> serverFlags,
+                      List<String> workerFlags, Duration workerTtl, int workerSlots) {
+        this.net = net;
+        StringJoiner peers = new StringJoiner(",");
+        for (int i = 1; i <= serverCount; i++) {
+            peers.add("n" + i + "=" + net.address(i) + ":" + net.port(i, "raft"));
+        }
+        for (int i = 1; i <= serverCount; i++) {
+            List<String> args = new ArrayList<>(List.of("server", "--node-id", "n" + i,
+                    "--data-dir", dir.resolve("n" + i).toString(),
+                    "--http-addr", net.address(i) + ":" + net.port(i, "http"),
+                    "--raft-addr", net.address(i) + ":" + net.port(i, "raft"),
+                    "--peers", peers.toString(),
+                    "--worker-ttl", workerTtl.toMillis() + "ms",
+                    "--election-timeout-min", "500ms", "--election-timeout-max", "1000ms",
+                    "--request-timeout", "5s"));
+            args.addAll(serverFlags);
+            servers.add(new NodeProcess("n" + i, i, net.onHost(i, NodeProcess.agentd(jar, List.of(), args)),
+                    dir.resolve("logs").resolve("n" + i + ".log")));
+        }
+        StringJoiner urls = new StringJoiner(",");
+        for (int i = 1; i <= serverCount; i++) {
+            urls.add(url(i));
+        }
+        for (int k = 1; k <= workerCount; k++) {
+            int host = serverCount + k;
+            List<String> args = new ArrayList<>(List.of("worker", "--servers", urls.toString(), "--worker-id", "w" + k,
+                    "--data-dir", dir.resolve("w" + k).toString(),
+                    "--local-api", net.address(host) + ":" + net.port(host, "local"),
+                    "--slots", Integer.toString(workerSlots), "--heartbeat-interval", "300ms", "--fence-margin", "1s", "--stop-grace", "500ms"));
+            args.addAll(workerFlags);
+            workers.add(new NodeProcess("w" + k, host, net.onHost(host, NodeProcess.agentd(jar, List.of(), args)),
+                    dir.resolve("logs").resolve("w" + k + ".log")));
+        }
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    public List<NodeProcess> servers() {
+        return servers;
+    }
+
+    public List<NodeProcess> workers() {
+        return workers;
+    }
+
+    public String url(int server) {
+        return "http://" + net.address(server) + ":" + net.port(server, "http");
+    }
+
+    public void start() throws IOException {
+        for (NodeProcess s : servers) {
+            s.start();
+        }
+        for (NodeProcess w : workers) {
+            w.start();
+        }
+    }
+
+    /** Waits (bounded) until every server is ready and a leader is known; throws naming what is missing. */
+    public void awaitReady(Duration bound) throws InterruptedException {
+        long end = System.nanoTime() + bound.toNanos();
+        for (int i = 1; i <= servers.size(); i++) {
+            while (status(i, "/health/ready") != 200) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("server n" + i + " not ready within " + bound);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The index of the leader as some server sees it, or -1. */
+    public int leader() {
+        for (int i = 1; i <= servers.size(); i++) {
+            try {
+                JsonNode s = get(i, "/v1/cluster/status?stale=true", Duration.ofSeconds(1));
+                String id = s.path("leader").asText("");
+                if (id.startsWith("n")) {
+                    return Integer.parseInt(id.substring(1));
+                }
+            } catch (RuntimeException e) {
+                // try the next one
+            }
+        }
+        return -1;
+    }
+
+    public int status(int server, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url(server) + path)).timeout(Duration.ofSeconds(1))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** GET as JSON; throws on any failure. */
+    public JsonNode get(int server, String path, Duration timeout) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(server) + path)).timeout(timeout)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " on n" + server + ": " + r.statusCode() + " " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " on n" + server + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        net.heal();
+        for (NodeProcess p : workers) {
+            try {
+                p.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (NodeProcess p : servers) {
+            try {
+                p.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
