@@ -44,7 +44,7 @@ import java.util.Set;
 public final class Runner {
     static final String USAGE = """
             usage: jepsen-tests/run [--workload register,set,lease|all] [--nemesis kill,pause,partition,
-                     worker-cut,worker-pause,worker-kill|all|none] [--time-limit SECONDS] [--seed N]
+                     clock,worker-cut,worker-pause,worker-kill|all|none] [--time-limit SECONDS] [--seed N]
                      [--servers 3|5] [--workers N] [--threads N] [--out DIR] [--loopback]
                      [--unsafe-stale-reads] [--unsafe-no-fencing] [--agentd-jar PATH]
             """;
@@ -198,6 +198,11 @@ public final class Runner {
         }
         if (workers == 0) {
             faults.removeIf(f -> f.name().startsWith("WORKER_"));
+        }
+        if (!Files.exists(Deployment.FAKETIME)) {
+            if (faults.remove(Nemesis.Fault.CLOCK)) {
+                out.println("clock: libfaketime is not installed (Debian: libfaketime): clock faults are off");
+            }
         }
         out.println("run " + dir + ": workloads " + o.workloads + ", nemesis " + faults + ", " + o.timeLimit
                 + " s, seed " + o.seed + ", " + net.describe());

@@ -26,6 +26,23 @@ public final class Deployment implements AutoCloseable {
     private final List<NodeProcess> workers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** Debian's libfaketime: with it, each server's wall clock can be skewed (clock nemesis). */
+    public static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+    private final List<Path> clocks = new ArrayList<>();
+
+    /** True when the servers run under libfaketime, so {@link #skewClock} works. */
+    public boolean clockFaults() {
+        return !clocks.isEmpty();
+    }
+
+    /**
+     * Sets server {@code i}'s wall clock {@code seconds} off the real one (0: back in step). Only the
+     * wall clock: the monotonic clock (leases, timeouts) stays true, as it does on real machines.
+     */
+    public void skewClock(int server, long seconds) throws IOException {
+        java.nio.file.Files.writeString(clocks.get(server - 1), (seconds >= 0 ? "+" : "") + seconds + "s\n");
+    }
+
     public Deployment(Network net, Path jar, Path dir, int serverCount, int workerCount, List<String> serverFlags,
                       List<String> workerFlags, Duration workerTtl, int workerSlots) {
         this.net = net;
@@ -43,8 +60,24 @@ public final class Deployment implements AutoCloseable {
                     "--election-timeout-min", "500ms", "--election-timeout-max", "1000ms",
                     "--request-timeout", "5s"));
             args.addAll(serverFlags);
-            servers.add(new NodeProcess("n" + i, i, net.onHost(i, NodeProcess.agentd(jar, List.of(), args)),
-                    dir.resolve("logs").resolve("n" + i + ".log")));
+            List<String> cmd = NodeProcess.agentd(jar, List.of(), args);
+            if (java.nio.file.Files.exists(FAKETIME)) {
+                Path clock = dir.resolve("clock-n" + i);
+                try {
+                    java.nio.file.Files.createDirectories(dir);
+                    java.nio.file.Files.writeString(clock, "+0s\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                clocks.add(clock);
+                List<String> wrapped = new ArrayList<>(List.of("env", "LD_PRELOAD=" + FAKETIME,
+                        "FAKETIME_TIMESTAMP_FILE=" + clock, "DONT_FAKE_MONOTONIC=1", "FAKETIME_CACHE_DURATION=1",
+                        // Without this, libfaketime's fix for timed waits makes a JVM spin (5x slower start, 1.5 cores idle).
+                        "FAKETIME_FORCE_MONOTONIC_FIX=0"));
+                wrapped.addAll(cmd);
+                cmd = wrapped;
+            }
+            servers.add(new NodeProcess("n" + i, i, net.onHost(i, cmd), dir.resolve("logs").resolve("n" + i + ".log")));
         }
         StringJoiner urls = new StringJoiner(",");
         for (int i = 1; i <= serverCount; i++) {

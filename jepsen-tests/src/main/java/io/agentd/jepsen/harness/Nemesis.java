@@ -8,14 +8,15 @@ import java.util.TreeSet;
 
 /**
  * Injects faults on a schedule drawn from the seed: kill -9 and restart, SIGSTOP and SIGCONT,
- * network partitions (the leader isolated, a minority cut off, a bridge), and a worker cut off
+ * network partitions (the leader isolated, a minority cut off, a bridge), a server's wall clock
+ * skewed by up to a minute either way (libfaketime), and a worker cut off
  * from the coordinators, paused or killed. Each fault lasts a few seconds and is healed before
  * the next; all of it is recorded in the timeline.
  */
 public final class Nemesis implements Runnable {
     /** The faults a run may pick from; {@code all} enables every one the network supports. */
     public enum Fault {
-        KILL, PAUSE, PARTITION, WORKER_CUT, WORKER_PAUSE, WORKER_KILL;
+        KILL, PAUSE, PARTITION, CLOCK, WORKER_CUT, WORKER_PAUSE, WORKER_KILL;
 
         public String word() {
             return name().toLowerCase().replace('_', '-');
@@ -27,7 +28,7 @@ public final class Nemesis implements Runnable {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("unknown nemesis '" + w + "' (known: kill, pause, partition, "
+            throw new IllegalArgumentException("unknown nemesis '" + w + "' (known: kill, pause, partition, clock, "
                     + "worker-cut, worker-pause, worker-kill, all, none)");
         }
     }
@@ -108,6 +109,15 @@ public final class Nemesis implements Runnable {
                 timeline.healed(w);
             }
             case PARTITION -> partition(duration);
+            case CLOCK -> {
+                NodeProcess n = pickServer();
+                long seconds = (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(60));
+                int w = timeline.fault("clock", n.name() + " " + (seconds > 0 ? "+" : "") + seconds + " s");
+                db.skewClock(n.host(), seconds);
+                sleep(duration);
+                db.skewClock(n.host(), 0);
+                timeline.healed(w);
+            }
             case WORKER_CUT -> {
                 NodeProcess k = pickWorker();
                 if (k == null) {
