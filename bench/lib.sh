@@ -1,0 +1,144 @@
+# Sourced by the bench/*.sh drivers: builds what they need, starts agentd servers and workers
+# on loopback, and cleans up. Every process started here is recorded; on exit (normal, error or
+# ^C) cleanup stops the workers, kills every recorded process, then kills what is still running
+# with its working directory under $work (the agents the workers started: they inherit it), and
+# removes $work (after a failure the logs are kept under bench/results/failed-*/ first).
+# Every wait is bounded.
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/agentd-bench.XXXXXX")"
+pids=()                 # every process started here
+declare -A spid=()      # server node id -> pid
+declare -A wpid=()      # worker id -> pid
+servers=""              # comma-separated URLs of the running cluster
+
+bench_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_all
+  if (( rc != 0 )); then keep_logs "exit $rc"; fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# keep_logs WHY: copies the logs under $work to bench/results/failed-<results name>/ (git ignores it).
+keep_logs() {
+  [[ -n "${out:-}" ]] || return 0
+  local logs="${out%.txt}"; logs="$(dirname "$logs")/failed-$(basename "$logs")"
+  mkdir -p "$logs" && (cd "$work" && find . -name '*.log' -exec cp --parents {} "$logs" \;) || true
+  echo "$1; logs kept in $logs" >&2
+}
+
+# stop_all: workers get SIGTERM (they stop their agents) and 15 s; then SIGKILL for everything.
+stop_all() {
+  local p w deadline
+  for w in "${!wpid[@]}"; do kill -TERM "${wpid[$w]}" 2>/dev/null || true; done
+  deadline=$((SECONDS + 15))
+  for w in "${!wpid[@]}"; do
+    while kill -0 "${wpid[$w]}" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill_under "$work"
+  pids=(); spid=(); wpid=()
+}
+
+# kill_under DIR: SIGKILL every process whose working directory is DIR or below it.
+kill_under() {
+  local d cwd
+  for d in /proc/[0-9]*; do
+    cwd=$(readlink "$d/cwd" 2>/dev/null) || continue
+    if [[ "$cwd" == "$1" || "$cwd" == "$1"/* ]]; then kill -9 "${d#/proc/}" 2>/dev/null || true; fi
+  done
+}
+
+# results_file NAME ARGS...: bench/results/NAME-<date>.txt; all further output also goes there.
+results_file() {
+  mkdir -p "$root/bench/results"
+  out="$root/bench/results/$1-$(date +%Y-%m-%d-%H%M%S).txt"; shift
+  exec > >(tee -a "$out") 2>&1
+  echo "# $(basename "$0") $* on $(hostname), $(nproc) cores, $(date -Is); commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# build: the daemon through bin/agentd (once), the bench jar when its sources changed.
+build() {
+  command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
+  "$root/bin/agentd" --help >/dev/null
+  local jar="$root/bench/target/agentd-bench.jar"
+  if [[ ! -f "$jar" || -n "$(find "$root/bench/src/main" "$root/bench/pom.xml" "$root/client/src/main" \
+        -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    echo "building bench/target/agentd-bench.jar" >&2
+    (cd "$root" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl bench -am package >&2)
+  fi
+}
+
+# bench TOOL ARGS...: runs a tool of the bench jar.
+bench() {
+  java ${BENCH_JAVA_OPTS:--XX:+UseG1GC -Xms256m -Xmx1g} -jar "$root/bench/target/agentd-bench.jar" "$@"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_cluster DIR BASE [server flags...]: servers n1..n3, node i with HTTP on 127.0.0.1:BASE+10i
+# and Raft on BASE+10i+1, data under DIR. Returns once a leader is known and all three are ready.
+start_cluster() {
+  local dir=$1 base=$2; shift 2
+  local peers="n1=127.0.0.1:$((base + 11)),n2=127.0.0.1:$((base + 21)),n3=127.0.0.1:$((base + 31))" i port
+  local peer_http="n1=127.0.0.1:$((base + 10)),n2=127.0.0.1:$((base + 20)),n3=127.0.0.1:$((base + 30))"
+  servers="http://127.0.0.1:$((base + 10)),http://127.0.0.1:$((base + 20)),http://127.0.0.1:$((base + 30))"
+  for port in $((base + 10)) $((base + 11)) $((base + 20)) $((base + 21)) $((base + 30)) $((base + 31)); do
+    port_free "$port" || { echo "port $port is in use; is another benchmark running?" >&2; exit 1; }
+  done
+  mkdir -p "$dir"
+  for i in 1 2 3; do
+    (cd "$dir" && exec "$root/bin/agentd" server --node-id "n$i" --data-dir "$dir/n$i" \
+        --http-addr "127.0.0.1:$((base + 10 * i))" --raft-addr "127.0.0.1:$((base + 10 * i + 1))" --peers "$peers" --peer-http "$peer_http" "$@") \
+      > "$dir/n$i.log" 2>&1 &
+    pids+=($!); spid[n$i]=$!
+  done
+  local deadline=$((SECONDS + 90)) ready
+  while :; do
+    ready=0
+    for i in 1 2 3; do
+      curl -sf -m 2 -o /dev/null "127.0.0.1:$((base + 10 * i))/health/ready" && ready=$((ready + 1))
+    done
+    (( ready == 3 )) && break
+    if (( SECONDS > deadline )); then
+      echo "the cluster did not become ready in 90 s; server logs:" >&2; tail -n 20 "$dir"/n*.log >&2; exit 1
+    fi
+    sleep 0.5
+  done
+  leader=$(curl -sf -m 2 "127.0.0.1:$((base + 10))/v1/cluster/status" | jq -r .leader)
+  echo "cluster up: $servers; leader $leader; server pids n1=${spid[n1]} n2=${spid[n2]} n3=${spid[n3]}"
+}
+
+# start_worker DIR ID LOCAL_API_PORT [worker flags...]: an agentd worker with its working directory
+# (and so its agents') under DIR/ID.
+start_worker() {
+  local dir=$1 id=$2 port=$3; shift 3
+  port_free "$port" || { echo "port $port is in use" >&2; exit 1; }
+  mkdir -p "$dir/$id"
+  (cd "$dir/$id" && exec "$root/bin/agentd" worker --servers "$servers" --worker-id "$id" --data-dir "$dir/$id/data" \
+      --local-api "127.0.0.1:$port" "$@") >> "$dir/$id.log" 2>&1 &
+  pids+=($!); wpid[$id]=$!
+  # Not a job any more, so bash does not report "Killed" when a benchmark kills it on purpose
+  # (bash still reaps it).
+  disown "$!"
+}
+
+# wait_worker ID STATE [SECONDS=60]: until GET /v1/workers/ID says STATE.
+wait_worker() {
+  local id=$1 state=$2 deadline=$((SECONDS + ${3:-60})) s
+  while :; do
+    s=$(curl -s -m 2 "${servers%%,*}/v1/workers/$id" | jq -r '.state // empty' 2>/dev/null || true)
+    [[ "$s" == "$state" ]] && return 0
+    if (( SECONDS > deadline )); then echo "worker $id is not $state after ${3:-60} s (is: ${s:-unknown})" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+# field KEY LINE: the value of KEY=VALUE in a RESULT line.
+field() { awk -v k="$1=" '{ for (i = 1; i <= NF; i++) if (index($i, k) == 1) { print substr($i, length(k) + 1); exit } }' <<<"$2"; }
