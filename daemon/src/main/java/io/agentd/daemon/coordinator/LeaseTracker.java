@@ -45,7 +45,15 @@ public final class LeaseTracker {
     private final ScheduledExecutorService scheduler;
     private final Duration ttl;
     private final LongSupplier clock;
-    private final Map<String, Long> deadlines = new HashMap<>(); // worker id -> nanos
+    /** Worker id -> its deadline (nanos) and the worker's revision when it was set. */
+    private final Map<String, Deadline> deadlines = new HashMap<>();
+
+    /**
+     * A worker that changed since its deadline was set (registered again after an expiry, say)
+     * gets a full TTL from when that is seen: its old deadline belongs to the old registration.
+     */
+    private record Deadline(long at, long revision) {
+    }
     /** Expiries decided here: the worker's revision then, and when (to propose again if unanswered). */
     private final Map<String, Expiry> expiring = new HashMap<>();
 
@@ -104,7 +112,7 @@ public final class LeaseTracker {
             return Renewal.EXPIRED;
         }
         expiring.remove(workerId);
-        deadlines.put(workerId, clock.getAsLong() + ttl.toNanos());
+        deadlines.put(workerId, new Deadline(clock.getAsLong() + ttl.toNanos(), current.revision()));
         return Renewal.RENEWED;
     }
 
@@ -132,7 +140,12 @@ public final class LeaseTracker {
                 return;
             }
             for (Worker w : live) {
-                long deadline = deadlines.computeIfAbsent(w.id(), id -> now + ttl.toNanos());
+                Deadline d = deadlines.get(w.id());
+                if (d == null || d.revision() != w.revision()) {
+                    d = new Deadline(now + ttl.toNanos(), w.revision());
+                    deadlines.put(w.id(), d);
+                }
+                long deadline = d.at();
                 Expiry decided = expiring.get(w.id());
                 boolean undecided = decided == null || decided.revision() != w.revision()
                         || now - decided.decidedAt() - ttl.toNanos() > 0; // its proposal got no answer: again

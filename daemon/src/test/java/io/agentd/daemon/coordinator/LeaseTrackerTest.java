@@ -98,6 +98,27 @@ class LeaseTrackerTest {
     }
 
     @Test
+    void aWorkerThatRegistersAgainAfterItsExpiryGetsAFullTtl() {
+        Worker w1 = worker("w1", WorkerState.READY, 5);
+        workers.add(w1);
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        advance(10_001);
+        tracker.sweep();
+        assertThat(proposed).containsExactly(new Command.ExpireWorker("w1", 5));
+        // The expiry applied (down), then the worker registered again before renewing.
+        workers.set(0, worker("w1", WorkerState.READY, 8));
+        advance(300);
+        tracker.sweep();
+        advance(9_000);
+        tracker.sweep();
+        assertThat(proposed).as("not expired again on its old deadline").hasSize(1);
+        advance(1_001);
+        tracker.sweep();
+        assertThat(proposed).hasSize(2).last().isEqualTo(new Command.ExpireWorker("w1", 8));
+    }
+
+    @Test
     void followersAndDownOrUnknownWorkersAreNotRenewed() {
         Worker w1 = worker("w1", WorkerState.READY, 5);
         assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.NOT_LEADER);
