@@ -209,6 +209,7 @@ public final class Runner {
         List<String> serverFlags = o.unsafeStaleReads ? List.of("--unsafe-stale-reads", "true") : List.of();
         List<String> workerFlags = o.unsafeNoFencing ? List.of("--unsafe-no-fencing", "true") : List.of();
         Map<String, Object> verdicts = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> latencySummary = new LinkedHashMap<>();
         int exit;
         try (Network network = net;
              Deployment db = new Deployment(network, jar, dir, o.servers, workers, serverFlags, workerFlags,
@@ -272,6 +273,7 @@ public final class Runner {
                 if (lease != null) {
                     verdicts.put("lease", lease.check());
                 }
+                latencySummary.putAll(latencies.summary());
                 LatencyPlot.write(dir.resolve("latency.png"), "agentd " + o.workloads + " under " + faults + " (seed "
                         + o.seed + ")", latencies.samples(), timeline.windows(), runEndMs);
             }
@@ -288,6 +290,7 @@ public final class Runner {
         summary.put("unsafeNoFencing", o.unsafeNoFencing);
         summary.put("valid", allValid);
         summary.put("checkers", verdicts);
+        summary.put("latency", latencySummary);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("verdicts.json").toFile(), summary);
         for (Map.Entry<String, Object> e : verdicts.entrySet()) {
             out.println(e.getKey() + ": " + (Boolean.TRUE.equals(((Map<?, ?>) e.getValue()).get("valid")) ? "valid" : "INVALID")
