@@ -72,6 +72,11 @@ public final class WorkerDaemon implements AutoCloseable {
     private volatile long leaseUntilNanos = System.nanoTime(); // no lease yet
     private volatile long ttlMillis;
     private volatile boolean registered; // heartbeat thread
+    /**
+     * The revision of this worker's current registration. An assignment answer older than it
+     * predates the registration (and maybe the expiry before it): it is void, never acted on.
+     */
+    private volatile long registeredAt = Long.MAX_VALUE;
     /** The watcher's last answer (actions thread), reconciled again when a lapsed lease returns. */
     private List<AgentView> lastAssigned;
 
@@ -228,8 +233,9 @@ public final class WorkerDaemon implements AutoCloseable {
         }
         try {
             if (!registered) {
-                heartbeatClient.registerWorker(new RegisterWorkerRequest(config.workerId, advertised, config.zone,
-                        config.labels, config.slots));
+                io.agentd.client.api.WorkerView reg = heartbeatClient.registerWorker(new RegisterWorkerRequest(
+                        config.workerId, advertised, config.zone, config.labels, config.slots));
+                registeredAt = reg.revision();
                 registered = true;
                 LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
                 undoDrainAtShutdown();
@@ -255,6 +261,7 @@ public final class WorkerDaemon implements AutoCloseable {
                 registered = false;
                 actions.execute(() -> {
                     leaseUntilNanos = System.nanoTime();
+                    lastAssigned = null; // handed on: what this worker knew it held is void now
                     fenceAll("lease lost");
                 });
             } else {
@@ -328,9 +335,23 @@ public final class WorkerDaemon implements AutoCloseable {
             try {
                 ApiReply<List<AgentView>> reply = watchClient.send(Api.listAgents(null, mine)
                         .withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30))));
+                if (reply.revision() < registeredAt) {
+                    // Not registered yet, or an answer from before the registration: ask again
+                    // (from the same index, so the next answer comes at once), shortly.
+                    sleep(200);
+                    continue;
+                }
                 revision = reply.revision();
                 List<AgentView> agents = reply.value();
-                actions.execute(() -> reconcile(agents));
+                long answeredAt = reply.revision();
+                actions.execute(() -> {
+                    if (answeredAt < registeredAt) {
+                        LOG.debug("ignoring an assignment answer at revision {}, older than the registration at {}",
+                                answeredAt, registeredAt);
+                        return;
+                    }
+                    reconcile(agents);
+                });
             } catch (RuntimeException e) {
                 if (!running.get()) {
                     return;
@@ -583,6 +604,15 @@ public final class WorkerDaemon implements AutoCloseable {
                 client.send(Api.reportStatus(a.namespace(), a.name(), r));
             } catch (AgentdException e) {
                 LOG.info("report {} of {} refused: {}", state, key(a), e.getMessage());
+                if ("FAILED_PRECONDITION".equals(e.code())) {
+                    // The assignment has moved on: an instance still running under this token must stop.
+                    actions.execute(() -> {
+                        Instance i = instances.get(key(a));
+                        if (i != null && i.assignment.fencingToken().equals(a.fencingToken())) {
+                            stopStale(key(a), i);
+                        }
+                    });
+                }
             } catch (RuntimeException e) {
                 LOG.warn("report {} of {} failed: {}", state, key(a), e.toString());
             }
