@@ -64,19 +64,21 @@ final class ConfigMemo {
 
     private boolean addOptionalSet(int slot, long[] optionalOps) {
         long[][] sets = optionalSets[slot];
-        int kept = 0;
         for (long[] seen : sets) {
             if (isSubset(seen, optionalOps)) {
                 return false;
             }
+        }
+        long[][] updated = new long[sets.length + 1][];
+        int kept = 0;
+        for (long[] seen : sets) {
             if (!isSubset(optionalOps, seen)) {
-                sets[kept++] = seen; // a superset of the new set is subsumed by it: drop it
+                updated[kept++] = seen; // a superset of the new set is subsumed by it: drop it
             }
         }
-        optionalSetCount += kept + 1 - sets.length;
-        long[][] updated = Arrays.copyOf(sets, kept + 1);
-        updated[kept] = optionalOps.clone();
-        optionalSets[slot] = updated;
+        updated[kept++] = optionalOps.clone();
+        optionalSets[slot] = kept == updated.length ? updated : Arrays.copyOf(updated, kept);
+        optionalSetCount += kept - sets.length;
         return true;
     }
 

@@ -151,6 +151,7 @@ final class WglSearch<S, I, O> {
             // The memo is nearly all the search holds; dropping it lets the JVM carry on.
             abandon(GaveUp.MEMORY);
         }
+        memo = new ConfigMemo(0); // done with it
         return true;
     }
 
