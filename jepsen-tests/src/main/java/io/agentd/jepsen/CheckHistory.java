@@ -38,10 +38,17 @@ public final class CheckHistory {
             Checks a recorded history for linearizability, per key (WGL search). The format is told
             apart by content: a Jepsen console log (lines with "jepsen.util"; one cas register),
             EDN maps ("{:process ..."; a get/put/append string store) or agentd's JSON lines
-            ("{\\"process\\": ..."; cas registers by key).
+            ("{\"process\": ..."; cas registers by key).
+
+            When not linearizable, it shows the failing key, where the search got stuck and the
+            shortest failing prefix of that key's history (unless --quiet); finding that prefix
+            gets the time budget again.
+
+              --timeout SECONDS  time budget for the check (default 60)
+              --quiet            print only the verdict line
 
             Exit status: 0 linearizable, 1 not linearizable, 2 malformed file or bad usage,
-                         3 unknown (the time budget, default 60 s, ran out).
+                         3 undecided (the time budget or the heap ran out).
             """;
 
     private static final int MAX_OPS_SHOWN = 40;

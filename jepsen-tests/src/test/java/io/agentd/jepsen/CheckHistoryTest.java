@@ -73,10 +73,13 @@ class CheckHistoryTest {
 
     @Test
     void runningOutOfTimeExitsThree(@TempDir Path dir) throws Exception {
-        // 18 timed-out writes, then a read of a value none of them wrote: 2^18 subsets to rule out.
+        // 18 concurrent writes, then a read of a value none of them wrote: 2^18 subsets to rule out.
         List<String> lines = new ArrayList<>();
         for (int p = 0; p < 18; p++) {
             lines.add("{\"process\":" + p + ",\"type\":\"invoke\",\"f\":\"write\",\"key\":\"k\",\"value\":" + p + "}");
+        }
+        for (int p = 0; p < 18; p++) {
+            lines.add("{\"process\":" + p + ",\"type\":\"ok\",\"f\":\"write\",\"key\":\"k\",\"value\":" + p + "}");
         }
         lines.add("{\"process\":99,\"type\":\"invoke\",\"f\":\"read\",\"key\":\"k\"}");
         lines.add("{\"process\":99,\"type\":\"ok\",\"f\":\"read\",\"key\":\"k\",\"value\":\"never\"}");

@@ -22,14 +22,13 @@ public final class FailingPrefixMinimizer {
     private FailingPrefixMinimizer() {}
 
     /**
-     * The shortest failing prefix.
+     * A failing prefix of a partition.
      *
-     * @param ops
-     *     a sub-history (one partition) that is not linearizable
-     * @param returns
-     *     how many return events the prefix keeps
-     * @param minimal
-     *     false if the budget ran out first: then {@code ops} fails but a shorter prefix might too
+     * @param name the partition's name
+     * @param ops the prefix (see {@link #prefix})
+     * @param returns how many return events the prefix keeps
+     * @param minimal false if the budget ran out first: then {@code ops} fails but a shorter prefix
+     *     might too
      */
     public record FailingPrefix<I, O>(String name, List<Op<I, O>> ops, int returns, boolean minimal) {
         public FailingPrefix {
@@ -38,6 +37,10 @@ public final class FailingPrefixMinimizer {
         }
     }
 
+    /**
+     * The shortest failing prefix of {@code failing}, which must not be linearizable (otherwise
+     * the answer is the whole partition). Runs O(log n) searches within the options' budget.
+     */
     public static <S, I, O> FailingPrefix<I, O> shortestFailingPrefix(
             Model<S, I, O> model, Partition<I, O> failing, CheckOptions options) {
         Budget budget = options.start();

@@ -33,12 +33,15 @@ public final class LinearizabilityChecker {
         boolean decided = false;
         while (!decided) {
             boolean running = false;
+            long memoInUse = searches.stream().filter(s -> !s.finished()).mapToLong(WglSearch::memoBytes).sum();
             for (WglSearch<S, I, O> search : searches) {
                 if (search.finished()) {
                     continue;
                 }
-                long othersMemo = searches.stream().filter(s -> s != search && !s.finished()).mapToLong(WglSearch::memoBytes).sum();
-                if (!search.advance(slice, budget, memoLimit - othersMemo)) {
+                long before = search.memoBytes();
+                boolean finished = search.advance(slice, budget, memoLimit - (memoInUse - before));
+                memoInUse += (finished ? 0 : search.memoBytes()) - before;
+                if (!finished) {
                     running = true;
                 } else if (search.result().verdict() == Verdict.NOT_LINEARIZABLE) {
                     decided = true;

@@ -1,7 +1,7 @@
 package io.agentd.jepsen.checker;
 
 import io.agentd.jepsen.checker.CheckOptions.Budget;
-import io.agentd.jepsen.history.Event;
+import io.agentd.jepsen.checker.SearchHistory.Entry;
 import io.agentd.jepsen.history.Op;
 import io.agentd.jepsen.model.Model;
 import java.util.ArrayList;
@@ -19,13 +19,24 @@ import java.util.SplittableRandom;
  * there. Configurations (set of linearized ops, state) already explored are skipped, which is
  * what makes the search practical.
  *
- * <p>Two refinements. Candidates are tried in the order they return: the op that must be
- * linearized first goes first, and other ops are linearized early only when needed; correct
- * histories then rarely backtrack. And a read-only op (see {@link Model#isReadOnly}) that may go
- * next and that the state accepts is linearized at once, without trying alternatives: if any order
- * completes the history, one that starts with that op does too (moving it to the front breaks no
- * real-time constraint, as it may go next, and changes no state). That prunes the orders of
- * concurrent reads, which otherwise multiply the configurations.
+ * <p>Refinements, each sound on its own:
+ *
+ * <ul>
+ *   <li>Candidates are tried in the order they return: the op that must be linearized first goes
+ *       first, and others are linearized early only when needed, so correct histories rarely
+ *       backtrack.
+ *   <li>A read-only op (see {@link Model#isReadOnly}) that may go next and that the state accepts
+ *       is linearized at once, without trying alternatives: if any order completes the history,
+ *       one that starts with that op does too (moving it to the front breaks no real-time
+ *       constraint, as it may go next, and changes no state). This prunes the orders of
+ *       concurrent reads.
+ *   <li>Ops with unknown outcome that return at the end are optional ({@link SearchHistory}): the
+ *       search succeeds once every other op is linearized, and a configuration that used more of
+ *       them than one already explored, with all else equal, is skipped ({@link ConfigMemo}).
+ *       Without this, timed-out writes multiply the configurations by two each. For the same
+ *       reason an op is not linearized right after an optional op if it would reach the same state
+ *       without it.
+ * </ul>
  *
  * <p>The search is resumable ({@link #advance}), so that independent partitions can share a time
  * budget round-robin and the first one found not linearizable decides quickly.
@@ -35,14 +46,16 @@ final class WglSearch<S, I, O> {
 
     private final Model<S, I, O> model;
     private final String name;
+    private final SearchHistory<I, O> history;
     private final List<Op<I, O>> ops;
-    private final boolean[] readOnly;
+    private final Entry head;
     private final long[] opHashes;
-    private final Entry head = new Entry(-1, false, -1);
 
-    private final long[] linearized;
-    private long linearizedHash;
-    private VisitedSet visited = new VisitedSet();
+    private final long[] requiredDone;
+    private final long[] optionalDone;
+    private int requiredLeft;
+    private long requiredHash;
+    private ConfigMemo memo;
     /** Per depth: the ops tried there, the next one to try, and the state there. */
     private final Entry[][] candidates;
     private final int[] candidateCount;
@@ -64,31 +77,20 @@ final class WglSearch<S, I, O> {
     WglSearch(Model<S, I, O> model, String name, List<Op<I, O>> ops) {
         this.model = model;
         this.name = name;
-        this.ops = List.copyOf(ops);
+        this.history = new SearchHistory<>(model, ops);
+        this.ops = history.ops;
+        this.head = history.head;
         int n = this.ops.size();
-        readOnly = new boolean[n];
         opHashes = new long[n];
         // Random per-op keys XOR-ed together hash a set of ops in O(1) per change (Zobrist hashing).
         SplittableRandom random = new SplittableRandom(0x5EED);
         for (int i = 0; i < n; i++) {
-            readOnly[i] = model.isReadOnly(this.ops.get(i).input(), this.ops.get(i).output());
             opHashes[i] = random.nextLong();
         }
-        Entry[] calls = new Entry[n];
-        Entry last = head;
-        int rank = 0;
-        for (Event<I, O> event : Event.inTimeOrder(this.ops)) {
-            Entry e = new Entry(event.opIndex(), event.kind() == Event.Kind.CALL, rank++);
-            if (e.call) {
-                calls[event.opIndex()] = e;
-            } else {
-                calls[event.opIndex()].match = e;
-            }
-            e.prev = last;
-            last.next = e;
-            last = e;
-        }
-        linearized = new long[(n + 63) >>> 6];
+        requiredDone = new long[(history.requiredCount + 63) >>> 6];
+        optionalDone = new long[(history.optionalCount + 63) >>> 6];
+        requiredLeft = history.requiredCount;
+        memo = new ConfigMemo(history.optionalCount);
         candidates = new Entry[n + 1][];
         candidateCount = new int[n + 1];
         nextCandidate = new int[n + 1];
@@ -113,14 +115,14 @@ final class WglSearch<S, I, O> {
 
     /** Rough bytes held by the memo, for the memory guard. */
     long memoBytes() {
-        return visited.size() * (64L + 8L * linearized.length);
+        return memo.bytes(requiredDone.length);
     }
 
     /** Stops the search for good; its verdict becomes unknown. */
     void abandon(GaveUp reason) {
         verdict = Verdict.UNKNOWN;
         gaveUp = reason;
-        visited = new VisitedSet();
+        memo = new ConfigMemo(0);
     }
 
     /**
@@ -149,11 +151,12 @@ final class WglSearch<S, I, O> {
             // The memo is nearly all the search holds; dropping it lets the JVM carry on.
             abandon(GaveUp.MEMORY);
         }
+        memo = new ConfigMemo(0); // done with it
         return true;
     }
 
     private void step() {
-        if (head.next == null) {
+        if (requiredLeft == 0) {
             verdict = Verdict.LINEARIZABLE;
             return;
         }
@@ -171,9 +174,25 @@ final class WglSearch<S, I, O> {
         Entry call = candidates[depth][nextCandidate[depth]++];
         Op<I, O> op = ops.get(call.op);
         Optional<S> next = model.step(state, op.input(), op.output());
-        if (next.isPresent()) {
+        if (next.isPresent() && !madeMootByOptional(op, next.get())) {
             tryLinearize(call, next.get());
         }
+    }
+
+    /**
+     * True if the last op linearized is optional and {@code op} would reach the same state without
+     * it. The configuration is then subsumed by the one that skips the optional op, which the
+     * search tries from the previous depth (the op may go next there too, as the optional op's
+     * return is at the end). Typical case: a timed-out write, then any write.
+     */
+    private boolean madeMootByOptional(Op<I, O> op, S next) {
+        if (depth == 0 || !history.optional[chosen[depth - 1].op]) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        S before = (S) states[depth - 1];
+        Optional<S> without = model.step(before, op.input(), op.output());
+        return without.isPresent() && without.get().equals(next);
     }
 
     /**
@@ -195,7 +214,7 @@ final class WglSearch<S, I, O> {
         }
         int size = 0;
         for (Entry c = head.next; c.call; c = c.next) {
-            if (readOnly[c.op]) {
+            if (history.readOnly[c.op]) {
                 Op<I, O> op = ops.get(c.op);
                 Optional<S> next = model.step(state, op.input(), op.output());
                 if (next.isPresent() && next.get().equals(state)) {
@@ -216,19 +235,16 @@ final class WglSearch<S, I, O> {
         states[depth] = state;
     }
 
-    /** Linearizes {@code call} next, unless that configuration was explored before. */
+    /** Linearizes {@code call} next, unless that configuration (or one subsuming it) was explored. */
     private void tryLinearize(Entry call, S nextState) {
-        int id = call.op;
-        linearized[id >>> 6] |= 1L << id;
-        long nextHash = linearizedHash ^ opHashes[id];
-        if (!visited.add(linearized, nextState, nextHash * 31 + nextState.hashCode())) {
-            linearized[id >>> 6] &= ~(1L << id);
+        flip(call.op);
+        if (!memo.add(requiredDone, nextState, requiredHash * 31 + nextState.hashCode(), optionalDone)) {
+            flip(call.op);
             return;
         }
         chosen[depth] = call;
         depth++;
         state = nextState;
-        linearizedHash = nextHash;
         call.unlink();
         fresh = true;
     }
@@ -245,9 +261,21 @@ final class WglSearch<S, I, O> {
         @SuppressWarnings("unchecked")
         S previous = (S) states[depth];
         state = previous;
-        linearized[call.op >>> 6] &= ~(1L << call.op);
-        linearizedHash ^= opHashes[call.op];
+        flip(call.op);
         call.relink();
+    }
+
+    /** Marks the op linearized if it was not, and not if it was. */
+    private void flip(int op) {
+        int bit = history.bit[op];
+        long mask = 1L << bit;
+        if (history.optional[op]) {
+            optionalDone[bit >>> 6] ^= mask;
+        } else {
+            requiredDone[bit >>> 6] ^= mask;
+            requiredHash ^= opHashes[op];
+            requiredLeft += (requiredDone[bit >>> 6] & mask) != 0 ? -1 : 1;
+        }
     }
 
     private void noteStuck() {
@@ -272,54 +300,18 @@ final class WglSearch<S, I, O> {
                 order[i] = chosen[i].op;
             }
         }
-        List<Op<I, O>> linearization = new ArrayList<>(order.length);
-        for (int id : order) {
-            linearization.add(ops.get(id));
+        List<Op<I, O>> linearization;
+        if (outcome == Verdict.LINEARIZABLE) {
+            linearization = history.completeWitness(order);
+        } else {
+            linearization = new ArrayList<>(order.length);
+            for (int id : order) {
+                linearization.add(ops.get(id));
+            }
         }
         boolean failed = outcome == Verdict.NOT_LINEARIZABLE && stuckAt != null;
         return new PartitionResult<>(name, outcome, ops, linearization,
                 failed ? Optional.of(ops.get(stuckAt.op)) : Optional.empty(),
                 failed ? Optional.of(model.describeState(stateWhenStuck)) : Optional.empty(), reason);
-    }
-
-    /** A call or return entry of the list; a call knows its return ({@code match}). */
-    private static final class Entry {
-        final int op;
-        final boolean call;
-        /** Position in the time order. */
-        final int rank;
-        Entry match;
-        Entry prev;
-        Entry next;
-
-        Entry(int op, boolean call, int rank) {
-            this.op = op;
-            this.call = call;
-            this.rank = rank;
-        }
-
-        /** Takes this call and its return out of the list; {@link #relink} undoes it. */
-        void unlink() {
-            prev.next = next;
-            if (next != null) {
-                next.prev = prev;
-            }
-            match.prev.next = match.next;
-            if (match.next != null) {
-                match.next.prev = match.prev;
-            }
-        }
-
-        /** Puts this call and its return back, in the reverse order of {@link #unlink}. */
-        void relink() {
-            match.prev.next = match;
-            if (match.next != null) {
-                match.next.prev = match;
-            }
-            prev.next = this;
-            if (next != null) {
-                next.prev = this;
-            }
-        }
     }
 }

@@ -23,14 +23,15 @@ public interface Model<S, I, O> {
 
     /**
      * The output of an op whose answer is not known (timed out, or still running where a history was
-     * cut). {@link #step} must accept it in every state where the input could have run at all.
+     * cut). {@link #step} must accept it in every state: the op may or may not have taken effect.
      */
     O unknownOutput();
 
     /**
      * True if every step this input and output can take leaves the state as it was (a read, a
-     * compare-and-set that did not match). The search then linearizes such an op as soon as it may,
-     * without trying other orders. False is always safe.
+     * compare-and-set that did not match). The search then linearizes such an op as soon as the
+     * state accepts it, without trying other orders, and ignores such ops with unknown output. False
+     * is always safe.
      */
     default boolean isReadOnly(I input, O output) {
         return false;

@@ -113,8 +113,24 @@ class LinearizabilityProperties {
     @Property(tries = 300)
     void executionsOfARealRegisterAreLinearizable(@ForAll("executions") List<Step> steps) {
         List<Op<RegisterInput, RegisterOutput>> history = execute(steps);
-        assertThat(LinearizabilityChecker.check(CasRegisterModel.INSTANCE, history).verdict())
-                .isEqualTo(Verdict.LINEARIZABLE);
+        CheckResult<RegisterInput, RegisterOutput> result = LinearizabilityChecker.check(CasRegisterModel.INSTANCE, history);
+        assertThat(result.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+        result.partitions().forEach(p -> assertIsAWitness(CasRegisterModel.INSTANCE, p));
+    }
+
+    /** The linearization of a linearizable partition holds every op once, respects real time, and replays. */
+    static <S, I, O> void assertIsAWitness(Model<S, I, O> model, PartitionResult<I, O> result) {
+        List<Op<I, O>> order = result.linearization();
+        assertThat(order).containsExactlyInAnyOrderElementsOf(result.ops());
+        S state = model.initialState();
+        for (int i = 0; i < order.size(); i++) {
+            for (int j = i + 1; j < order.size(); j++) {
+                assertThat(order.get(j).returnTime()).as("%s must not precede %s", order.get(j), order.get(i))
+                        .isGreaterThanOrEqualTo(order.get(i).callTime());
+            }
+            Op<I, O> op = order.get(i);
+            state = model.step(state, op.input(), op.output()).orElseThrow(() -> new AssertionError("does not replay: " + op));
+        }
     }
 
     @Property(tries = 300)
@@ -168,6 +184,26 @@ class LinearizabilityProperties {
         return ops(call);
     }
 
+    /** Mostly timed-out writes and cas (unknown, returning at the end) among reads: optional ops galore. */
+    @Provide
+    Arbitrary<List<Op<RegisterInput, RegisterOutput>>> smallRegisterHistoriesWithTimeouts() {
+        Arbitrary<RegisterValue> value = Arbitraries.integers().between(-1, 2)
+                .map(v -> v < 0 ? RegisterValue.ABSENT : RegisterValue.of(v));
+        Arbitrary<Op<RegisterInput, RegisterOutput>> timedOut = Combinators.combine(
+                        Arbitraries.oneOf(value.map(v -> new RegisterInput.Write("k", v)),
+                                Combinators.combine(value, value).as((a, b) -> new RegisterInput.Cas("k", a, b))),
+                        Arbitraries.integers().between(0, 20))
+                .as((input, call) -> new Op<>(9, input, RegisterOutput.Unknown.UNKNOWN, call, END));
+        Arbitrary<Op<RegisterInput, RegisterOutput>> read = Combinators.combine(
+                        value, Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 6))
+                .as((v, call, length) -> new Op<>(1, new RegisterInput.Read("k"), RegisterOutput.read(v), call, call + length));
+        Arbitrary<Op<RegisterInput, RegisterOutput>> write = Combinators.combine(
+                        value, Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 6))
+                .as((v, call, length) -> new Op<>(2, new RegisterInput.Write("k", v), RegisterOutput.Done.OK, call, call + length));
+        return Arbitraries.frequencyOf(Tuple.of(3, timedOut), Tuple.of(3, read), Tuple.of(1, write))
+                .list().ofMinSize(0).ofMaxSize(8);
+    }
+
     /** An input with an output of a fitting kind. */
     record Call<I, O>(I input, O output) {
     }
@@ -188,6 +224,12 @@ class LinearizabilityProperties {
     }
 
     @Property(tries = 500)
+    void agreesWithTryingEveryOrderOnTimedOutOps(
+            @ForAll("smallRegisterHistoriesWithTimeouts") List<Op<RegisterInput, RegisterOutput>> history) {
+        assertAgreesWithBruteForce(CasRegisterModel.INSTANCE, history);
+    }
+
+    @Property(tries = 500)
     void agreesWithTryingEveryOrderOnKv(@ForAll("smallKvHistories") List<Op<KvInput, KvOutput>> history) {
         assertAgreesWithBruteForce(KvStoreModel.INSTANCE, history);
     }
@@ -201,8 +243,11 @@ class LinearizabilityProperties {
             coverage.check("linearizable").percentage(p -> p > 10);
             coverage.check("not linearizable").percentage(p -> p > 10);
         });
-        assertThat(LinearizabilityChecker.check(model, history).verdict())
-                .isEqualTo(expected ? Verdict.LINEARIZABLE : Verdict.NOT_LINEARIZABLE);
+        CheckResult<I, O> result = LinearizabilityChecker.check(model, history);
+        assertThat(result.verdict()).isEqualTo(expected ? Verdict.LINEARIZABLE : Verdict.NOT_LINEARIZABLE);
+        if (expected) {
+            result.partitions().forEach(p -> assertIsAWitness(model, p));
+        }
     }
 
     /** Tries every order of the ops in {@code remaining} that respects real time. */
