@@ -29,6 +29,10 @@ class RaftNodeTest {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             cluster.startAll();
             RaftNode follower = cluster.anyFollower();
+            // A leader that is elected but not ready yet refuses writes, and the Ratis client retries
+            // them outside its ordered window: the order of one client's pipelined writes holds
+            // once the leader is ready (a read barrier through the follower says so), not before.
+            follower.readBarrier().get(60, TimeUnit.SECONDS);
             List<CompletableFuture<byte[]>> replies = new ArrayList<>();
             List<String> values = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
