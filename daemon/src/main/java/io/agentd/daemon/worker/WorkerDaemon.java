@@ -487,10 +487,10 @@ public final class WorkerDaemon implements AutoCloseable {
                     a.spec().workingDir() == null ? null : Path.of(a.spec().workingDir()),
                     config.dataDir.resolve("agents").resolve(a.namespace()).resolve(a.name()),
                     config.logMaxBytes, config.logFiles, lease, config.stopGrace, watchdog);
-            AgentProcess p = AgentProcess.start(launch);
+            AgentProcess p = AgentProcess.start(launch, false); // its pid comes later: no wait per agent
             i.process = p;
             i.restartPending = false;
-            LOG.info("started {} (token {}, pid {})", key(a), a.fencingToken(), p.pid());
+            p.pidFuture().thenAccept(pid -> LOG.info("started {} (token {}, pid {})", key(a), a.fencingToken(), pid));
             p.exitFuture().whenComplete((code, err) -> actions.execute(() -> exited(i, p, code)));
             // Reported running once it has stayed up briefly, so a command that fails at once
             // (not found, bad arguments) shows as a failed start rather than a run.

@@ -105,6 +105,15 @@ public final class AgentProcess {
      *                     126 or 127 and the log says why.
      */
     public static AgentProcess start(AgentLaunch launch) throws IOException {
+        return start(launch, true);
+    }
+
+    /**
+     * As {@link #start(AgentLaunch)}; with {@code awaitPid} false it returns as soon as the
+     * watchdog runs, without waiting for the agent's pid ({@link #pid()} is -1 until it comes), so
+     * a worker starting many agents does not wait for each one's bash in turn.
+     */
+    public static AgentProcess start(AgentLaunch launch, boolean awaitPid) throws IOException {
         List<String> command = new ArrayList<>(List.of(bash(), launch.watchdogScript().toAbsolutePath().toString(),
                 "--grace-ms", Long.toString(launch.killGrace().toMillis()),
                 "@" + (BootClock.millis() + launch.initialLease().toMillis()), "--", launch.command()));
@@ -124,6 +133,9 @@ public final class AgentProcess {
             throw e;
         }
         AgentProcess agent = new AgentProcess(launch, watchdog, log);
+        if (!awaitPid) {
+            return agent;
+        }
         try {
             CompletableFuture.anyOf(agent.agentPid, agent.exit).get(PID_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -205,6 +217,11 @@ public final class AgentProcess {
     }
 
     /** The agent's pid, which is also its process group and session id; -1 if not (yet) known. */
+    /** Completes with the agent's pid once the watchdog reports it (-1 if it never does). */
+    public CompletableFuture<Long> pidFuture() {
+        return agentPid.copy();
+    }
+
     public long pid() {
         return agentPid.getNow(-1L);
     }
