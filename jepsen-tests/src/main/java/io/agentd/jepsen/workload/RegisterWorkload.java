@@ -55,7 +55,7 @@ public final class RegisterWorkload {
             int node = 1 + thread % db.servers().size();
             int process = thread;
             int seq = 0;
-            Map<String, long[]> knownVersion = new HashMap<>(); // key -> {version}
+            Map<String, Long> knownVersion = new HashMap<>(); // key -> version of knownValue
             Map<String, String> knownValue = new HashMap<>();
             while (System.nanoTime() < endNanos) {
                 String key = "k" + random.nextInt(keys);
@@ -74,7 +74,7 @@ public final class RegisterWorkload {
                         body = "{\"value\":\"" + v + "\"}";
                     } else {
                         in = new RegisterInput.Cas(key, RegisterValue.of(knownValue.get(key)), RegisterValue.of(v));
-                        body = "{\"value\":\"" + v + "\",\"ifVersion\":" + knownVersion.get(key)[0] + "}";
+                        body = "{\"value\":\"" + v + "\",\"ifVersion\":" + knownVersion.get(key) + "}";
                     }
                     method = "PUT";
                 }
@@ -87,7 +87,7 @@ public final class RegisterWorkload {
                     if (o instanceof Client.Answer a && a.status() == 200) {
                         history.ok(process, in, RegisterOutput.read(RegisterValue.of(a.body().path("value").asText())), t1);
                         knownValue.put(key, a.body().path("value").asText());
-                        knownVersion.put(key, new long[] {a.body().path("version").asLong()});
+                        knownVersion.put(key, a.body().path("version").asLong());
                         kind = "ok";
                     } else if (o instanceof Client.Answer a && a.status() == 404
                             && "NOT_FOUND".equals(a.code()) && a.body().path("error").path("message").asText()
@@ -104,7 +104,7 @@ public final class RegisterWorkload {
                     String v = in instanceof RegisterInput.Write w ? w.value().text()
                             : ((RegisterInput.Cas) in).replacement().text();
                     knownValue.put(key, v);
-                    knownVersion.put(key, new long[] {a.body().path("version").asLong()});
+                    knownVersion.put(key, a.body().path("version").asLong());
                     kind = "ok";
                 } else if (o instanceof Client.NotSent
                         || (o instanceof Client.Answer a && a.status() >= 400 && a.status() < 500)) {
