@@ -10,6 +10,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -66,6 +67,9 @@ public final class RaftNode implements AutoCloseable {
     private final Semaphore writePermits;
     private final ClientId barrierClientId = ClientId.randomId();
     private final AtomicLong barrierCallIds = new AtomicLong();
+    /** Identity of the writes this node submits to its own server while it leads. */
+    private final ClientId localWriteClientId = ClientId.randomId();
+    private final AtomicLong localWriteCallIds = new AtomicLong();
     private final AtomicLong lastReconnect = new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final Set<RaftClient> retiredClients = ConcurrentHashMap.newKeySet();
@@ -157,10 +161,64 @@ public final class RaftNode implements AutoCloseable {
                     config.maxPendingRequests() + " writes are already in flight on " + config.nodeId()));
         }
         CompletableFuture<byte[]> result = track(new CompletableFuture<>(), "write");
+        Message message = Message.valueOf(ByteString.copyFrom(payload));
+        if (isLeader()) {
+            submitLocally(message, result);
+        } else {
+            submitThroughClient(message, result);
+        }
+        return result;
+    }
+
+    /**
+     * The leader's own writes go straight to its server: no gRPC round trip to itself, and no
+     * client state (a leader cached from before an election, retry backoff) between a new leader
+     * and its first write. When the server turns out not to lead (or not to be ready yet), the
+     * write goes through the client, which finds the leader and retries.
+     */
+    private void submitLocally(Message message, CompletableFuture<byte[]> result) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localWriteClientId)
+                .setServerId(selfId)
+                .setGroupId(group.getGroupId())
+                .setCallId(localWriteCallIds.incrementAndGet())
+                .setMessage(message)
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        CompletableFuture<RaftClientReply> asked;
+        try {
+            asked = server.submitClientRequestAsync(request);
+        } catch (IOException | RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        asked.whenComplete((reply, err) -> {
+            if (err == null && reply.isSuccess()) {
+                writePermits.release();
+                result.complete(reply.getMessage().getContent().toByteArray());
+                return;
+            }
+            Throwable failure = err != null ? RaftFailures.unwrap(err) : reply.getException();
+            if (failure instanceof LeaderNotReadyException) {
+                // Refused before it was appended (an elected leader applies its first entry before it
+                // takes writes): hand it to the client, which retries until the leader is ready.
+                LOG.debug("{}: local write refused ({}), sending it through the client", config.nodeId(), failure);
+                submitThroughClient(message, result);
+                return;
+            }
+            // Anything else may have been appended before it failed (a leader that steps down fails
+            // its pending writes with NotLeaderException, and the entry may still commit): sending it
+            // again could apply it twice, so the caller decides (its Idempotency-Key makes a retry safe).
+            writePermits.release();
+            result.completeExceptionally(RaftFailures.translate(
+                    failure != null ? failure : new IOException("unsuccessful write reply " + reply), "write"));
+        });
+    }
+
+    private void submitThroughClient(Message message, CompletableFuture<byte[]> result) {
         RaftClient c = client;
         CompletableFuture<RaftClientReply> sent;
         try {
-            sent = c.async().send(Message.valueOf(ByteString.copyFrom(payload)));
+            sent = c.async().send(message);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -175,7 +233,6 @@ public final class RaftNode implements AutoCloseable {
                 result.complete(reply.getMessage().getContent().toByteArray());
             }
         });
-        return result;
     }
 
     /**

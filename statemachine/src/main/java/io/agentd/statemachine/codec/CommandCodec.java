@@ -64,7 +64,7 @@ public final class CommandCodec {
     }
 
     public static byte[] encodeBatch(List<Envelope> batch) {
-        WireWriter w = new WireWriter(128 * batch.size());
+        WireWriter w = new WireWriter(256 * batch.size() + 8);
         w.u8(ENTRY_V1).uvarint(batch.size());
         for (Envelope e : batch) {
             envelope(w, e);
@@ -176,7 +176,8 @@ public final class CommandCodec {
     // ---- replies ----
 
     public static byte[] encodeReplies(List<Reply> replies) {
-        WireWriter w = new WireWriter(64 * replies.size() + 8);
+        // Sized for replies that carry an agent (most writes): no regrowth while encoding.
+        WireWriter w = new WireWriter(512 * replies.size() + 8);
         w.u8(ENTRY_V1).uvarint(replies.size());
         for (Reply r : replies) {
             reply(w, r);
@@ -185,7 +186,7 @@ public final class CommandCodec {
     }
 
     public static byte[] encodeReply(Reply reply) {
-        WireWriter w = new WireWriter(128);
+        WireWriter w = new WireWriter(512);
         reply(w, reply);
         return w.toByteArray();
     }

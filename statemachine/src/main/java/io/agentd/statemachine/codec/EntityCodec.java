@@ -206,7 +206,7 @@ public final class EntityCodec {
     }
 
     public static byte[] encode(Object entity) {
-        WireWriter w = new WireWriter(128);
+        WireWriter w = new WireWriter(512);
         if (entity instanceof Agent a) {
             agent(w, a);
         } else if (entity instanceof Namespace n) {

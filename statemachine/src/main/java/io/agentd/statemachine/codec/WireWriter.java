@@ -90,7 +90,19 @@ public final class WireWriter {
     }
 
     public WireWriter string(String s) {
-        return bytes(s.getBytes(StandardCharsets.UTF_8));
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return bytes(s.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // ASCII (almost every string here): its UTF-8 bytes are its chars, written without a copy.
+        uvarint(n);
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+        return this;
     }
 
     /** A string that may be null: a presence byte, then the string. */
