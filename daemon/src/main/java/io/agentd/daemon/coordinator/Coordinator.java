@@ -33,6 +33,11 @@ public final class Coordinator {
         this.replica = replica;
         this.waiters = waiters;
         this.proposer = new Proposer(raft::submit, config.maxBatch, config.maxInflightBatches);
+        raft.onLeadershipChange(leading -> {
+            if (leading) {
+                proposer.leadershipGained();
+            }
+        });
         this.barriers = new ReadBarriers(raft::readBarrier, executor);
     }
 

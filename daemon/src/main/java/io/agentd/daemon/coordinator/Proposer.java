@@ -22,6 +22,8 @@ public final class Proposer {
     private final int maxInflight;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inflight;
+    /** Batches sent before the last {@link #leadershipGained()} no longer count against the limit. */
+    private long generation;
 
     private record Pending(Envelope envelope, CompletableFuture<Reply> reply) {
     }
@@ -42,24 +44,40 @@ public final class Proposer {
         return f;
     }
 
+    /**
+     * This node has just become a ready leader. A batch it sent as a follower may still be on its
+     * way through the Raft client (which retries until it finds this node, and backs off between
+     * tries); new writes need not queue behind it: they go to this node's own server at once. The
+     * old batch completes (or fails) on its own and no longer counts against the limit.
+     */
+    public void leadershipGained() {
+        synchronized (this) {
+            generation++;
+            inflight = 0;
+        }
+        drain();
+    }
+
     private void drain() {
         while (true) {
             List<Pending> batch;
+            long gen;
             synchronized (this) {
                 if (inflight >= maxInflight || queue.isEmpty()) {
                     return;
                 }
                 inflight++;
+                gen = generation;
                 batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
                 while (!queue.isEmpty() && batch.size() < maxBatch) {
                     batch.add(queue.poll());
                 }
             }
-            send(batch);
+            send(batch, gen);
         }
     }
 
-    private void send(List<Pending> batch) {
+    private void send(List<Pending> batch, long gen) {
         List<Envelope> envelopes = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             envelopes.add(p.envelope());
@@ -72,7 +90,9 @@ public final class Proposer {
         }
         sent.whenComplete((bytes, err) -> {
             synchronized (this) {
-                inflight--;
+                if (gen == generation) {
+                    inflight--;
+                }
             }
             try {
                 if (err != null) {
