@@ -131,9 +131,20 @@ public final class ClusterState {
 
     /** Agents in key order (namespace, name) matching the filter; namespace null = all. */
     public List<Agent> agents(String namespace, Predicate<Agent> filter, int limit) {
+        return agents(namespace, null, filter, limit);
+    }
+
+    /**
+     * Agents in key order (namespace, name) after {@code after} (null: from the start) matching
+     * the filter, at most {@code limit}; namespace null = all.
+     */
+    public List<Agent> agents(String namespace, AgentKey after, Predicate<Agent> filter, int limit) {
         NavigableMap<AgentKey, Agent> range = agents;
         if (namespace != null) {
             range = agents.subMap(new AgentKey(namespace, ""), true, new AgentKey(namespace + "\0", ""), false);
+        }
+        if (after != null) {
+            range = range.tailMap(after, false);
         }
         List<Agent> out = new ArrayList<>();
         for (Agent a : range.values()) {
