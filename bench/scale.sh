@@ -82,6 +82,7 @@ vi=${victim#n}
 echo
 echo "restarting follower $victim (SIGKILL)"
 kill -9 "${spid[$victim]}"; wait "${spid[$victim]}" 2>/dev/null || true
+log_lines=$(wc -l < "$work/c/$victim.log")
 t0=$(date +%s%N)
 start_server "$work/c" "$base" "$vi" "${flags[@]}"
 deadline=$((SECONDS + 120))
@@ -92,7 +93,9 @@ done
 t1=$(date +%s%N)
 restart_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 echo "$victim ready ${restart_s} s after start (process start, RocksDB load, Raft join, read barrier)"
-grep -h "initialized at applied" "$work/c/$victim.log" | tail -n1 || true
+# Where the time went: the restarted server's log since its start, key lines only.
+tail -n +$((log_lines + 1)) "$work/c/$victim.log" \
+  | grep -E 'loaded the registry|initialized at applied|changed to FOLLOWER|serves the API|installing|took snapshot' | cut -c1-220 || true
 heap_restart=$(heap_of "${spid[$victim]}"); rss_restart=$(rss_of "${spid[$victim]}")
 echo "$victim after restart: heap after full GC $heap_restart MiB, RSS $rss_restart MiB"
 

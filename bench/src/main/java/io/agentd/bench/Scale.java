@@ -104,9 +104,8 @@ final class Scale {
                             }
                             Thread.sleep(500L * attempt);
                         }
-                        int done = next.get();
-                        if (b % 100 == 0) {
-                            System.err.printf("  %d/%d batches sent, %.0f s%n", Math.min(done, batches), batches,
+                        if (b > 0 && b % Math.max(1, batches / 10) == 0) {
+                            System.err.printf("  batch %d/%d answered, %.0f s%n", b, batches,
                                     (System.nanoTime() - start) / 1e9);
                         }
                     }

@@ -29,6 +29,11 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
 
     public Agent {
         Objects.requireNonNull(namespace, "namespace");
+        // Equal values shared between agents: most of an agent's memory otherwise (bench/scale.sh).
+        namespace = Canonical.of(namespace);
+        spec = Canonical.of(spec);
+        worker = Canonical.of(worker);
+        pendingReason = Canonical.of(pendingReason);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(desired, "desired");
