@@ -10,7 +10,7 @@
 # a linearizable get and of a filtered, paginated list at the leader.
 # usage: bench/scale.sh [--quick] [extra agentd server flags...]
 #   --quick: 100,000 agents instead of 1,000,000
-# Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: -XX:+UseG1GC -Xms256m).
+# Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: -XX:+UseG1GC -Xms256m -XX:MaxTenuringThreshold=1).
 set -euo pipefail
 quick=0
 if [[ "${1:-}" == --quick ]]; then quick=1; shift; fi
@@ -21,7 +21,7 @@ batches=$(( (count + batch - 1) / batch ))
 threshold=$(( batches / 10 < 10 ? 10 : batches / 10 ))
 base=18600
 results_file "scale$( ((quick)) && echo -quick)" "$([ $quick = 1 ] && echo --quick)" "$@"
-echo "# server JVM options: ${AGENTD_JAVA_OPTS:--XX:+UseG1GC -Xms256m (bin/agentd default)}; $(java -version 2>&1 | head -n1)"
+echo "# server JVM options: ${AGENTD_JAVA_OPTS:--XX:+UseG1GC -Xms256m -XX:MaxTenuringThreshold=1 (bin/agentd default)}; $(java -version 2>&1 | head -n1)"
 build
 flags=(--snapshot-threshold "$threshold" "$@")
 start_cluster "$work/c" "$base" "${flags[@]}"

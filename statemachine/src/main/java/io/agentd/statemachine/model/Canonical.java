@@ -3,9 +3,9 @@ package io.agentd.statemachine.model;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One shared instance of equal immutable values (specs, namespace names, worker ids, pending
- * reasons) across the agents of the registry: a million agents made from a few hundred specs
- * then hold a few hundred spec objects, not a million.
+ * One shared instance of equal immutable values (namespace names, worker ids, pending reasons)
+ * across the agents of the registry, so a million agents do not hold a million copies of
+ * "default" or of "no ready worker". (Specs are shared by their decoder, EntityCodec.)
  *
  * <p>Purely a memory saving: the instance returned is equal to the one given, so state, replies
  * and encodings are the same with or without it, on every replica (apply stays deterministic).
