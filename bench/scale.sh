@@ -92,10 +92,14 @@ until curl -sf -m 2 -o /dev/null "127.0.0.1:$((base + 10 * vi))/health/ready"; d
 done
 t1=$(date +%s%N)
 restart_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-echo "$victim ready ${restart_s} s after start (process start, RocksDB load, Raft join, read barrier)"
+# CPU the restarted process used until ready (utime + stime, all its threads, GC included), and the
+# machine's load: on a shared machine the wall time is mostly waiting for a core.
+restart_cpu_s=$(awk '{ sub(/.*\) /, ""); split($0, f, " "); printf "%.1f", (f[12] + f[13]) / 100 }' "/proc/${spid[$victim]}/stat")
+echo "$victim ready ${restart_s} s after start (process start, RocksDB open, registry load, Raft join, read barrier);"
+echo "  it used ${restart_cpu_s} s of CPU by then; load average $(cut -d' ' -f1-3 /proc/loadavg); started at $(date -u -d @$((t0 / 1000000000)) +%T) UTC"
 # Where the time went: the restarted server's log since its start, key lines only.
 tail -n +$((log_lines + 1)) "$work/c/$victim.log" \
-  | grep -E 'loaded the registry|initialized at applied|changed to FOLLOWER|serves the API|installing|took snapshot' | cut -c1-220 || true
+  | grep -E 'opened the state store|loaded the registry|initialized at applied|serves the API|installing|took snapshot' | cut -c1-220 || true
 heap_restart=$(heap_of "${spid[$victim]}"); rss_restart=$(rss_of "${spid[$victim]}")
 echo "$victim after restart: heap after full GC $heap_restart MiB, RSS $rss_restart MiB"
 
@@ -106,4 +110,4 @@ echo
 echo "| agents | load agents/s | heap MiB n1 / n2 / n3 (after restart) | RSS MiB n1 / n2 / n3 | snapshot MiB | snapshot s | restart-to-ready s | get p50 / p99 ms | list p50 / p99 ms | list full scan p50 ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 echo "| $agents | $(field agents_per_s "$load_line") | ${heap[n1]} / ${heap[n2]} / ${heap[n3]} ($heap_restart) | ${rss[n1]} / ${rss[n2]} / ${rss[n3]} | $snap_mib | $snap_s | $restart_s | $(field get_p50_ms "$probe_line") / $(field get_p99_ms "$probe_line") | $(field list_p50_ms "$probe_line") / $(field list_p99_ms "$probe_line") | $(field scan_p50_ms "$probe_line") |"
-echo "SUMMARY agents=$agents heap_mib=$heap_max rss_mib=$rss_max snapshot_mib=$snap_mib snapshot_s=$snap_s restart_ready_s=$restart_s get_p99_ms=$(field get_p99_ms "$probe_line") list_p99_ms=$(field list_p99_ms "$probe_line")"
+echo "SUMMARY agents=$agents heap_mib=$heap_max rss_mib=$rss_max snapshot_mib=$snap_mib snapshot_s=$snap_s restart_ready_s=$restart_s restart_cpu_s=$restart_cpu_s get_p99_ms=$(field get_p99_ms "$probe_line") list_p99_ms=$(field list_p99_ms "$probe_line")"
