@@ -280,6 +280,9 @@ public final class ClusterState {
     void putAgent(Agent a) {
         AgentKey key = a.key();
         Agent old = agents.put(key, a);
+        if (old != null) {
+            key = agents.ceilingKey(key); // the instance the map keeps, so the indexes share it
+        }
         unindex(old);
         index(a, key);
         changes.put(Table.ENTITIES, Keys.agent(key), EntityCodec.encode(a));
