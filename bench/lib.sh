@@ -82,23 +82,29 @@ bench() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# start_server DIR BASE I [server flags...]: server nI of the cluster start_cluster makes (also to
+# restart one after it was stopped); its log is appended to DIR/nI.log.
+start_server() {
+  local dir=$1 base=$2 i=$3; shift 3
+  local peers="n1=127.0.0.1:$((base + 11)),n2=127.0.0.1:$((base + 21)),n3=127.0.0.1:$((base + 31))"
+  local peer_http="n1=127.0.0.1:$((base + 10)),n2=127.0.0.1:$((base + 20)),n3=127.0.0.1:$((base + 30))"
+  (cd "$dir" && exec "$root/bin/agentd" server --node-id "n$i" --data-dir "$dir/n$i" \
+      --http-addr "127.0.0.1:$((base + 10 * i))" --raft-addr "127.0.0.1:$((base + 10 * i + 1))" --peers "$peers" --peer-http "$peer_http" "$@") \
+    >> "$dir/n$i.log" 2>&1 &
+  pids+=($!); spid[n$i]=$!
+}
+
 # start_cluster DIR BASE [server flags...]: servers n1..n3, node i with HTTP on 127.0.0.1:BASE+10i
 # and Raft on BASE+10i+1, data under DIR. Returns once a leader is known and all three are ready.
 start_cluster() {
   local dir=$1 base=$2; shift 2
-  local peers="n1=127.0.0.1:$((base + 11)),n2=127.0.0.1:$((base + 21)),n3=127.0.0.1:$((base + 31))" i port
-  local peer_http="n1=127.0.0.1:$((base + 10)),n2=127.0.0.1:$((base + 20)),n3=127.0.0.1:$((base + 30))"
+  local i port
   servers="http://127.0.0.1:$((base + 10)),http://127.0.0.1:$((base + 20)),http://127.0.0.1:$((base + 30))"
   for port in $((base + 10)) $((base + 11)) $((base + 20)) $((base + 21)) $((base + 30)) $((base + 31)); do
     port_free "$port" || { echo "port $port is in use; is another benchmark running?" >&2; exit 1; }
   done
   mkdir -p "$dir"
-  for i in 1 2 3; do
-    (cd "$dir" && exec "$root/bin/agentd" server --node-id "n$i" --data-dir "$dir/n$i" \
-        --http-addr "127.0.0.1:$((base + 10 * i))" --raft-addr "127.0.0.1:$((base + 10 * i + 1))" --peers "$peers" --peer-http "$peer_http" "$@") \
-      > "$dir/n$i.log" 2>&1 &
-    pids+=($!); spid[n$i]=$!
-  done
+  for i in 1 2 3; do start_server "$dir" "$base" "$i" "$@"; done
   local deadline=$((SECONDS + 90)) ready
   while :; do
     ready=0

@@ -16,6 +16,7 @@ public final class Bench {
               heartbeat-load     simulated workers renewing leases at the leader, open loop
               spawn-to-running   spawn sent -> agent process started, with a worker on this host
               failover           SIGKILL a worker, time until its agents run elsewhere
+              scale              --mode load: bulk-register agents; --mode probe: get/list latency
               leader             print the leader's id and HTTP address (--servers URLS [--wait 60s])
             TOOL --help shows its flags.
             """;
@@ -33,6 +34,7 @@ public final class Bench {
             case "heartbeat-load" -> HeartbeatLoad.run(rest);
             case "spawn-to-running" -> SpawnToRunning.run(rest);
             case "failover" -> Failover.run(rest);
+            case "scale" -> Scale.run(rest);
             case "leader" -> leader(rest);
             default -> {
                 System.err.println("unknown tool " + argv[0]);

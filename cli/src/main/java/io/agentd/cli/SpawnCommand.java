@@ -15,8 +15,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code agentctl spawn}: creates an agent; spawning the same agent again is a no-op. */
-@Command(name = "spawn", description = "Create an agent and let the cluster place it on a worker.")
+/**
+ * {@code agentctl spawn}: creates an agent; spawning the same agent again is a no-op. With
+ * {@code --from-file}, creates many agents through the batch endpoint, up to 1,000 per request.
+ */
+@Command(name = "spawn", description = {"Create an agent and let the cluster place it on a worker.",
+    "With --from-file FILE (- for stdin), create every agent in FILE: JSON lines or a JSON array of "
+        + "{\"name\": ..., \"spec\": {...}} objects as POST /v1/namespaces/NS/agents takes them, sent "
+        + "in batches of --batch-size. Exits 0 when no agent was rejected; otherwise with the code of "
+        + "the rejections (4 name taken, 5 quota) when they all share one, else 1."})
 final class SpawnCommand extends ApiCommand {
 
   static final List<String> RESTART_POLICIES = List.of("always", "on-failure", "never");
@@ -30,13 +37,21 @@ final class SpawnCommand extends ApiCommand {
     }
   }
 
-  @Parameters(paramLabel = "NAME", description = "Agent name: a DNS label.")
+  @Parameters(paramLabel = "NAME", arity = "0..1", description = "Agent name: a DNS label (not with --from-file).")
   String name;
+
+  @Option(names = {"-f", "--from-file"}, paramLabel = "FILE",
+      description = "Spawn every agent in FILE (JSON lines or a JSON array; - reads stdin).")
+  String fromFile;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
+      description = "Agents per request with --from-file, 1-1000 (default: ${DEFAULT-VALUE}).")
+  int batchSize;
 
   @Mixin
   NamespaceOption namespace;
 
-  @Option(names = "--cmd", required = true, paramLabel = "CMD", description = "Executable to run.")
+  @Option(names = "--cmd", paramLabel = "CMD", description = "Executable to run (required without --from-file).")
   String command;
 
   @Option(names = "--arg", paramLabel = "ARG", description = "An argument; repeat for more.")
@@ -70,7 +85,24 @@ final class SpawnCommand extends ApiCommand {
   java.time.Duration waitTimeout;
 
   @Override
-  protected ExitCode execute() {
+  protected ExitCode execute() throws java.io.IOException {
+    if (fromFile != null) {
+      if (name != null || command != null || !args.isEmpty() || !env.isEmpty() || !labels.isEmpty()
+          || !constraints.isEmpty() || slots != null || workingDir != null || restart != null || wait) {
+        throw usageError("--from-file takes the agents from the file: give no NAME, --cmd, spec options or --wait");
+      }
+      if (batchSize < 1 || batchSize > io.agentd.client.Api.MAX_SPAWN_BATCH) {
+        throw usageError("--batch-size must be between 1 and " + io.agentd.client.Api.MAX_SPAWN_BATCH
+            + ", got " + batchSize);
+      }
+      return new BatchSpawn(this, namespace.get(), batchSize).run(fromFile);
+    }
+    if (name == null) {
+      throw usageError("Missing required parameter: 'NAME' (or give --from-file FILE)");
+    }
+    if (command == null) {
+      throw usageError("Missing required option: '--cmd=CMD'");
+    }
     if (restart != null && !RESTART_POLICIES.contains(restart)) {
       throw usageError("Invalid value for option '--restart': expected one of " + RESTART_POLICIES
           + " but was '" + restart + "'");

@@ -315,7 +315,8 @@ public final class AgentdClient {
     try {
       JsonNode json = response.body().length == 0 ? NullNode.getInstance() : mapper.readTree(response.body());
       T value = json.isNull() ? null : mapper.readerFor(request.answerType()).readValue(json);
-      return new ApiReply<>(status, value, json, revision);
+      return new ApiReply<>(status, value, json, revision,
+          response.headers().firstValue("X-Agentd-Continue").orElse(null));
     } catch (IOException | IllegalArgumentException e) {
       throw new AgentdException(status, AgentdException.INTERNAL,
           "unreadable answer to " + request + ": " + e.getMessage(), e);

@@ -13,6 +13,8 @@ import io.agentd.client.api.NamespaceView;
 import io.agentd.client.api.QuotaView;
 import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
+import io.agentd.client.api.SpawnBatchRequest;
+import io.agentd.client.api.SpawnBatchView;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
 import io.agentd.client.api.CheckpointRequest;
@@ -42,6 +44,10 @@ public final class Api {
   private static final TypeReference<ClusterStatusView> CLUSTER_STATUS = new TypeReference<>() {};
   private static final TypeReference<List<MemberView>> MEMBERS = new TypeReference<>() {};
   private static final TypeReference<EventsPage> EVENTS = new TypeReference<>() {};
+  private static final TypeReference<SpawnBatchView> SPAWN_BATCH = new TypeReference<>() {};
+
+  /** Agents one batch spawn may carry at most. */
+  public static final int MAX_SPAWN_BATCH = 1000;
 
   private Api() {}
 
@@ -84,11 +90,30 @@ public final class Api {
   }
 
   /**
+   * One page of {@link #listAgents(String, AgentFilter)}: at most {@code limit} agents after the
+   * page whose {@code X-Agentd-Continue} header gave {@code continueToken} ({@code null}: the
+   * first page). A full page answers that header; the next page asks with it.
+   */
+  public static ApiRequest<List<AgentView>> listAgents(String namespace, AgentFilter filter, int limit,
+      String continueToken) {
+    return listAgents(namespace, filter).param("limit", limit).param("continue", continueToken);
+  }
+
+  /**
    * {@code 201} when created, {@code 200} when the same agent exists with the same spec,
    * {@code 409 ALREADY_EXISTS} when the spec differs, {@code 403 QUOTA_EXCEEDED}.
    */
   public static ApiRequest<AgentView> spawn(String namespace, SpawnRequest request) {
     return ApiRequest.write("POST", namespacePath(namespace) + "/agents", request, AGENT);
+  }
+
+  /**
+   * Spawns up to {@link #MAX_SPAWN_BATCH} agents in one log entry: {@code 200} with one result
+   * per agent (created, unchanged or rejected with its code); {@code 400} and nothing spawned
+   * when any item is malformed. Each agent is decided on its own (quota, name taken).
+   */
+  public static ApiRequest<SpawnBatchView> spawnBatch(String namespace, SpawnBatchRequest request) {
+    return ApiRequest.write("POST", namespacePath(namespace) + "/agents:batch", request, SPAWN_BATCH);
   }
 
   public static ApiRequest<AgentView> getAgent(String namespace, String name) {

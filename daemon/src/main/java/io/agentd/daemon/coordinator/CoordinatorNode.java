@@ -60,7 +60,9 @@ public final class CoordinatorNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        long opening = System.nanoTime();
         this.store = RocksStore.open(config.dataDir.resolve("state"));
+        LOG.info("opened the state store in {} ms", (System.nanoTime() - opening) / 1_000_000);
         this.readers = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "agentd-blocking-reads");
             t.setDaemon(true);

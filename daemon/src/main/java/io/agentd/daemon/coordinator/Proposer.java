@@ -15,6 +15,10 @@ import java.util.function.Function;
  * {@code maxInflight} batches are being replicated, new commands queue up and leave
  * together in the next one (at most {@code maxBatch} per entry). Each command keeps
  * its own reply and its own request id. No thread blocks per request.
+ *
+ * <p>A group of commands ({@link #proposeAll}) is never split: it goes in one entry, with
+ * other commands only when they fit under {@code maxBatch} together, and alone when it is
+ * bigger than that.
  */
 public final class Proposer {
     private final Function<byte[], CompletableFuture<byte[]>> submit;
@@ -25,7 +29,7 @@ public final class Proposer {
     /** Batches sent before the last {@link #leadershipGained()} no longer count against the limit. */
     private long generation;
 
-    private record Pending(Envelope envelope, CompletableFuture<Reply> reply) {
+    private record Pending(List<Envelope> envelopes, CompletableFuture<List<Reply>> replies) {
     }
 
     public Proposer(Function<byte[], CompletableFuture<byte[]>> submit, int maxBatch, int maxInflight) {
@@ -36,9 +40,20 @@ public final class Proposer {
 
     /** Queues one command; completes with its reply once applied, or exceptionally. */
     public CompletableFuture<Reply> propose(Envelope e) {
-        CompletableFuture<Reply> f = new CompletableFuture<>();
+        return proposeAll(List.of(e)).thenApply(r -> r.get(0));
+    }
+
+    /**
+     * Queues commands that must be applied in one log entry, in this order; completes with
+     * their replies, in the same order, once applied, or exceptionally.
+     */
+    public CompletableFuture<List<Reply>> proposeAll(List<Envelope> envelopes) {
+        if (envelopes.isEmpty()) {
+            throw new IllegalArgumentException("no commands to propose");
+        }
+        CompletableFuture<List<Reply>> f = new CompletableFuture<>();
         synchronized (this) {
-            queue.add(new Pending(e, f));
+            queue.add(new Pending(List.copyOf(envelopes), f));
         }
         drain();
         return f;
@@ -60,7 +75,7 @@ public final class Proposer {
 
     private void drain() {
         while (true) {
-            List<Pending> batch;
+            List<Pending> batch = new ArrayList<>();
             long gen;
             synchronized (this) {
                 if (inflight >= maxInflight || queue.isEmpty()) {
@@ -68,9 +83,12 @@ public final class Proposer {
                 }
                 inflight++;
                 gen = generation;
-                batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-                while (!queue.isEmpty() && batch.size() < maxBatch) {
-                    batch.add(queue.poll());
+                int commands = 0;
+                while (!queue.isEmpty()
+                        && (batch.isEmpty() || commands + queue.peek().envelopes().size() <= maxBatch)) {
+                    Pending p = queue.poll();
+                    batch.add(p);
+                    commands += p.envelopes().size();
                 }
             }
             send(batch, gen);
@@ -78,9 +96,9 @@ public final class Proposer {
     }
 
     private void send(List<Pending> batch, long gen) {
-        List<Envelope> envelopes = new ArrayList<>(batch.size());
+        List<Envelope> envelopes = new ArrayList<>();
         for (Pending p : batch) {
-            envelopes.add(p.envelope());
+            envelopes.addAll(p.envelopes());
         }
         CompletableFuture<byte[]> sent;
         try {
@@ -96,16 +114,19 @@ public final class Proposer {
             }
             try {
                 if (err != null) {
-                    batch.forEach(p -> p.reply().completeExceptionally(err));
+                    batch.forEach(p -> p.replies().completeExceptionally(err));
                 } else {
                     List<Reply> replies = CommandCodec.decodeReplies(bytes);
-                    if (replies.size() != batch.size()) {
+                    if (replies.size() != envelopes.size()) {
                         IllegalStateException ex = new IllegalStateException(
-                                "entry answered " + replies.size() + " replies for " + batch.size() + " commands");
-                        batch.forEach(p -> p.reply().completeExceptionally(ex));
+                                "entry answered " + replies.size() + " replies for " + envelopes.size() + " commands");
+                        batch.forEach(p -> p.replies().completeExceptionally(ex));
                     } else {
-                        for (int i = 0; i < batch.size(); i++) {
-                            batch.get(i).reply().complete(replies.get(i));
+                        int at = 0;
+                        for (Pending p : batch) {
+                            int n = p.envelopes().size();
+                            p.replies().complete(List.copyOf(replies.subList(at, at + n)));
+                            at += n;
                         }
                     }
                 }

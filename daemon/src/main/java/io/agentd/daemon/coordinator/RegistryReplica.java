@@ -24,7 +24,10 @@ public final class RegistryReplica implements ReplicaStateMachine {
     private volatile long appliedIndex;
 
     public RegistryReplica(DurableStore store, RevisionWaiters waiters) {
+        long started = System.nanoTime();
         this.replica = new Replica(store);
+        LOG.info("loaded the registry from the store: {} agents at revision {} in {} ms",
+                replica.state().agentCount(), replica.state().revision(), (System.nanoTime() - started) / 1_000_000);
         this.waiters = waiters;
         this.revision = replica.state().revision();
         this.appliedIndex = replica.lastApplied().index();

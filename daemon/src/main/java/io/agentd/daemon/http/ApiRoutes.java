@@ -13,6 +13,9 @@ import io.agentd.client.api.MetadataView;
 import io.agentd.client.api.QuotaView;
 import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
+import io.agentd.client.api.SpawnBatchItemView;
+import io.agentd.client.api.SpawnBatchRequest;
+import io.agentd.client.api.SpawnBatchView;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
 import io.agentd.client.ApiDurations;
@@ -26,6 +29,7 @@ import io.agentd.statemachine.Rejection;
 import io.agentd.statemachine.command.Command;
 import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.model.Agent;
+import io.agentd.statemachine.model.AgentKey;
 import io.agentd.statemachine.model.AgentState;
 import io.agentd.statemachine.model.Event;
 import io.agentd.statemachine.model.MetadataEntry;
@@ -50,7 +54,12 @@ import java.util.function.Supplier;
 public final class ApiRoutes {
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
     static final int MAX_LIST = 100_000;
+    /** Agents one batch spawn may carry; keeps one entry far below the 4 MB entry limit with the body limit. */
+    static final int MAX_SPAWN_BATCH = io.agentd.client.Api.MAX_SPAWN_BATCH;
+    /** Longest Idempotency-Key of a batch: item ids KEY:i must fit the 64-character limit. */
+    static final int MAX_BATCH_KEY = 59;
     static final String REVISION_HEADER = "X-Agentd-Revision";
+    static final String CONTINUE_HEADER = "X-Agentd-Continue";
 
     private final Coordinator coordinator;
     private final ClusterInfo cluster;
@@ -70,6 +79,7 @@ public final class ApiRoutes {
         r.get("/v1/agents", q -> listAgents(q, q.query("namespace")));
         r.get("/v1/namespaces/{ns}/agents", q -> listAgents(q, q.param("ns")));
         r.post("/v1/namespaces/{ns}/agents", this::spawn);
+        r.post("/v1/namespaces/{ns}/agents:batch", this::spawnBatch);
         r.get("/v1/namespaces/{ns}/agents/{name}", q -> read(q, s -> Views.agent(s, agent(s, q))));
         r.post("/v1/namespaces/{ns}/agents/{name}/stop",
                 q -> write(q, new Command.StopAgent(ns(q), name(q)), false));
@@ -155,16 +165,52 @@ public final class ApiRoutes {
             labels.put(l.substring(0, eq), l.substring(eq + 1));
         }
         int limit = (int) q.longQuery("limit", MAX_LIST, 1, MAX_LIST);
+        AgentKey after = continueToken(q.query("continue"));
         AgentState st = state;
         Predicate<Agent> filter = a -> (st == null || a.state() == st)
                 && (worker == null || worker.equals(a.worker()))
                 && labels.entrySet().stream().allMatch(e -> e.getValue().equals(a.spec().labels().get(e.getKey())));
-        return read(q, s -> {
-            if (namespace != null && q.param("ns") != null) {
-                namespace(s, namespace);
-            }
-            return s.agents(namespace, filter, limit).stream().map(a -> Views.agent(s, a)).toList();
-        });
+        boolean stale = q.flag("stale");
+        long index = q.longQuery("index", -1, 0, Long.MAX_VALUE);
+        Duration wait = waitParam(q, index >= 0 ? Duration.ofMinutes(1) : Duration.ZERO);
+        return coordinator.readable(stale)
+                .thenCompose(v -> index >= 0 ? coordinator.awaitRevision(index, wait) : CompletableFuture.completedFuture(true))
+                .thenApply(v -> coordinator.read(s -> {
+                    if (namespace != null && q.param("ns") != null) {
+                        namespace(s, namespace);
+                    }
+                    List<Agent> page = s.agents(namespace, after, filter, limit);
+                    ApiResponse r = ApiResponse.ok(page.stream().map(a -> Views.agent(s, a)).toList())
+                            .withHeader(REVISION_HEADER, Long.toString(s.revision()));
+                    if (page.size() == limit) {
+                        // A full page: there may be more; the next page starts after its last agent.
+                        r = r.withHeader(CONTINUE_HEADER, continueToken(page.get(page.size() - 1).key()));
+                    }
+                    return r;
+                }));
+    }
+
+    /** The opaque token of a list page that ends at {@code last}: base64url of NS/NAME. */
+    static String continueToken(AgentKey last) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (last.namespace() + "/" + last.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static AgentKey continueToken(String token) {
+        if (token == null) {
+            return null;
+        }
+        try {
+            String s = new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+            int slash = s.indexOf('/');
+            AgentKey k = new AgentKey(s.substring(0, slash), s.substring(slash + 1));
+            Names.namespace(k.namespace());
+            Names.agentName(k.name());
+            return k;
+        } catch (RuntimeException e) {
+            throw ApiException.invalid("query parameter 'continue' must be a token from the "
+                    + CONTINUE_HEADER + " header of an earlier page, not '" + token + "'");
+        }
     }
 
     private CompletableFuture<ApiResponse> getMetadata(ApiRequest q) {
@@ -228,6 +274,77 @@ public final class ApiRoutes {
             return new Command.SpawnAgent(q.param("ns"), body.name(), Views.spec(body.spec()));
         });
         return write(q, c, true);
+    }
+
+    /**
+     * Up to {@link #MAX_SPAWN_BATCH} spawns proposed as one log entry. Malformed input anywhere
+     * is a 400 naming the item, and nothing is proposed; each well-formed item is then decided
+     * on its own by the state machine (quota, name taken), in request order. With an
+     * Idempotency-Key K, item i carries the request id K:i, so a retry of the same request
+     * answers what the first one did, item by item.
+     */
+    private CompletableFuture<ApiResponse> spawnBatch(ApiRequest q) {
+        String ns = ns(q);
+        SpawnBatchRequest body = Json.read(q.body(), SpawnBatchRequest.class);
+        List<SpawnRequest> items = body.agents();
+        if (items.isEmpty() || items.size() > MAX_SPAWN_BATCH) {
+            throw ApiException.invalid("agents must hold 1 to " + MAX_SPAWN_BATCH + " items, got " + items.size());
+        }
+        String key = validate(() -> Names.requestId(q.headers().get("Idempotency-Key")));
+        if (key != null && key.length() > MAX_BATCH_KEY) {
+            throw ApiException.invalid("Idempotency-Key of a batch must be at most " + MAX_BATCH_KEY
+                    + " characters (item i gets KEY:i)");
+        }
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        List<io.agentd.statemachine.command.Envelope> envelopes = new ArrayList<>(items.size());
+        String actor = actor(q);
+        for (int i = 0; i < items.size(); i++) {
+            SpawnRequest item = items.get(i);
+            String where = "agents[" + i + "]";
+            if (item == null) {
+                throw ApiException.invalid(where + " is null");
+            }
+            Command c;
+            try {
+                Names.agentName(item.name());
+                c = new Command.SpawnAgent(ns, item.name(), Views.spec(item.spec()));
+            } catch (Rejection r) {
+                throw ApiException.invalid(where + ": " + r.getMessage());
+            }
+            Integer earlier = seen.putIfAbsent(item.name(), i);
+            if (earlier != null) {
+                throw ApiException.invalid(where + ".name '" + item.name() + "' repeats agents[" + earlier + "]");
+            }
+            envelopes.add(new io.agentd.statemachine.command.Envelope(key == null ? null : key + ":" + i, actor, c));
+        }
+        return coordinator.writeAll(envelopes).thenApply(replies -> {
+            List<SpawnBatchItemView> results = new ArrayList<>(replies.size());
+            int created = 0;
+            int unchanged = 0;
+            int rejected = 0;
+            long revision = 0;
+            for (int i = 0; i < replies.size(); i++) {
+                Reply reply = replies.get(i);
+                String name = items.get(i).name();
+                revision = Math.max(revision, reply.revision());
+                if (!reply.isOk()) {
+                    rejected++;
+                    results.add(new SpawnBatchItemView(name, "rejected", null, null,
+                            new io.agentd.client.api.ErrorDetail(reply.code().name(), reply.message())));
+                } else {
+                    Agent a = reply.bodyAs(Agent.class);
+                    if (reply.created()) {
+                        created++;
+                    } else {
+                        unchanged++;
+                    }
+                    results.add(new SpawnBatchItemView(name, reply.created() ? "created" : "unchanged", a.id(),
+                            a.createRevision(), null));
+                }
+            }
+            return ApiResponse.ok(new SpawnBatchView(results, created, unchanged, rejected))
+                    .withHeader(REVISION_HEADER, Long.toString(revision));
+        });
     }
 
     private CompletableFuture<ApiResponse> setMetadata(ApiRequest q) {

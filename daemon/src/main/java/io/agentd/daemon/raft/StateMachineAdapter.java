@@ -164,8 +164,10 @@ final class StateMachineAdapter extends BaseStateMachine {
             return RaftLog.INVALID_LOG_INDEX;
         }
         TermIndex ti = TermIndex.valueOf(at.term(), at.index());
+        long started = System.nanoTime();
         SnapshotStore.Snapshot s = snapshots.create(ti, replica::writeSnapshot);
-        LOG.info("{}: took snapshot {} ({} files)", selfId, ti, s.info().getFiles().size());
+        LOG.info("{}: took snapshot {} ({} files, {} ms)", selfId, ti, s.info().getFiles().size(),
+                (System.nanoTime() - started) / 1_000_000);
         return ti.getIndex();
     }
 

@@ -52,9 +52,40 @@ public final class EntityCodec {
                 .uvarint(s.slots()).stringMap(s.labels()).stringMap(s.constraints()).u8(s.restart().wire());
     }
 
+    /**
+     * Specs decoded before, by their encoding. Loading a registry decodes a million agents made
+     * from a few specs; validating and copying each spec again was most of the load time. The
+     * same bytes always decode to an equal spec, so this changes no result. Bounded like
+     * {@code Canonical}; thread-safe.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, AgentSpec> SPECS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_SPECS = 4096;
+
     static AgentSpec spec(WireReader r) {
-        return new AgentSpec(r.string(), r.strings(), r.stringMap(), r.optString(), r.uvarintInt(), r.stringMap(),
-                r.stringMap(), WireEnum.fromWire(RestartPolicy.class, r.u8()));
+        int start = r.position();
+        String command = r.string();
+        List<String> args = r.strings();
+        SortedMap<String, String> env = r.stringMap();
+        String workingDir = r.optString();
+        int slots = r.uvarintInt();
+        SortedMap<String, String> labels = r.stringMap();
+        SortedMap<String, String> constraints = r.stringMap();
+        int restart = r.u8();
+        java.nio.ByteBuffer encoded = r.readSince(start);
+        AgentSpec known = SPECS.get(encoded);
+        if (known != null) {
+            return known;
+        }
+        AgentSpec s = new AgentSpec(command, args, env, workingDir, slots, labels, constraints,
+                WireEnum.fromWire(RestartPolicy.class, restart));
+        if (SPECS.size() >= MAX_SPECS) {
+            SPECS.clear();
+        }
+        byte[] copy = new byte[encoded.remaining()];
+        encoded.get(copy);
+        SPECS.put(java.nio.ByteBuffer.wrap(copy).asReadOnlyBuffer(), s);
+        return s;
     }
 
     static void quotaLong(WireWriter w, Long v) {

@@ -34,6 +34,16 @@ public final class WireReader {
         }
     }
 
+    /** Where the next read starts, to pass to {@link #readSince}. */
+    public int position() {
+        return pos;
+    }
+
+    /** The bytes read since {@code from} (a {@link #position()}), as a read-only view: no copy. */
+    public java.nio.ByteBuffer readSince(int from) {
+        return java.nio.ByteBuffer.wrap(buf, from, pos - from).slice().asReadOnlyBuffer();
+    }
+
     private void need(int n) {
         if (n < 0 || end - pos < n) {
             throw new MalformedException("truncated input at byte " + pos);

@@ -29,6 +29,13 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
 
     public Agent {
         Objects.requireNonNull(namespace, "namespace");
+        // Equal values shared between agents: most of an agent's memory otherwise (bench/scale.sh).
+        // Specs need no lookup here: every spec in the registry was decoded from a log entry or the
+        // store, and EntityCodec hands out one instance per encoding (hashing a spec per agent
+        // made loading slower).
+        namespace = Canonical.of(namespace);
+        worker = Canonical.of(worker);
+        pendingReason = Canonical.of(pendingReason);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(desired, "desired");

@@ -1,15 +1,11 @@
 package io.agentd.statemachine.model;
 
-import java.util.Comparator;
-
 /** Namespace + name; sorts by namespace, then name. */
 public record AgentKey(String namespace, String name) implements Comparable<AgentKey> {
-    private static final Comparator<AgentKey> ORDER =
-            Comparator.comparing(AgentKey::namespace).thenComparing(AgentKey::name);
-
     @Override
     public int compareTo(AgentKey o) {
-        return ORDER.compare(this, o);
+        int c = namespace.compareTo(o.namespace);
+        return c != 0 ? c : name.compareTo(o.name);
     }
 
     @Override
