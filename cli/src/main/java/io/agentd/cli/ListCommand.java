@@ -1,9 +1,15 @@
 package io.agentd.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentd.cli.output.AgentTable;
 import io.agentd.client.AgentFilter;
 import io.agentd.client.Api;
+import io.agentd.client.ApiReply;
+import io.agentd.client.api.AgentView;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,11 +35,40 @@ final class ListCommand extends ApiCommand {
   @Option(names = "--label", paramLabel = "k=v", description = "Only agents with this label; repeatable.")
   Map<String, String> labels = new LinkedHashMap<>();
 
+  @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "1000",
+      description = "Agents asked for per request; the pages are joined (default: ${DEFAULT-VALUE}, at most 100000).")
+  int chunkSize;
+
+  /** Bounds the page loop: 100,000 pages of at least one agent each. */
+  private static final int MAX_PAGES = 100_000;
+
   @Override
   protected ExitCode execute() {
+    if (chunkSize < 1 || chunkSize > 100_000) {
+      throw usageError("--chunk-size must be between 1 and 100000, got " + chunkSize);
+    }
     String scope = allNamespaces ? null : namespace.get();
-    output().print(client().send(Api.listAgents(scope, new AgentFilter(state, worker, labels))),
-        agents -> AgentTable.render(agents, output().wide(), now()));
+    AgentFilter filter = new AgentFilter(state, worker, labels);
+    // Page by page, as `kubectl get` does: each page is a linearizable read of its own, so a list
+    // that spans pages is not one snapshot (an agent changed between two pages shows as it was
+    // when its page was read), but no agent that exists throughout is missed or listed twice.
+    List<AgentView> agents = new ArrayList<>();
+    ArrayNode json = JsonNodeFactory.instance.arrayNode();
+    String token = null;
+    ApiReply<List<AgentView>> page = null;
+    for (int i = 0; i < MAX_PAGES; i++) {
+      page = client().send(Api.listAgents(scope, filter, chunkSize, token));
+      agents.addAll(page.value());
+      if (page.json() != null && page.json().isArray()) {
+        json.addAll((ArrayNode) page.json());
+      }
+      token = page.continueToken();
+      if (token == null) {
+        break;
+      }
+    }
+    ApiReply<List<AgentView>> all = new ApiReply<>(page.status(), agents, json, page.revision());
+    output().print(all, list -> AgentTable.render(list, output().wide(), now()));
     return ExitCode.OK;
   }
 }

@@ -120,7 +120,7 @@ class CommandsTest {
     agentctl("list", "-A", "--state", "running", "--worker", "w1", "--label", "team=search", "--addr", coordinator.addr());
 
     assertThat(coordinator.received().get(0).target())
-        .isEqualTo("/v1/agents?state=running&worker=w1&label=team%3Dsearch");
+        .isEqualTo("/v1/agents?state=running&worker=w1&label=team%3Dsearch&limit=1000");
   }
 
   @Test

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,24 @@ class AgentctlEndToEndTest {
                 assertThat(lines[i].substring(col)).startsWith("pending");
             }
         }
+    }
+
+    @Test
+    void listJoinsPagesInOrderWithoutRepeats() throws Exception {
+        AgentctlRun ns = ctl("namespace", "create", "paged");
+        assertThat(ns.exitCode()).as(ns.err()).isZero();
+        for (int i = 0; i < 5; i++) {
+            AgentctlRun spawn = ctl("spawn", "page-" + i, "-n", "paged", "--cmd", "/bin/true");
+            assertThat(spawn.exitCode()).as(spawn.err()).isZero();
+        }
+        AgentctlRun list = ctl("list", "-n", "paged", "--chunk-size", "2", "-o", "json");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        List<String> names = new ArrayList<>();
+        Http.JSON.readTree(list.out()).forEach(x -> names.add(x.path("name").asText()));
+        assertThat(names).containsExactly("page-0", "page-1", "page-2", "page-3", "page-4");
+        AgentctlRun bad = ctl("list", "-n", "paged", "--chunk-size", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--chunk-size");
     }
 
     @Test
