@@ -29,10 +29,19 @@ final class ListCommand extends ApiCommand {
   @Option(names = "--label", paramLabel = "k=v", description = "Only agents with this label; repeatable.")
   Map<String, String> labels = new LinkedHashMap<>();
 
+  @Option(names = "--changed-after", paramLabel = "REVISION",
+      description = "Only agents changed after this revision (their revision is greater).")
+  Long changedAfter;
+
   @Override
   protected ExitCode execute() {
     String scope = allNamespaces ? null : namespace.get();
-    output().print(client().send(Api.listAgents(scope, new AgentFilter(state, worker, labels))),
+    AgentFilter filter = new AgentFilter(state, worker, labels);
+    if (changedAfter != null && changedAfter < 0) {
+      throw usageError("Invalid value for option '--changed-after': must be 0 or more, was " + changedAfter);
+    }
+    output().print(client().send(changedAfter == null ? Api.listAgents(scope, filter)
+            : Api.listAgentsChangedAfter(scope, filter, changedAfter)),
         agents -> AgentTable.render(agents, output().wide(), now()));
     return ExitCode.OK;
   }

@@ -155,8 +155,11 @@ public final class ApiRoutes {
             labels.put(l.substring(0, eq), l.substring(eq + 1));
         }
         int limit = (int) q.longQuery("limit", MAX_LIST, 1, MAX_LIST);
+        // Only agents changed after this revision: what a worker watching its agents asks for.
+        long changedAfter = q.longQuery("changedAfter", -1, 0, Long.MAX_VALUE);
         AgentState st = state;
-        Predicate<Agent> filter = a -> (st == null || a.state() == st)
+        Predicate<Agent> filter = a -> (changedAfter < 0 || a.revision() > changedAfter)
+                && (st == null || a.state() == st)
                 && (worker == null || worker.equals(a.worker()))
                 && labels.entrySet().stream().allMatch(e -> e.getValue().equals(a.spec().labels().get(e.getKey())));
         return read(q, s -> {

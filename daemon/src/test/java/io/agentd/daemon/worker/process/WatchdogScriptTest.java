@@ -90,7 +90,9 @@ class WatchdogScriptTest {
         long agent = w.agentPid();
         long watchdog = w.process.pid();
         assertThat(sessionOf(watchdog)).isEqualTo(watchdog);
-        assertThat(sessionOf(agent)).isEqualTo(agent);
+        // The agent prints its pid line just before it calls setsid and execs the command.
+        await().atMost(Duration.ofSeconds(5)).until(() -> sessionOf(agent) == agent
+                && Files.readString(Path.of("/proc", Long.toString(agent), "cmdline")).startsWith("sleep"));
         long guard = await().atMost(Duration.ofSeconds(5)).until(() -> guardOf(watchdog), g -> g > 0);
         assertThat(sessionOf(guard)).isEqualTo(guard);
         assertThat(Files.readString(Path.of("/proc", Long.toString(agent), "cmdline"))).isEqualTo("sleep\0" + "300\0");
