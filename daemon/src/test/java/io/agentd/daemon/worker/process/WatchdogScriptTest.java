@@ -48,6 +48,16 @@ class WatchdogScriptTest {
     }
 
     @Test
+    void theAgentsExitWakesTheWatchdogWithoutALineFromTheWorker() throws Exception {
+        // Between lines the watchdog sleeps up to 5 s (NAP_MS); the agent's sentinel must wake it.
+        Watchdog w = start("60000", "sleep 0.3; exit 3");
+        w.agentPid();
+        assertThat(w.process.waitFor(3, TimeUnit.SECONDS)).as("exit seen without a line on stdin").isTrue();
+        assertThat(w.process.exitValue()).isEqualTo(3);
+        assertThat(w.output()).doesNotContain("agentd-watchdog: lease expired");
+    }
+
+    @Test
     void anAbsoluteDeadlineInThePastStopsTheAgentAtOnce() throws Exception {
         Watchdog w = start("60000", "sleep 300");
         w.send("@" + (BootClock.millis() - 1000));
