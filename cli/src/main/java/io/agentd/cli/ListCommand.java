@@ -42,6 +42,10 @@ final class ListCommand extends ApiCommand {
   /** Bounds the page loop: 100,000 pages of at least one agent each. */
   private static final int MAX_PAGES = 100_000;
 
+  @Option(names = "--changed-after", paramLabel = "REVISION",
+      description = "Only agents changed after this revision (their revision is greater).")
+  Long changedAfter;
+
   @Override
   protected ExitCode execute() {
     if (chunkSize < 1 || chunkSize > 100_000) {
@@ -49,6 +53,9 @@ final class ListCommand extends ApiCommand {
     }
     String scope = allNamespaces ? null : namespace.get();
     AgentFilter filter = new AgentFilter(state, worker, labels);
+    if (changedAfter != null && changedAfter < 0) {
+      throw usageError("Invalid value for option '--changed-after': must be 0 or more, was " + changedAfter);
+    }
     // Page by page, as `kubectl get` does: each page is a linearizable read of its own, so a list
     // that spans pages is not one snapshot (an agent changed between two pages shows as it was
     // when its page was read), but no agent that exists throughout is missed or listed twice.
@@ -57,7 +64,8 @@ final class ListCommand extends ApiCommand {
     String token = null;
     ApiReply<List<AgentView>> page = null;
     for (int i = 0; i < MAX_PAGES; i++) {
-      page = client().send(Api.listAgents(scope, filter, chunkSize, token));
+      page = client().send(changedAfter == null ? Api.listAgents(scope, filter, chunkSize, token)
+          : Api.listAgentsChangedAfter(scope, filter, changedAfter, chunkSize, token));
       agents.addAll(page.value());
       if (page.json() != null && page.json().isArray()) {
         json.addAll((ArrayNode) page.json());

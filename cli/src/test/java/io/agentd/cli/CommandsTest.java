@@ -124,6 +124,14 @@ class CommandsTest {
   }
 
   @Test
+  void listSendsChangedAfter() {
+    agentctl("list", "--worker", "w1", "--changed-after", "42", "--addr", coordinator.addr());
+
+    assertThat(coordinator.received().get(0).target())
+        .isEqualTo("/v1/namespaces/default/agents?worker=w1&changedAfter=42&limit=1000");
+  }
+
+  @Test
   void emptyListIsAHeaderOrAnEmptyArray() throws Exception {
     assertThat(agentctl("cluster", "members", "--addr", coordinator.addr()).out()).startsWith("ID").hasLineCount(1);
     assertThat(JSON.readTree(agentctl("list", "-A", "-o", "json", "--addr", coordinator.addr()).out()).isArray()).isTrue();

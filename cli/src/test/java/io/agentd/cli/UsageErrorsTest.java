@@ -44,6 +44,8 @@ class UsageErrorsTest {
   void badKeyValue() {
     assertUsageError(agentctl("spawn", "a1", "--cmd", "sleep", "--env", "NOVALUE"), "'--env'");
     assertUsageError(agentctl("list", "--label", "team"), "'--label'");
+    assertUsageError(agentctl("list", "--changed-after", "-1"), "'--changed-after'");
+    assertUsageError(agentctl("list", "--changed-after", "soon"), "'--changed-after'");
   }
 
   @Test

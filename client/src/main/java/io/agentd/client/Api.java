@@ -100,6 +100,26 @@ public final class Api {
   }
 
   /**
+   * As {@link #listAgents}, only the agents that changed after {@code revision} (whose
+   * {@code revision} is greater). With a blocking read from the revision of the last answer, this
+   * follows changes at the cost of what changed; an agent that stops matching the filter (say,
+   * moves to another worker) is not in the answer.
+   */
+  public static ApiRequest<List<AgentView>> listAgentsChangedAfter(String namespace, AgentFilter filter,
+                                                                  long revision) {
+    if (revision < 0) {
+      throw new IllegalArgumentException("revision must be >= 0, got " + revision);
+    }
+    return listAgents(namespace, filter).param("changedAfter", revision);
+  }
+
+  /** One page (as {@link #listAgents(String, AgentFilter, int, String)}) of the agents changed after {@code revision}. */
+  public static ApiRequest<List<AgentView>> listAgentsChangedAfter(String namespace, AgentFilter filter,
+                                                                  long revision, int limit, String continueToken) {
+    return listAgentsChangedAfter(namespace, filter, revision).param("limit", limit).param("continue", continueToken);
+  }
+
+  /**
    * {@code 201} when created, {@code 200} when the same agent exists with the same spec,
    * {@code 409 ALREADY_EXISTS} when the spec differs, {@code 403 QUOTA_EXCEEDED}.
    */

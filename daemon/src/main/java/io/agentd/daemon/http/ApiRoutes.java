@@ -166,8 +166,11 @@ public final class ApiRoutes {
         }
         int limit = (int) q.longQuery("limit", MAX_LIST, 1, MAX_LIST);
         AgentKey after = continueToken(q.query("continue"));
+        // Only agents changed after this revision: what a worker watching its agents asks for.
+        long changedAfter = q.longQuery("changedAfter", -1, 0, Long.MAX_VALUE);
         AgentState st = state;
-        Predicate<Agent> filter = a -> (st == null || a.state() == st)
+        Predicate<Agent> filter = a -> (changedAfter < 0 || a.revision() > changedAfter)
+                && (st == null || a.state() == st)
                 && (worker == null || worker.equals(a.worker()))
                 && labels.entrySet().stream().allMatch(e -> e.getValue().equals(a.spec().labels().get(e.getKey())));
         boolean stale = q.flag("stale");

@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads: all decisions run on one thread ({@code actions}), which never waits on the
  * network, so a lost or silent link cannot delay fencing. The heartbeat ({@code heartbeats}), the
- * assignment watcher ({@code watcher}) and the reports and checkpoint fetches ({@code netIo}, in
- * order) do the network calls and feed it.
+ * assignment watcher ({@code watcher}) and the reports and checkpoint fetches ({@code netIo}: a few
+ * threads, each agent's calls always on the same one, so they stay in order) do the network calls
+ * and feed it.
  */
 public final class WorkerDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerDaemon.class);
@@ -60,7 +61,9 @@ public final class WorkerDaemon implements AutoCloseable {
     private final AgentdClient heartbeatClient;
     private final ScheduledExecutorService actions;
     private final ScheduledExecutorService heartbeats;
-    private final ExecutorService netIo;
+    /** Network calls for agents; those of one agent always go to the same thread, in order. */
+    private final ExecutorService[] netIo;
+    static final int NET_IO_THREADS = 4;
     private final ExecutorService watcher;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Instance> instances = new HashMap<>(); // "ns/name" -> instance; actions thread only
@@ -77,8 +80,19 @@ public final class WorkerDaemon implements AutoCloseable {
      * predates the registration (and maybe the expiry before it): it is void, never acted on.
      */
     private volatile long registeredAt = Long.MAX_VALUE;
-    /** The watcher's last answer (actions thread), reconciled again when a lapsed lease returns. */
-    private List<AgentView> lastAssigned;
+    /**
+     * What this worker knows is assigned to it (actions thread): the last full answer of the
+     * watcher with every later change merged in, by "ns/name"; null when it knows nothing valid
+     * (before the first full answer, after a lost lease). Reconciled again when a lapsed lease
+     * returns. An agent leaves this worker only through its own final report or the expiry of
+     * its registration, so changes alone keep it complete; a full answer replaces it now and then.
+     */
+    private TreeMap<String, AgentView> known;
+    /** The revision {@link #known} is at (the last answer merged), and the registration it is valid for. */
+    private long knownRevision = -1;
+    private long knownRegistration = -1;
+    /** Set when the watcher must ask for the full list next (the chain of changes broke). */
+    private volatile boolean resyncNeeded = true;
 
     /** One agent assignment on this worker and its current process. */
     private static final class Instance {
@@ -142,7 +156,7 @@ public final class WorkerDaemon implements AutoCloseable {
         i.pendingHealth = null;
         i.healthSentNanos = System.nanoTime();
         AgentView a = i.assignment;
-        netIo.execute(() -> {
+        netIo(a).execute(() -> {
             try {
                 client.send(Api.reportHealth(a.namespace(), a.name(),
                         new io.agentd.client.api.HealthReport(a.fencingToken(), h[0], h[1])));
@@ -201,7 +215,11 @@ public final class WorkerDaemon implements AutoCloseable {
                 .deadline(Duration.ofSeconds(4)).build();
         this.actions = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-actions"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-heartbeat"));
-        this.netIo = Executors.newSingleThreadExecutor(r -> daemonThread(r, "worker-io"));
+        this.netIo = new ExecutorService[NET_IO_THREADS];
+        for (int n = 0; n < NET_IO_THREADS; n++) {
+            String name = "worker-io-" + n;
+            netIo[n] = Executors.newSingleThreadExecutor(r -> daemonThread(r, name));
+        }
         this.watcher = Executors.newSingleThreadExecutor(r -> daemonThread(r, "worker-assignments"));
     }
 
@@ -261,7 +279,8 @@ public final class WorkerDaemon implements AutoCloseable {
                 registered = false;
                 actions.execute(() -> {
                     leaseUntilNanos = System.nanoTime();
-                    lastAssigned = null; // handed on: what this worker knew it held is void now
+                    known = null; // handed on: what this worker knew it held is void now
+                    resyncNeeded = true;
                     fenceAll("lease lost");
                 });
             } else {
@@ -279,8 +298,8 @@ public final class WorkerDaemon implements AutoCloseable {
         }
         boolean lapsed = processLease().isNegative();
         leaseUntilNanos = untilNanos;
-        if (lapsed && lastAssigned != null) {
-            reconcile(lastAssigned); // what fencing stopped (or never started) may run again now
+        if (lapsed && known != null) {
+            reconcile(List.copyOf(known.values()), true); // what fencing stopped (or never started) may run again now
         }
         for (Instance i : instances.values()) {
             if (i.process != null) {
@@ -327,39 +346,92 @@ public final class WorkerDaemon implements AutoCloseable {
 
     // ------------------------------------------------------- assignments
 
-    /** Blocking queries on this worker's agents (never tight polling); each answer is reconciled. */
+    /** A full list of this worker's agents at least this often, as a backstop for the changes. */
+    static final Duration FULL_RESYNC = Duration.ofSeconds(60);
+
+    /**
+     * Blocking queries on this worker's agents (never tight polling). After a full list, each
+     * query asks only for the agents changed since the last answer, so an answer costs what
+     * changed rather than everything this worker runs. A full list again after a new
+     * registration, when a change could not be merged, and every {@link #FULL_RESYNC}.
+     */
     private void watchAssignments() {
         long revision = 0;
+        long lastFull = 0;
         AgentFilter mine = new AgentFilter(null, config.workerId, Map.of());
         while (running.get()) {
             try {
-                ApiReply<List<AgentView>> reply = watchClient.send(Api.listAgents(null, mine)
-                        .withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30))));
-                if (reply.revision() < registeredAt) {
-                    // Not registered yet, or an answer from before the registration: ask again
-                    // (from the same index, so the next answer comes at once), shortly.
+                long since = revision;
+                boolean full = resyncNeeded || System.nanoTime() - lastFull > FULL_RESYNC.toNanos();
+                if (full) {
+                    resyncNeeded = false;
+                }
+                var request = full ? Api.listAgents(null, mine) : Api.listAgentsChangedAfter(null, mine, since);
+                ApiReply<List<AgentView>> reply = watchClient.send(
+                        request.withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30))));
+                if (reply.revision() < registeredAt || reply.revision() < since) {
+                    // Not registered yet, or an answer from before the registration (or from before
+                    // the last one): ask for everything again (from the same index, so the next
+                    // answer comes at once), shortly.
+                    resyncNeeded = true;
                     sleep(200);
                     continue;
+                }
+                if (full) {
+                    lastFull = System.nanoTime();
                 }
                 revision = reply.revision();
                 List<AgentView> agents = reply.value();
                 long answeredAt = reply.revision();
-                actions.execute(() -> {
-                    if (answeredAt < registeredAt) {
-                        LOG.debug("ignoring an assignment answer at revision {}, older than the registration at {}",
-                                answeredAt, registeredAt);
-                        return;
-                    }
-                    reconcile(agents);
-                });
+                actions.execute(() -> onAssignments(full, since, answeredAt, agents));
             } catch (RuntimeException e) {
                 if (!running.get()) {
                     return;
                 }
+                resyncNeeded = true;
                 LOG.debug("watching assignments: {}", e.getMessage());
                 sleep(500);
             }
         }
+    }
+
+    /**
+     * One answer of the watcher (actions thread): a full list replaces what is known, changes
+     * since {@code since} are merged in when they follow on from it; either is then reconciled.
+     * Anything older than the current registration is void, never acted on.
+     */
+    private void onAssignments(boolean full, long since, long answeredAt, List<AgentView> agents) {
+        if (answeredAt < registeredAt) {
+            LOG.debug("ignoring an assignment answer at revision {}, older than the registration at {}",
+                    answeredAt, registeredAt);
+            resyncNeeded = true;
+            return;
+        }
+        if (full) {
+            known = new TreeMap<>();
+            for (AgentView a : agents) {
+                known.put(key(a), a);
+            }
+            knownRevision = answeredAt;
+            knownRegistration = registeredAt;
+            reconcile(List.copyOf(known.values()), true);
+            return;
+        }
+        if (known == null || knownRegistration != registeredAt || since != knownRevision) {
+            // Not a continuation of what is known (a lost lease, a new registration, an answer
+            // skipped): this could miss a change, so it is not acted on; a full list follows.
+            LOG.debug("ignoring changes after revision {}: known is at {}", since, knownRevision);
+            resyncNeeded = true;
+            return;
+        }
+        knownRevision = answeredAt;
+        if (agents.isEmpty()) {
+            return;
+        }
+        for (AgentView a : agents) {
+            known.put(key(a), a);
+        }
+        reconcile(agents, false);
     }
 
     private static void sleep(long ms) {
@@ -370,16 +442,24 @@ public final class WorkerDaemon implements AutoCloseable {
         }
     }
 
+    /** The network thread of this agent's calls. */
+    private ExecutorService netIo(AgentView a) {
+        return netIo[Math.floorMod(key(a).hashCode(), netIo.length)];
+    }
+
     private static String key(AgentView a) {
         return a.namespace() + "/" + a.name();
     }
 
-    /** Brings the processes in line with the assignments (actions thread). */
-    private void reconcile(List<AgentView> assigned) {
+    /**
+     * Brings the processes in line with the assignments (actions thread). With {@code complete}
+     * the list is everything assigned here, and any other instance is stale and stopped;
+     * otherwise it holds only some agents (changes) and the others are left alone.
+     */
+    private void reconcile(java.util.Collection<AgentView> assigned, boolean complete) {
         if (!running.get()) {
             return;
         }
-        lastAssigned = assigned;
         Set<String> seen = new HashSet<>();
         for (AgentView a : assigned) {
             String k = key(a);
@@ -411,6 +491,9 @@ public final class WorkerDaemon implements AutoCloseable {
                 i.assignment = a;
             }
         }
+        if (!complete) {
+            return;
+        }
         for (Map.Entry<String, Instance> e : new TreeMap<>(instances).entrySet()) {
             if (!seen.contains(e.getKey())) {
                 stopStale(e.getKey(), e.getValue());
@@ -437,7 +520,7 @@ public final class WorkerDaemon implements AutoCloseable {
             return;
         }
         // The handed-over checkpoint comes first; fetched off this thread, then started here.
-        netIo.execute(() -> {
+        netIo(a).execute(() -> {
             String checkpoint = checkpointOf(a);
             actions.execute(() -> {
                 i.checkpoint = checkpoint;
@@ -599,7 +682,7 @@ public final class WorkerDaemon implements AutoCloseable {
             finished.put(key(a), a.fencingToken());
         }
         StatusReport r = new StatusReport(a.fencingToken(), state, exit, null, restarts);
-        netIo.execute(() -> {
+        netIo(a).execute(() -> {
             try {
                 client.send(Api.reportStatus(a.namespace(), a.name(), r));
             } catch (AgentdException e) {
@@ -695,13 +778,20 @@ public final class WorkerDaemon implements AutoCloseable {
         actions.shutdownNow();
         heartbeats.shutdownNow();
         watcher.shutdownNow();
-        netIo.shutdown(); // reports already queued still go out, briefly
+        for (ExecutorService io : netIo) {
+            io.shutdown(); // reports already queued still go out, briefly
+        }
+        long ioEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         try {
-            netIo.awaitTermination(2, TimeUnit.SECONDS);
+            for (ExecutorService io : netIo) {
+                io.awaitTermination(Math.max(0, ioEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        netIo.shutdownNow();
+        for (ExecutorService io : netIo) {
+            io.shutdownNow();
+        }
         localApi.close();
     }
 

@@ -186,6 +186,27 @@ class ApiTest {
     }
 
     @Test
+    void changedAfterListsOnlyAgentsChangedSinceThatRevisionAndBlocksUntilOneChanges() throws Exception {
+        http.post("/v1/namespaces", "{\"name\":\"delta\"}");
+        http.post("/v1/namespaces/delta/agents", spawnBody("d1", ""));
+        http.post("/v1/namespaces/delta/agents", spawnBody("d2", ""));
+        long rev = http.get("/v1/namespaces/delta/agents").revision();
+        assertThat(http.get("/v1/namespaces/delta/agents?changedAfter=0").json().size()).isEqualTo(2);
+        assertThat(http.get("/v1/namespaces/delta/agents?changedAfter=" + rev).json().size()).isZero();
+
+        CompletableFuture<Http.Answer> waiting = CompletableFuture.supplyAsync(
+                () -> http.get("/v1/agents?changedAfter=" + rev + "&index=" + rev + "&wait=30s"));
+        http.put("/v1/namespaces/delta/agents/d2/metadata/k", "{\"value\":\"v\"}");
+        Http.Answer changed = waiting.get(20, TimeUnit.SECONDS);
+        assertThat(changed.revision()).isGreaterThan(rev);
+        assertThat(changed.json().size()).isEqualTo(1);
+        assertThat(changed.json().get(0).path("name").asText()).isEqualTo("d2");
+        assertThat(changed.json().get(0).path("revision").asLong()).isGreaterThan(rev);
+        // Combined with the other filters, as any list.
+        assertThat(http.get("/v1/namespaces/delta/agents?changedAfter=0&state=running").json().size()).isZero();
+    }
+
+    @Test
     void eventsLongPollStreamsChanges() throws Exception {
         long rev = http.get("/v1/namespaces").revision();
         CompletableFuture<Http.Answer> poll = CompletableFuture.supplyAsync(

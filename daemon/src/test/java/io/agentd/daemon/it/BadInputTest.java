@@ -78,6 +78,8 @@ class BadInputTest {
             "DELETE|/v1/namespaces|~~|405|METHOD_NOT_ALLOWED|DELETE",
             "GET|/v1/namespaces/default/agents?state=sleepy|~~|400|INVALID_ARGUMENT|state",
             "GET|/v1/namespaces/default/agents?label=nokv|~~|400|INVALID_ARGUMENT|label",
+            "GET|/v1/agents?changedAfter=-1|~~|400|INVALID_ARGUMENT|changedAfter",
+            "GET|/v1/namespaces/default/agents?changedAfter=yesterday|~~|400|INVALID_ARGUMENT|changedAfter",
             "GET|/v1/namespaces?index=x|~~|400|INVALID_ARGUMENT|index",
             "GET|/v1/namespaces?index=1&wait=forever|~~|400|INVALID_ARGUMENT|wait",
             "GET|/v1/namespaces?index=1&wait=10m|~~|400|INVALID_ARGUMENT|wait",

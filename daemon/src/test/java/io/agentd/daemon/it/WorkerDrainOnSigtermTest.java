@@ -83,7 +83,9 @@ class WorkerDrainOnSigtermTest {
                     a.start();
                     await().atMost(Cluster.eventually())
                             .until(() -> "ready".equals(http.get("/v1/workers/wa").json().path("state").asText()));
-                    assertThat(Files.exists(dir.resolve("wa").resolve("drained-at-shutdown"))).isFalse();
+                    // The worker deletes its marker once the undrain was answered, so just after "ready".
+                    await().atMost(Cluster.eventually())
+                            .until(() -> !Files.exists(dir.resolve("wa").resolve("drained-at-shutdown")));
                 } catch (AssertionError | RuntimeException e) {
                     throw new AssertionError(e.getMessage() + c.logs() + "\n===== wa =====\n" + a.log()
                             + "\n===== wb =====\n" + b.log(), e);

@@ -10,11 +10,15 @@
  *
  * <p>Processes, each in a session of its own:
  * <pre>
- *   worker JVM ──stdin pipe──▶ agentd-watchdog ──fork──▶ agent (session = group = its pid) ─▶ children
+ *   worker JVM ──stdin pipe──▶ agentd-watchdog ──fork──▶ sentinel ──fork──▶ agent (session = group = its pid) ─▶ children
  *                                   │ lifeline pipe
  *                                   ▼
  *                             agentd-watchdog --guard   (kills the agent's session if the watchdog dies)
  * </pre>
+ *
+ * <p>The sentinel (a fork of the watchdog, in its session) waits for the agent and wakes the
+ * watchdog with an empty line on its stdin when the agent exits, so the watchdog sleeps until
+ * an event (a line, the agent's exit, a signal) or its deadline rather than polling.
  *
  * <p>Linux only: it relies on bash, {@code setsid} (util-linux) and {@code /proc}.
  * Processes that leave the agent's session on purpose (setsid, double fork into a new

@@ -48,6 +48,16 @@ class WatchdogScriptTest {
     }
 
     @Test
+    void theAgentsExitWakesTheWatchdogWithoutALineFromTheWorker() throws Exception {
+        // Between lines the watchdog sleeps up to 5 s (NAP_MS); the agent's sentinel must wake it.
+        Watchdog w = start("60000", "sleep 0.3; exit 3");
+        w.agentPid();
+        assertThat(w.process.waitFor(3, TimeUnit.SECONDS)).as("exit seen without a line on stdin").isTrue();
+        assertThat(w.process.exitValue()).isEqualTo(3);
+        assertThat(w.output()).doesNotContain("agentd-watchdog: lease expired");
+    }
+
+    @Test
     void anAbsoluteDeadlineInThePastStopsTheAgentAtOnce() throws Exception {
         Watchdog w = start("60000", "sleep 300");
         w.send("@" + (BootClock.millis() - 1000));
@@ -90,7 +100,9 @@ class WatchdogScriptTest {
         long agent = w.agentPid();
         long watchdog = w.process.pid();
         assertThat(sessionOf(watchdog)).isEqualTo(watchdog);
-        assertThat(sessionOf(agent)).isEqualTo(agent);
+        // The agent prints its pid line just before it calls setsid and execs the command.
+        await().atMost(Duration.ofSeconds(5)).until(() -> sessionOf(agent) == agent
+                && Files.readString(Path.of("/proc", Long.toString(agent), "cmdline")).startsWith("sleep"));
         long guard = await().atMost(Duration.ofSeconds(5)).until(() -> guardOf(watchdog), g -> g > 0);
         assertThat(sessionOf(guard)).isEqualTo(guard);
         assertThat(Files.readString(Path.of("/proc", Long.toString(agent), "cmdline"))).isEqualTo("sleep\0" + "300\0");
