@@ -33,7 +33,7 @@ public final class Coordinator {
         this.replica = replica;
         this.waiters = waiters;
         this.proposer = new Proposer(raft::submit, config.maxBatch, config.maxInflightBatches);
-        this.barriers = new ReadBarriers(raft::readBarrier, executor);
+        this.barriers = new ReadBarriers(raft::readBarrier, executor, config.requestTimeout.toMillis());
     }
 
     public ServerConfig config() {
@@ -55,7 +55,7 @@ public final class Coordinator {
         if (stale || config.unsafeStaleReads) {
             return CompletableFuture.completedFuture(null);
         }
-        return barriers.barrier().orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return barriers.barrier(); // times out after the request timeout
     }
 
     public <T> T read(Function<ClusterState, T> reader) {

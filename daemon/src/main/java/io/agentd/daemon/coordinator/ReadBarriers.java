@@ -16,12 +16,18 @@ final class ReadBarriers {
      * that thread never blocks on a new request or runs a reader's work.
      */
     private final java.util.concurrent.Executor executor;
+    private final long timeoutMillis;
     private CompletableFuture<Void> running;
     private CompletableFuture<Void> next;
 
-    ReadBarriers(Supplier<CompletableFuture<Void>> source, java.util.concurrent.Executor executor) {
+    /**
+     * @param timeoutMillis a barrier not passed by then fails its readers with a
+     *                      {@link java.util.concurrent.TimeoutException} (one timer per barrier, not per reader)
+     */
+    ReadBarriers(Supplier<CompletableFuture<Void>> source, java.util.concurrent.Executor executor, long timeoutMillis) {
         this.source = source;
         this.executor = executor;
+        this.timeoutMillis = timeoutMillis;
     }
 
     CompletableFuture<Void> barrier() {
@@ -29,11 +35,11 @@ final class ReadBarriers {
         synchronized (this) {
             if (running != null) {
                 if (next == null) {
-                    next = new CompletableFuture<>();
+                    next = new CompletableFuture<Void>().orTimeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
                 return next;
             }
-            mine = new CompletableFuture<>();
+            mine = new CompletableFuture<Void>().orTimeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
             running = mine;
         }
         start(mine);
