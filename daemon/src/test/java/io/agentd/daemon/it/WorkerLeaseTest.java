@@ -97,7 +97,7 @@ class WorkerLeaseTest {
         CoordinatorNode node = DevNode.start(dir, c -> c.workerTtl = Duration.ofSeconds(30));
         try {
             Http http = new Http(DevNode.url(node));
-            assertThat(http.post("/v1/workers", "{\"id\":\"w-1.a\",\"address\":\"127.0.0.1:1\"}").status()).isEqualTo(201);
+            assertThat(http.post("/v1/workers", "{\"id\":\"w-1.a\",\"address\":\"127.0.0.1:1\",\"capacitySlots\":4}").status()).isEqualTo(201);
             // "{}" and an empty body take the fast path; any other body, a query or an encoded id the route.
             Http.Answer fast = http.post("/v1/workers/w-1.a/heartbeat", "{}");
             Http.Answer empty = http.post("/v1/workers/w-1.a/heartbeat", "");
