@@ -69,7 +69,7 @@ public final class CoordinatorNode implements AutoCloseable {
         RevisionWaiters waiters = new RevisionWaiters(timer, readers);
         this.replica = new RegistryReplica(store, waiters);
         this.raft = RaftNode.start(raftConfig(config), replica);
-        this.coordinator = new Coordinator(config, raft, replica, waiters, readers);
+        this.coordinator = new Coordinator(config, raft, replica, waiters, readers, timer);
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
         registerGauges();
         this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),

@@ -404,7 +404,8 @@ public final class ApiRoutes {
     /**
      * A lease renewal: leader soft state, never logged. The read barrier confirms this node
      * leads and has applied every committed entry (so an expiry decided by an earlier leader
-     * is seen) before the renewal is granted.
+     * is seen) before the renewal is granted; renewals share barriers (at most one every
+     * {@code Coordinator.RENEWAL_BARRIER_SPACING}).
      */
     private CompletableFuture<ApiResponse> heartbeat(ApiRequest q) {
         String id = validate(() -> Names.workerId("id", q.param("id")));
@@ -423,7 +424,7 @@ public final class ApiRoutes {
         if (!coordinator.raft().isLeader()) {
             return CompletableFuture.failedFuture(notLeader());
         }
-        return coordinator.readable(false).thenApply(v -> {
+        return coordinator.renewable().thenApply(v -> {
             Worker w = coordinator.read(s -> s.worker(id));
             return switch (leases.renew(id, w)) {
                 case RENEWED -> new HeartbeatView(id, w.state().word(), leases.ttl().toMillis(), coordinator.revision());
