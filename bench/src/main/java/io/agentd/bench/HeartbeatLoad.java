@@ -73,6 +73,8 @@ public final class HeartbeatLoad {
     private final AgentdClient client;
     private final String prefix;
     private final long period;
+    /** Time origin of every schedule in this process, so fleet changes keep each worker's renewal times. */
+    private final long epoch = System.nanoTime();
     private final long[] phases;
     private final byte[][] requests;
     private final int timeoutMs;
@@ -231,7 +233,7 @@ public final class HeartbeatLoad {
             ensureRegistered(warmupWorkers);
             System.out.printf("warm-up: %d workers registered in %.1f s; %d s of unmeasured load%n",
                     warmupWorkers, (System.nanoTime() - t) / 1e9, warmup.toSeconds());
-            switchTo(new LoadRun(new Schedule(phases, warmupWorkers, period), System.nanoTime(), false, 0, 0));
+            switchTo(LoadRun.continuing(new Schedule(phases, warmupWorkers, period), epoch, System.nanoTime(), false, 0, 0));
             progressUntil(System.nanoTime() + warmup.toNanos(), warmupWorkers);
         }
         List<StepResult> results = new ArrayList<>();
@@ -273,11 +275,11 @@ public final class HeartbeatLoad {
                     (System.nanoTime() - regStart) / 1e9);
         }
         Schedule s = new Schedule(phases, n, period);
-        long t0 = System.nanoTime() + 20_000_000L;
-        long ws = t0 + settle.toNanos();
+        long now = System.nanoTime();
+        long ws = now + settle.toNanos();
         long we = ws + duration.toNanos();
-        LoadRun run = new LoadRun(s, t0, true, ws, we);
-        long intended = s.slotsBefore(we - t0) - s.slotsBefore(ws - t0);
+        LoadRun run = LoadRun.continuing(s, epoch, now, true, ws, we);
+        long intended = s.slotsBefore(we - epoch) - s.slotsBefore(ws - epoch);
         switchTo(run);
         System.out.printf("step: %d workers, %d s settle, %d s measured (%s)%n", n, settle.toSeconds(),
                 duration.toSeconds(), Instant.now());
@@ -369,7 +371,7 @@ public final class HeartbeatLoad {
                 }
             }
             registered = to;
-            switchTo(new LoadRun(new Schedule(phases, registered, period), System.nanoTime(), false, 0, 0));
+            switchTo(LoadRun.continuing(new Schedule(phases, registered, period), epoch, System.nanoTime(), false, 0, 0));
         }
     }
 

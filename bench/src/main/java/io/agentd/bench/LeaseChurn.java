@@ -244,9 +244,12 @@ public final class LeaseChurn {
         }
     }
 
-    private static LoadRun openRun(long[] phases, int n, Duration period, long t0, boolean measuring, long ws,
-                                   long we) {
-        return new LoadRun(new Schedule(phases, n, period.toNanos()), t0, measuring, ws, we);
+    /** Time origin of every open-loop run, so a new run keeps each lease's renewal times. */
+    private final long epoch = System.nanoTime();
+
+    private LoadRun openRun(long[] phases, int n, Duration period, long from, boolean measuring, long ws,
+                            long we) {
+        return LoadRun.continuing(new Schedule(phases, n, period.toNanos()), epoch, from, measuring, ws, we);
     }
 
     /** Errors outside measured windows, by system and kind (measured ones are in their window). */
@@ -278,7 +281,7 @@ public final class LeaseChurn {
     private Window open(Target x, long[] phases, int n, Duration period, Duration d) throws InterruptedException {
         // A new open-loop run for x that measures [ws, we); it continues the schedule's phases, so the
         // renewal rate does not change when it starts.
-        long t0 = System.nanoTime() + 20_000_000L;
+        long t0 = System.nanoTime();
         long ws = t0 + 1_000_000_000L;
         long we = ws + d.toNanos();
         LoadRun run = openRun(phases, n, period, t0, true, ws, we);
@@ -290,7 +293,7 @@ public final class LeaseChurn {
         long cpu1 = x.cpuNanos();
         long opens1 = x.opens.sum();
         Schedule s = run.schedule;
-        long intended = s.slotsBefore(we - t0) - s.slotsBefore(ws - t0);
+        long intended = s.slotsBefore(we - epoch) - s.slotsBefore(ws - epoch);
         long hard = System.nanoTime() + 10_000_000_000L;
         while (run.measuredDone.sum() < intended && System.nanoTime() - hard < 0) {
             Thread.sleep(10);

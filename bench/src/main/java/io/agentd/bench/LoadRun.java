@@ -22,7 +22,7 @@ final class LoadRun {
     final boolean measuring;
     final long windowStart;
     final long windowEnd;
-    final AtomicLong next = new AtomicLong();
+    final AtomicLong next;
     final Recorder measured = new Recorder(3);
     final Recorder service = new Recorder(3);
     final LongAdder measuredDone = new LongAdder();
@@ -31,11 +31,23 @@ final class LoadRun {
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
     LoadRun(Schedule schedule, long t0, boolean measuring, long windowStart, long windowEnd) {
-        this(schedule, 0, t0, measuring, windowStart, windowEnd);
+        this(schedule, 0, t0, 0, measuring, windowStart, windowEnd);
     }
 
-    private LoadRun(Schedule schedule, int closedWorkers, long t0, boolean measuring, long windowStart,
-                    long windowEnd) {
+    /**
+     * Open loop on a schedule whose time origin {@code epoch} is shared by every run of a process,
+     * starting with the first send intended at or after {@code from}: a run that replaces another
+     * (the fleet grew, a window starts) keeps every worker's renewal times, so no worker waits
+     * longer than a period whatever how often the run changes.
+     */
+    static LoadRun continuing(Schedule schedule, long epoch, long from, boolean measuring, long windowStart,
+                              long windowEnd) {
+        return new LoadRun(schedule, 0, epoch, schedule.slotsBefore(from - epoch), measuring, windowStart, windowEnd);
+    }
+
+    private LoadRun(Schedule schedule, int closedWorkers, long t0, long firstSlot, boolean measuring,
+                    long windowStart, long windowEnd) {
+        this.next = new AtomicLong(firstSlot);
         this.schedule = schedule;
         this.closedWorkers = closedWorkers;
         this.t0 = t0;
@@ -49,7 +61,7 @@ final class LoadRun {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be positive: " + workers);
         }
-        return new LoadRun(null, workers, t0, measuring, windowStart, windowEnd);
+        return new LoadRun(null, workers, t0, 0, measuring, windowStart, windowEnd);
     }
 
     boolean openLoop() {

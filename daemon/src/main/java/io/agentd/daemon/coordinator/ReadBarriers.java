@@ -24,6 +24,7 @@ final class ReadBarriers {
     private final long spacingNanos;
     private long lastStart;
     private CompletableFuture<Void> running;
+    private boolean runningStarted; // false while running waits out the spacing: readers may still join it
     private CompletableFuture<Void> next;
 
     /**
@@ -48,6 +49,9 @@ final class ReadBarriers {
     CompletableFuture<Void> barrier() {
         CompletableFuture<Void> mine;
         synchronized (this) {
+            if (running != null && !runningStarted) {
+                return running; // it starts after this reader arrived
+            }
             if (running != null) {
                 if (next == null) {
                     next = new CompletableFuture<Void>().orTimeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -56,6 +60,7 @@ final class ReadBarriers {
             }
             mine = new CompletableFuture<Void>().orTimeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
             running = mine;
+            runningStarted = false;
         }
         launch(mine);
         return mine;
@@ -83,6 +88,9 @@ final class ReadBarriers {
     private void start(CompletableFuture<Void> target) {
         synchronized (this) {
             lastStart = System.nanoTime();
+            if (running == target) {
+                runningStarted = true;
+            }
         }
         CompletableFuture<Void> asked;
         try {
@@ -96,6 +104,7 @@ final class ReadBarriers {
                 follow = next;
                 next = null;
                 running = follow;
+                runningStarted = false;
             }
             if (err != null) {
                 target.completeExceptionally(err);

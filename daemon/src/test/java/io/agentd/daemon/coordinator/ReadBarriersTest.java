@@ -76,4 +76,18 @@ class ReadBarriersTest {
         asked.get(1).complete(null);
         assertThat(second).isCompleted();
     }
+
+    @Test
+    void readersArrivingWhileABarrierWaitsOutTheSpacingJoinIt() throws Exception {
+        ReadBarriers b = new ReadBarriers(this::ask, Runnable::run, 10_000, timer, Duration.ofMillis(200));
+        b.barrier();
+        CompletableFuture<Void> second = b.barrier();
+        asked.get(0).complete(null); // the second barrier now waits until 200 ms after the first started
+        CompletableFuture<Void> third = b.barrier();
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 2);
+        asked.get(1).complete(null);
+        assertThat(second).isCompleted();
+        assertThat(third).as("it arrived before that barrier started").isCompleted();
+        assertThat(asked).hasSize(2);
+    }
 }
