@@ -16,7 +16,7 @@ build
 start_cluster "$work/c" 18100 "$@"
 echo "warm-up $warmup at the first step's fleet, then steps $steps of $duration each"
 bench heartbeat-load --servers "$servers" --workers "$steps" --warmup "$warmup" --duration "$duration" \
-  --settle 2s --threads 256 --stop-p99-ms 100 --stop-error-pct 0.1 \
+  --settle 2s --connections "${CONNECTIONS:-256}" --io-threads "${IO_THREADS:-2}" --sender "${SENDER:-nio}" --stop-p99-ms 100 --stop-error-pct 0.1 \
   --server-pids "n1=${spid[n1]},n2=${spid[n2]},n3=${spid[n3]}" | tee "$work/load.out"
 
 echo

@@ -14,6 +14,7 @@ public final class Bench {
     private static final String USAGE = """
             usage: java -jar agentd-bench.jar TOOL [--flag value ...]
               heartbeat-load     simulated workers renewing leases at the leader, open loop
+              lease-churn        agentd worker renewals against etcd lease keep-alives
               spawn-to-running   spawn sent -> agent process started, with a worker on this host
               failover           SIGKILL a worker, time until its agents run elsewhere
               scale              --mode load: bulk-register agents; --mode probe: get/list latency
@@ -33,6 +34,7 @@ public final class Bench {
         int code = switch (argv[0]) {
             case "heartbeat-load" -> HeartbeatLoad.run(rest);
             case "spawn-to-running" -> SpawnToRunning.run(rest);
+            case "lease-churn" -> LeaseChurn.run(rest);
             case "failover" -> Failover.run(rest);
             case "scale" -> Scale.run(rest);
             case "leader" -> leader(rest);

@@ -64,6 +64,7 @@ public final class ClusterState {
     private final TreeSet<DedupKey> dedupOrder = new TreeSet<>();
 
     private long revision;
+    private long workerWrites; // not replicated: see workerWrites()
     private long time;
     /** Number of audit records ever written; the key of the next one. */
     private long auditSeq;
@@ -160,6 +161,15 @@ public final class ClusterState {
 
     public Worker worker(String id) {
         return workers.get(id);
+    }
+
+    /**
+     * How many times a worker was stored in this object: a cheap "did any worker change" for
+     * leader-local services that would otherwise scan every worker. Not replicated state (a
+     * restored state starts again at 0), so compare it only with values from the same object.
+     */
+    public long workerWrites() {
+        return workerWrites;
     }
 
     public Collection<Worker> workers() {
@@ -273,6 +283,7 @@ public final class ClusterState {
 
     void putWorker(Worker w) {
         workers.put(w.id(), w);
+        workerWrites++;
         changes.put(Table.ENTITIES, Keys.worker(w.id()), EntityCodec.encode(w));
     }
 

@@ -24,10 +24,16 @@ public final class Coordinator {
     private final RevisionWaiters waiters;
     private final Proposer proposer;
     private final ReadBarriers barriers;
+    /** Lease renewals: a few ms of wait are nothing to a renewal; a Raft round per millisecond is a lot. */
+    static final Duration RENEWAL_BARRIER_SPACING = Duration.ofMillis(5);
+    private final ReadBarriers renewalBarriers;
 
-    /** @param executor where reads continue after a barrier (never Ratis' apply thread) */
+    /**
+     * @param executor where reads continue after a barrier (never Ratis' apply thread)
+     * @param timer    waits out the spacing of renewal barriers (never blocks)
+     */
     public Coordinator(ServerConfig config, RaftNode raft, RegistryReplica replica, RevisionWaiters waiters,
-                       java.util.concurrent.Executor executor) {
+                       java.util.concurrent.Executor executor, java.util.concurrent.ScheduledExecutorService timer) {
         this.config = config;
         this.raft = raft;
         this.replica = replica;
@@ -38,7 +44,9 @@ public final class Coordinator {
                 proposer.leadershipGained();
             }
         });
-        this.barriers = new ReadBarriers(raft::readBarrier, executor);
+        this.barriers = new ReadBarriers(raft::readBarrier, executor, config.requestTimeout.toMillis());
+        this.renewalBarriers = new ReadBarriers(raft::readBarrier, executor, config.requestTimeout.toMillis(), timer,
+                RENEWAL_BARRIER_SPACING);
     }
 
     public ServerConfig config() {
@@ -68,7 +76,18 @@ public final class Coordinator {
         if (stale || config.unsafeStaleReads) {
             return CompletableFuture.completedFuture(null);
         }
-        return barriers.barrier().orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return barriers.barrier(); // times out after the request timeout
+    }
+
+    /**
+     * {@link #readable} for lease renewals: their barriers start at most every
+     * {@link #RENEWAL_BARRIER_SPACING}, so under load many renewals share one Raft round.
+     */
+    public CompletableFuture<Void> renewable() {
+        if (config.unsafeStaleReads) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return renewalBarriers.barrier();
     }
 
     public <T> T read(Function<ClusterState, T> reader) {

@@ -71,23 +71,24 @@ public final class CoordinatorNode implements AutoCloseable {
         RevisionWaiters waiters = new RevisionWaiters(timer, readers);
         this.replica = new RegistryReplica(store, waiters);
         this.raft = RaftNode.start(raftConfig(config), replica);
-        this.coordinator = new Coordinator(config, raft, replica, waiters, readers);
+        this.coordinator = new Coordinator(config, raft, replica, waiters, readers, timer);
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
         registerGauges();
         this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),
-                c -> coordinator.write(c, null, "lease-sweeper"), timer, config.workerTtl, System::nanoTime);
+                replica::workersVersion, c -> coordinator.write(c, null, "lease-sweeper"), timer, config.workerTtl, System::nanoTime);
         raft.onLeadershipChange(leases::leadershipChanged);
         this.reschedules = new RescheduleSweeper(n -> replica.read(s -> s.failedToRun(n)),
                 c -> coordinator.write(c, null, "reschedule-sweeper"), timer, config.rescheduleAttempts,
                 config.rescheduleBackoff, config.rescheduleReset, System::currentTimeMillis);
         raft.onLeadershipChange(reschedules::leadershipChanged);
-        Router router = new ApiRoutes(coordinator, info, leases).router(new Router());
+        ApiRoutes routes = new ApiRoutes(coordinator, info, leases);
+        Router router = routes.router(new Router());
         router.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
         router.get("/health/ready", q -> ready());
         router.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
                 new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
                 Map.of())));
-        this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map);
+        this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map, routes::renewLease);
         InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
         LOG.info("node {} serves the API on http://{} and Raft on {}", config.nodeId, httpAddress, config.raftAddr);

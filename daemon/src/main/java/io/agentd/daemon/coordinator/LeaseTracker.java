@@ -9,9 +9,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -32,6 +35,12 @@ import java.util.function.Supplier;
  *   <li>Once an expiry is decided for a worker, renewals are refused until it registers
  *       again: a worker is never told "renewed" while its agents are being handed on.</li>
  * </ul>
+ * Cost: a renewal is a map lookup and a field write. The sweeper keeps every lease in a queue
+ * ordered by when it must next look at it (its deadline as last queued), so a sweep touches only
+ * leases that may have run out; a renewal leaves the queue alone, and a lease found renewed when
+ * it comes up is queued again at its new deadline (so each lease is looked at about once per TTL).
+ * The worker list is read again only when the replica says a worker changed
+ * ({@code workersVersion}), not on every sweep.
  * Thread-safe; the sweeper runs on the given scheduler while this node leads.
  */
 public final class LeaseTracker {
@@ -41,38 +50,61 @@ public final class LeaseTracker {
     public enum Renewal { RENEWED, NOT_LEADER, UNKNOWN_WORKER, EXPIRED }
 
     private final Supplier<List<Worker>> workers;
+    private final LongSupplier workersVersion;
     private final Function<Command, CompletableFuture<Reply>> propose;
     private final ScheduledExecutorService scheduler;
     private final Duration ttl;
+    private final long ttlNanos;
     private final LongSupplier clock;
-    /** Worker id -> its deadline (nanos) and the worker's revision when it was set. */
-    private final Map<String, Deadline> deadlines = new HashMap<>();
 
     /**
-     * A worker that changed since its deadline was set (registered again after an expiry, say)
-     * gets a full TTL from when that is seen: its old deadline belongs to the old registration.
+     * One live worker's lease. {@code revision}: the worker's revision when the deadline was set;
+     * a worker that changed since (registered again after an expiry, say) gets a full TTL from
+     * when that is seen, as its old deadline belongs to the old registration. Guarded by the tracker.
      */
-    private record Deadline(long at, long revision) {
+    private static final class Lease {
+        final String id;
+        long deadline;
+        long revision;
+        long queuedAt;   // its key in the queue; never after deadline unless an expiry was decided
+        boolean dropped; // no longer live: skipped when it comes up
+
+        Lease(String id, long deadline, long revision) {
+            this.id = id;
+            this.deadline = deadline;
+            this.revision = revision;
+        }
     }
+
+    /** Worker id -> lease; every lease here is in {@link #queue} exactly once. */
+    private final Map<String, Lease> leases = new HashMap<>();
+    private final PriorityQueue<Lease> queue = new PriorityQueue<>(
+            Comparator.comparingLong((Lease l) -> l.queuedAt).thenComparing(l -> l.id));
     /** Expiries decided here: the worker's revision then, and when (to propose again if unanswered). */
     private final Map<String, Expiry> expiring = new HashMap<>();
 
     private record Expiry(long revision, long decidedAt) {
     }
     private boolean leading;
+    private boolean reconciled;     // the worker list was read since leadership changed
+    private long reconciledVersion; // ... at this workersVersion
     private ScheduledFuture<?> sweeper;
 
     /**
-     * @param workers  the workers as the local replica has them now
-     * @param propose  replicates a command (the sweeper's ExpireWorker)
-     * @param clock    monotonic nanoseconds
+     * @param workers        the workers as the local replica has them now
+     * @param workersVersion changes whenever a worker in {@code workers} may have changed
+     * @param propose        replicates a command (the sweeper's ExpireWorker)
+     * @param clock          monotonic nanoseconds
      */
-    public LeaseTracker(Supplier<List<Worker>> workers, Function<Command, CompletableFuture<Reply>> propose,
+    public LeaseTracker(Supplier<List<Worker>> workers, LongSupplier workersVersion,
+                        Function<Command, CompletableFuture<Reply>> propose,
                         ScheduledExecutorService scheduler, Duration ttl, LongSupplier clock) {
         this.workers = workers;
+        this.workersVersion = workersVersion;
         this.propose = propose;
         this.scheduler = scheduler;
         this.ttl = ttl;
+        this.ttlNanos = ttl.toNanos();
         this.clock = clock;
     }
 
@@ -82,8 +114,10 @@ public final class LeaseTracker {
 
     /** Leadership gained: forget everything, grant every worker a full TTL, start sweeping. */
     public synchronized void leadershipChanged(boolean nowLeading) {
-        deadlines.clear();
+        leases.clear();
+        queue.clear();
         expiring.clear();
+        reconciled = false;
         leading = nowLeading;
         if (sweeper != null) {
             sweeper.cancel(false);
@@ -111,9 +145,29 @@ public final class LeaseTracker {
         if (current.state() == WorkerState.DOWN || (decided != null && decided.revision() == current.revision())) {
             return Renewal.EXPIRED;
         }
-        expiring.remove(workerId);
-        deadlines.put(workerId, new Deadline(clock.getAsLong() + ttl.toNanos(), current.revision()));
+        if (decided != null) {
+            expiring.remove(workerId);
+        }
+        long deadline = clock.getAsLong() + ttlNanos;
+        Lease l = leases.get(workerId);
+        if (l == null) {
+            track(new Lease(workerId, deadline, current.revision()));
+        } else {
+            l.deadline = deadline; // it stays queued where it is: looked at then, and queued again
+            l.revision = current.revision();
+        }
         return Renewal.RENEWED;
+    }
+
+    /** How many leases this node tracks (tests and metrics). */
+    synchronized int tracked() {
+        return leases.size();
+    }
+
+    private void track(Lease l) {
+        l.queuedAt = l.deadline;
+        leases.put(l.id, l);
+        queue.add(l);
     }
 
     private void sweepSafely() {
@@ -124,52 +178,106 @@ public final class LeaseTracker {
         }
     }
 
-    /** Proposes ExpireWorker for every live worker whose lease ran out. */
-    /** One sweep; the scheduler calls it while leading (tests call it directly). */
+    /** One sweep: proposes ExpireWorker for every live worker whose lease ran out. The scheduler calls it while leading (tests call it directly). */
     void sweep() {
-        List<Worker> live = new ArrayList<>();
-        for (Worker w : workers.get()) {
-            if (w.state() != WorkerState.DOWN) {
-                live.add(w);
-            }
-        }
-        long now = clock.getAsLong();
-        List<Worker> due = new ArrayList<>();
+        long version = workersVersion.getAsLong(); // before the list: a change in between is seen next time
+        List<Worker> live = null;
+        boolean stale;
         synchronized (this) {
             if (!leading) {
                 return;
             }
-            for (Worker w : live) {
-                Deadline d = deadlines.get(w.id());
-                if (d == null || d.revision() != w.revision()) {
-                    d = new Deadline(now + ttl.toNanos(), w.revision());
-                    deadlines.put(w.id(), d);
-                }
-                long deadline = d.at();
-                Expiry decided = expiring.get(w.id());
-                boolean undecided = decided == null || decided.revision() != w.revision()
-                        || now - decided.decidedAt() - ttl.toNanos() > 0; // its proposal got no answer: again
-                if (now - deadline > 0 && undecided) {
-                    expiring.put(w.id(), new Expiry(w.revision(), now));
-                    due.add(w);
+            stale = !reconciled || version != reconciledVersion;
+        }
+        if (stale) {
+            live = new ArrayList<>();
+            for (Worker w : workers.get()) {
+                if (w.state() != WorkerState.DOWN) {
+                    live.add(w);
                 }
             }
         }
-        for (Worker w : due) {
-            LOG.warn("worker {} has not renewed its lease for {} ms: expiring it", w.id(), ttl.toMillis());
-            propose.apply(new Command.ExpireWorker(w.id(), w.revision()))
+        long now = clock.getAsLong();
+        List<Lease> due = new ArrayList<>();
+        List<Long> dueRevisions = new ArrayList<>();
+        synchronized (this) {
+            if (!leading) {
+                return;
+            }
+            if (live != null) {
+                reconcile(live, now);
+                reconciled = true;
+                reconciledVersion = version;
+            }
+            Lease l;
+            while ((l = queue.peek()) != null && now - l.queuedAt > 0) {
+                queue.poll();
+                if (l.dropped) {
+                    continue;
+                }
+                if (now - l.deadline <= 0) {
+                    l.queuedAt = l.deadline; // renewed since it was queued
+                    queue.add(l);
+                    continue;
+                }
+                Expiry decided = expiring.get(l.id);
+                boolean undecided = decided == null || decided.revision() != l.revision
+                        || now - decided.decidedAt() - ttlNanos > 0; // its proposal got no answer: again
+                if (undecided) {
+                    decided = new Expiry(l.revision, now);
+                    expiring.put(l.id, decided);
+                    due.add(l);
+                    dueRevisions.add(l.revision);
+                }
+                l.queuedAt = decided.decidedAt() + ttlNanos; // when to propose again if still live then
+                queue.add(l);
+            }
+        }
+        for (int i = 0; i < due.size(); i++) {
+            String id = due.get(i).id;
+            long revision = dueRevisions.get(i);
+            LOG.warn("worker {} has not renewed its lease for {} ms: expiring it", id, ttl.toMillis());
+            propose.apply(new Command.ExpireWorker(id, revision))
                     .whenComplete((reply, err) -> {
                         if (err != null) {
                             // Outcome unknown: it may still commit, so renewals stay refused; the
                             // sweeper proposes again after a TTL if the worker is still live.
-                            LOG.warn("expiring worker {}: outcome unknown: {}", w.id(), err.toString());
+                            LOG.warn("expiring worker {}: outcome unknown: {}", id, err.toString());
                         } else if (!reply.isOk()) {
-                            LOG.info("expiring worker {} refused: {}", w.id(), reply.message());
+                            LOG.info("expiring worker {} refused: {}", id, reply.message());
                             synchronized (this) {
-                                expiring.remove(w.id());
+                                expiring.remove(id);
                             }
                         }
                     });
+        }
+    }
+
+    /**
+     * Brings the leases in line with the live workers: a worker seen for the first time, or
+     * changed since its deadline was set, gets a full TTL from now; leases of workers no longer
+     * live are dropped.
+     */
+    private void reconcile(List<Worker> live, long now) {
+        Map<String, Worker> byId = new HashMap<>(live.size() * 2);
+        for (Worker w : live) {
+            byId.put(w.id(), w);
+            Lease l = leases.get(w.id());
+            if (l == null) {
+                track(new Lease(w.id(), now + ttlNanos, w.revision()));
+            } else if (l.revision != w.revision()) {
+                l.deadline = now + ttlNanos; // queuedAt <= old deadline or decision + TTL <= this
+                l.revision = w.revision();
+            }
+        }
+        if (byId.size() < leases.size()) {
+            for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
+                Lease l = it.next();
+                if (!byId.containsKey(l.id)) {
+                    l.dropped = true;
+                    it.remove();
+                }
+            }
         }
     }
 }

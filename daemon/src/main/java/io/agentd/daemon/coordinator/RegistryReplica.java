@@ -22,6 +22,10 @@ public final class RegistryReplica implements ReplicaStateMachine {
     private final RevisionWaiters waiters;
     private volatile long revision;
     private volatile long appliedIndex;
+    /** Changes whenever a worker may have changed (see {@link #workersVersion()}). */
+    private volatile long workersVersion;
+    private ClusterState seenState; // the state object and its worker write count seen last (write lock)
+    private long seenWorkerWrites;
 
     public RegistryReplica(DurableStore store, RevisionWaiters waiters) {
         long started = System.nanoTime();
@@ -53,6 +57,25 @@ public final class RegistryReplica implements ReplicaStateMachine {
         return appliedIndex;
     }
 
+    /**
+     * A number that changes whenever an applied entry or an installed snapshot may have changed
+     * a worker, and stays put otherwise: leader-local services (the lease sweeper) look at the
+     * worker list again only when it moved. Safe from any thread.
+     */
+    public long workersVersion() {
+        return workersVersion;
+    }
+
+    /** Under the write lock, after the state changed. */
+    private void noteWorkerChanges() {
+        ClusterState s = replica.state();
+        if (s != seenState || s.workerWrites() != seenWorkerWrites) {
+            seenState = s;
+            seenWorkerWrites = s.workerWrites();
+            workersVersion++;
+        }
+    }
+
     @Override
     public AppliedIndex lastApplied() {
         lock.readLock().lock();
@@ -71,6 +94,7 @@ public final class RegistryReplica implements ReplicaStateMachine {
             reply = replica.applyEncoded(term, index, leaderTimeMillis, payload);
             revision = replica.state().revision();
             appliedIndex = replica.lastApplied().index();
+            noteWorkerChanges();
         } finally {
             lock.writeLock().unlock();
         }
@@ -95,6 +119,8 @@ public final class RegistryReplica implements ReplicaStateMachine {
             replica.restore(dir);
             revision = replica.state().revision();
             appliedIndex = replica.lastApplied().index();
+            seenState = null;
+            noteWorkerChanges();
         } finally {
             lock.writeLock().unlock();
         }

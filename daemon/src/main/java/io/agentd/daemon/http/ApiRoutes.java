@@ -524,21 +524,30 @@ public final class ApiRoutes {
     /**
      * A lease renewal: leader soft state, never logged. The read barrier confirms this node
      * leads and has applied every committed entry (so an expiry decided by an earlier leader
-     * is seen) before the renewal is granted.
+     * is seen) before the renewal is granted; renewals share barriers (at most one every
+     * {@code Coordinator.RENEWAL_BARRIER_SPACING}).
      */
     private CompletableFuture<ApiResponse> heartbeat(ApiRequest q) {
         String id = validate(() -> Names.workerId("id", q.param("id")));
         if (q.body() != null && q.body().length > 0) {
             Json.read(q.body(), java.util.Map.class); // well-formed JSON or a 400; contents reserved
         }
+        return renewLease(id).thenApply(ApiResponse::ok);
+    }
+
+    /**
+     * Renews the lease of a worker whose id is valid ({@link Names#workerId}); the whole of a
+     * renewal but the HTTP. Fails with the API's errors: 503 on a follower, 404, 409. Used by
+     * the heartbeat route and by {@link HeartbeatFastPath}.
+     */
+    public CompletableFuture<HeartbeatView> renewLease(String id) {
         if (!coordinator.raft().isLeader()) {
-            throw notLeader();
+            return CompletableFuture.failedFuture(notLeader());
         }
-        return coordinator.readable(false).thenApply(v -> {
+        return coordinator.renewable().thenApply(v -> {
             Worker w = coordinator.read(s -> s.worker(id));
             return switch (leases.renew(id, w)) {
-                case RENEWED -> ApiResponse.ok(new HeartbeatView(id, w.state().word(), leases.ttl().toMillis(),
-                        coordinator.revision()));
+                case RENEWED -> new HeartbeatView(id, w.state().word(), leases.ttl().toMillis(), coordinator.revision());
                 case NOT_LEADER -> throw notLeader();
                 case UNKNOWN_WORKER -> throw ApiException.notFound("worker " + id + " not found: register it first");
                 case EXPIRED -> throw new ApiException(409, ErrorCode.FAILED_PRECONDITION.name(), "the lease of worker "

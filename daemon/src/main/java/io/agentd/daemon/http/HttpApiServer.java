@@ -1,9 +1,11 @@
 package io.agentd.daemon.http;
 
 import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.agentd.client.api.ErrorBody;
+import io.agentd.client.api.HeartbeatView;
 import io.agentd.daemon.metrics.PrometheusText;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -24,6 +26,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -54,16 +57,22 @@ public final class HttpApiServer implements AutoCloseable {
     private final MetricRegistry metrics;
     private final Function<Throwable, ApiException> errorMapper;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final HeartbeatFastPath.Renewer renewer;
+    /** Renewals are counted, not timed: at thousands a second a timer each costs more than it tells. */
+    private final Counter heartbeats;
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private Channel channel;
 
+    /** @param renewer lease renewals taken past the router ({@link HeartbeatFastPath}); null: none */
     public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics,
-                         Function<Throwable, ApiException> errorMapper) {
+                         Function<Throwable, ApiException> errorMapper, HeartbeatFastPath.Renewer renewer) {
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.errorMapper = errorMapper;
+        this.renewer = renewer;
+        this.heartbeats = metrics.counter("http_heartbeats");
     }
 
     /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
@@ -117,6 +126,13 @@ public final class HttpApiServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (renewer != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
+                String worker = HeartbeatFastPath.workerId(req.uri());
+                if (worker != null && HeartbeatFastPath.emptyObject(req.content())) {
+                    renew(ctx, worker, keepAlive);
+                    return;
+                }
+            }
             long start = System.nanoTime();
             String[] template = {"unmatched"};
             CompletableFuture<ApiResponse> answer;
@@ -142,12 +158,29 @@ public final class HttpApiServer implements AutoCloseable {
                     metrics.counter(PrometheusText.name("http_errors", "status",
                             Integer.toString(out.status().code()))).inc();
                 }
-                if (keepAlive) {
-                    HttpUtil.setKeepAlive(out, true);
-                    ctx.writeAndFlush(out);
+                write(ctx, out, keepAlive);
+            }, ctx.executor());
+        }
+
+        private void renew(ChannelHandlerContext ctx, String worker, boolean keepAlive) {
+            heartbeats.inc();
+            CompletableFuture<HeartbeatView> answer;
+            try {
+                answer = renewer.renew(worker);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.whenCompleteAsync((view, err) -> {
+                FullHttpResponse out;
+                if (err == null) {
+                    byte[] body = HeartbeatFastPath.render(view);
+                    out = json(HttpResponseStatus.OK, body != null ? body : Json.write(view));
                 } else {
-                    ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                    out = renderError(err);
+                    metrics.counter(PrometheusText.name("http_errors", "status",
+                            Integer.toString(out.status().code()))).inc();
                 }
+                write(ctx, out, keepAlive);
             }, ctx.executor());
         }
 
@@ -166,6 +199,15 @@ public final class HttpApiServer implements AutoCloseable {
         return timers.computeIfAbsent(route + ' ' + method, k -> metrics.timer(
                 PrometheusText.name("http_requests", "route", route, "method", method),
                 () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build())));
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse out, boolean keepAlive) {
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(out, true);
+            ctx.writeAndFlush(out);
+        } else {
+            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private FullHttpResponse render(ApiResponse resp) {

@@ -36,7 +36,12 @@ class LeaseTrackerTest {
     private final List<Worker> workers = new ArrayList<>();
     private final List<Command> proposed = new ArrayList<>();
     private CompletableFuture<Reply> answer = new CompletableFuture<>();
-    private final LeaseTracker tracker = new LeaseTracker(() -> workers, c -> {
+    private long workersVersion; // bumped by every change the tests make to workers
+    private int workerReads;
+    private final LeaseTracker tracker = new LeaseTracker(() -> {
+        workerReads++;
+        return workers;
+    }, () -> workersVersion, c -> {
         proposed.add(c);
         return answer;
     }, scheduler, Duration.ofSeconds(10), () -> now);
@@ -51,13 +56,23 @@ class LeaseTrackerTest {
         return new Worker(id, "a:1", "", new TreeMap<>(), 4, st, 1, rev, 0);
     }
 
+    private void addWorker(Worker w) {
+        workers.add(w);
+        workersVersion++;
+    }
+
+    private void setWorker(Worker w) {
+        workers.set(0, w);
+        workersVersion++;
+    }
+
     private void advance(long millis) {
         now += millis * 1_000_000L;
     }
 
     @Test
     void aNewLeaderGivesEveryWorkerAFullTtlBeforeExpiringAnyone() {
-        workers.add(worker("w1", WorkerState.READY, 5));
+        addWorker(worker("w1", WorkerState.READY, 5));
         tracker.leadershipChanged(true);
         tracker.sweep();
         advance(9_999);
@@ -71,7 +86,7 @@ class LeaseTrackerTest {
     @Test
     void renewalsPostponeExpiryAndAreRefusedOnceExpiryIsDecided() {
         Worker w1 = worker("w1", WorkerState.READY, 5);
-        workers.add(w1);
+        addWorker(w1);
         tracker.leadershipChanged(true);
         tracker.sweep();
         for (int i = 0; i < 5; i++) {
@@ -93,21 +108,21 @@ class LeaseTrackerTest {
         assertThat(proposed).hasSize(2);
         // Registering again (a new revision) makes renewals work again.
         Worker again = worker("w1", WorkerState.READY, 9);
-        workers.set(0, again);
+        setWorker(again);
         assertThat(tracker.renew("w1", again)).isEqualTo(LeaseTracker.Renewal.RENEWED);
     }
 
     @Test
     void aWorkerThatRegistersAgainAfterItsExpiryGetsAFullTtl() {
         Worker w1 = worker("w1", WorkerState.READY, 5);
-        workers.add(w1);
+        addWorker(w1);
         tracker.leadershipChanged(true);
         tracker.sweep();
         advance(10_001);
         tracker.sweep();
         assertThat(proposed).containsExactly(new Command.ExpireWorker("w1", 5));
         // The expiry applied (down), then the worker registered again before renewing.
-        workers.set(0, worker("w1", WorkerState.READY, 8));
+        setWorker(worker("w1", WorkerState.READY, 8));
         advance(300);
         tracker.sweep();
         advance(9_000);
@@ -127,7 +142,7 @@ class LeaseTrackerTest {
         assertThat(tracker.renew("w1", worker("w1", WorkerState.DOWN, 6))).isEqualTo(LeaseTracker.Renewal.EXPIRED);
         tracker.leadershipChanged(false);
         assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.NOT_LEADER);
-        workers.add(w1);
+        addWorker(w1);
         advance(60_000);
         tracker.sweep();
         assertThat(proposed).as("a follower expires nobody").isEmpty();
@@ -136,7 +151,7 @@ class LeaseTrackerTest {
     @Test
     void aRefusedExpiryIsForgotten() {
         Worker w1 = worker("w1", WorkerState.READY, 5);
-        workers.add(w1);
+        addWorker(w1);
         tracker.leadershipChanged(true);
         tracker.sweep();
         advance(10_001);
@@ -145,5 +160,73 @@ class LeaseTrackerTest {
         tracker.sweep();
         assertThat(proposed).hasSize(1);
         assertThat(tracker.renew("w1", w1)).isEqualTo(LeaseTracker.Renewal.RENEWED);
+    }
+
+    @Test
+    void eachWorkerExpiresAtTheFirstSweepAfterItsOwnDeadline() {
+        List<Worker> fleet = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Worker w = worker("w" + i, WorkerState.READY, 10 + i);
+            fleet.add(w);
+            addWorker(w);
+        }
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        // Worker i last renews i * 50 ms after the start, so the leases run out one after another.
+        for (int i = 0; i < 100; i++) {
+            assertThat(tracker.renew("w" + i, fleet.get(i))).isEqualTo(LeaseTracker.Renewal.RENEWED);
+            advance(50);
+            tracker.sweep();
+        }
+        advance(10_000 - 100 * 50);
+        for (int i = 0; i < 100; i++) {
+            tracker.sweep();
+            assertThat(proposed).as("expired by %d ms after worker 0's deadline", i * 50).hasSize(i);
+            advance(50);
+            tracker.sweep();
+            assertThat(proposed).hasSize(i + 1).last().isEqualTo(new Command.ExpireWorker("w" + i, 10 + i));
+        }
+    }
+
+    @Test
+    void sweepsReadTheWorkerListOnlyWhenAWorkerChanged() {
+        for (int i = 0; i < 1_000; i++) {
+            addWorker(worker("w" + i, WorkerState.READY, 5));
+        }
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        assertThat(workerReads).isEqualTo(1);
+        for (int round = 0; round < 20; round++) {
+            advance(1_000);
+            for (Worker w : workers) {
+                tracker.renew(w.id(), w);
+            }
+            tracker.sweep();
+        }
+        assertThat(workerReads).as("renewals alone do not make the sweeper read the workers").isEqualTo(1);
+        assertThat(proposed).isEmpty();
+        addWorker(worker("late", WorkerState.READY, 6));
+        tracker.sweep();
+        assertThat(workerReads).isEqualTo(2);
+        assertThat(tracker.tracked()).isEqualTo(1_001);
+        tracker.leadershipChanged(false);
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        assertThat(workerReads).as("a new term reads the workers again").isEqualTo(3);
+    }
+
+    @Test
+    void aWorkerThatWentDownIsForgottenAndNotExpiredAgain() {
+        Worker w1 = worker("w1", WorkerState.READY, 5);
+        addWorker(w1);
+        tracker.leadershipChanged(true);
+        tracker.sweep();
+        assertThat(tracker.tracked()).isEqualTo(1);
+        setWorker(worker("w1", WorkerState.DOWN, 6)); // drained away and expired by an earlier leader, say
+        tracker.sweep();
+        assertThat(tracker.tracked()).isZero();
+        advance(30_000);
+        tracker.sweep();
+        assertThat(proposed).isEmpty();
     }
 }

@@ -91,4 +91,39 @@ class WorkerLeaseTest {
             node.close();
         }
     }
+
+    @Test
+    void renewalsGetTheSameAnswersOnTheFastPathAndTheGeneralRoute() throws Exception {
+        CoordinatorNode node = DevNode.start(dir, c -> c.workerTtl = Duration.ofSeconds(30));
+        try {
+            Http http = new Http(DevNode.url(node));
+            assertThat(http.post("/v1/workers", "{\"id\":\"w-1.a\",\"address\":\"127.0.0.1:1\",\"capacitySlots\":4}").status()).isEqualTo(201);
+            // "{}" and an empty body take the fast path; any other body, a query or an encoded id the route.
+            Http.Answer fast = http.post("/v1/workers/w-1.a/heartbeat", "{}");
+            Http.Answer empty = http.post("/v1/workers/w-1.a/heartbeat", "");
+            Http.Answer routed = http.post("/v1/workers/w-1.a/heartbeat", "{\"reserved\":true}");
+            Http.Answer query = http.post("/v1/workers/w-1.a/heartbeat?x=1", "{}");
+            for (Http.Answer a : java.util.List.of(fast, empty, routed, query)) {
+                assertThat(a.status()).as(a.body()).isEqualTo(200);
+                assertThat(a.json().path("worker").asText()).isEqualTo("w-1.a");
+                assertThat(a.json().path("state").asText()).isEqualTo("ready");
+                assertThat(a.json().path("leaseTtlMs").asLong()).isEqualTo(30_000);
+                assertThat(fieldNames(a)).isEqualTo(fieldNames(routed));
+            }
+            assertThat(http.post("/v1/workers/w-1.a/heartbeat", "{").status()).isEqualTo(400);
+            assertThat(http.post("/v1/workers/bad%20id/heartbeat", "{}").status()).isEqualTo(400);
+            Http.Answer unknown = http.post("/v1/workers/nobody/heartbeat", "{}");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.errorMessage()).contains("register it first");
+            assertThat(http.get("/metrics").body()).contains("agentd_http_heartbeats_total");
+        } finally {
+            node.close();
+        }
+    }
+
+    private static java.util.List<String> fieldNames(Http.Answer a) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        a.json().fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 }
