@@ -177,21 +177,8 @@ public final class RaftNode implements AutoCloseable {
      * write goes through the client, which finds the leader and retries.
      */
     private void submitLocally(Message message, CompletableFuture<byte[]> result) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(localWriteClientId)
-                .setServerId(selfId)
-                .setGroupId(group.getGroupId())
-                .setCallId(localWriteCallIds.incrementAndGet())
-                .setMessage(message)
-                .setType(RaftClientRequest.writeRequestType())
-                .build();
-        CompletableFuture<RaftClientReply> asked;
-        try {
-            asked = server.submitClientRequestAsync(request);
-        } catch (IOException | RuntimeException e) {
-            asked = CompletableFuture.failedFuture(e);
-        }
-        asked.whenComplete((reply, err) -> {
+        askOwnServer(localWriteClientId, localWriteCallIds.incrementAndGet(), message,
+                RaftClientRequest.writeRequestType()).whenComplete((reply, err) -> {
             if (err == null && reply.isSuccess()) {
                 writePermits.release();
                 result.complete(reply.getMessage().getContent().toByteArray());
@@ -260,21 +247,8 @@ public final class RaftNode implements AutoCloseable {
         }
         // A "dummy" read: the server runs the linearizable read-index protocol and waits until it
         // has applied the read index, but does not query the state machine.
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(barrierClientId)
-                .setServerId(selfId)
-                .setGroupId(group.getGroupId())
-                .setCallId(barrierCallIds.incrementAndGet())
-                .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType(false, false, true))
-                .build();
-        CompletableFuture<RaftClientReply> asked;
-        try {
-            asked = server.submitClientRequestAsync(request);
-        } catch (IOException | RuntimeException e) {
-            asked = CompletableFuture.failedFuture(e);
-        }
-        asked.whenComplete((reply, err) -> {
+        askOwnServer(barrierClientId, barrierCallIds.incrementAndGet(), Message.EMPTY,
+                RaftClientRequest.readRequestType(false, false, true)).whenComplete((reply, err) -> {
             Throwable failure = err;
             if (failure == null && !reply.isSuccess()) {
                 failure = reply.getException() != null ? reply.getException()
@@ -297,6 +271,24 @@ public final class RaftNode implements AutoCloseable {
                     cause.toString());
             schedule(() -> askReadIndex(result, attempt + 1), backoff);
         });
+    }
+
+    /** A request to this node's own Raft server, without the client; failures come back in the future. */
+    private CompletableFuture<RaftClientReply> askOwnServer(ClientId clientId, long callId, Message message,
+                                                            RaftClientRequest.Type type) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(selfId)
+                .setGroupId(group.getGroupId())
+                .setCallId(callId)
+                .setMessage(message)
+                .setType(type)
+                .build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
