@@ -100,6 +100,23 @@ public final class AgentdClient {
     return endpoints;
   }
 
+  /** The endpoint the next call starts at: the one that answered last (the first one at the start). */
+  public URI preferredEndpoint() {
+    return endpoints.get(preferred.get());
+  }
+
+  /**
+   * Makes the next call start at {@code endpoint}, one of {@link #endpoints()}; anything else is
+   * ignored. For a caller that knows better than this client's history where to go first, such
+   * as a worker whose lease renewals (which only the leader answers) found the leader.
+   */
+  public void preferEndpoint(URI endpoint) {
+    int i = endpoints.indexOf(endpoint);
+    if (i >= 0) {
+      preferred.set(i);
+    }
+  }
+
   // Namespaces
 
   public List<NamespaceView> listNamespaces() {

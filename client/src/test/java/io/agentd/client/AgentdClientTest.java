@@ -162,6 +162,23 @@ class AgentdClientTest {
   }
 
   @Test
+  void aPreferredEndpointIsWhereTheNextCallStartsAndUnknownOnesAreIgnored() {
+    FakeApiServer first = server(request -> json(200, "[]"));
+    FakeApiServer second = server(request -> json(200, "[]"));
+    AgentdClient client = client(b -> b, first.uri(), second.uri());
+    assertThat(client.preferredEndpoint()).isEqualTo(client.endpoints().get(0));
+
+    client.preferEndpoint(client.endpoints().get(1));
+    client.listNamespaces();
+    client.preferEndpoint(URI.create("http://127.0.0.1:1"));
+    client.listNamespaces();
+
+    assertThat(first.received()).isEmpty();
+    assertThat(second.received()).hasSize(2);
+    assertThat(client.preferredEndpoint()).isEqualTo(client.endpoints().get(1));
+  }
+
+  @Test
   void retriedWriteKeepsItsIdempotencyKeyAndTheNextWriteGetsANewOne() {
     FakeApiServer follower = server(request -> error(503, "UNAVAILABLE", "not ready"));
     FakeApiServer leader = server(request -> json(200, "{\"key\": \"k\", \"value\": \"v\", \"version\": 3}"));

@@ -254,6 +254,11 @@ public final class Agentd implements Callable<Integer> {
         @Option(names = "--log-files", paramLabel = "N", description = "Rotated log files kept per agent (default: 5).")
         String logFiles;
 
+        @Option(names = "--spare-watchdogs", paramLabel = "N",
+                description = "Watchdogs kept started ahead of need, so that starting an agent is a pipe write, "
+                        + "0-64 (default: 2).")
+        String spareWatchdogs;
+
         @Option(names = "--on-sigterm", paramLabel = "stop|drain",
                 description = "On SIGTERM, stop the agents here and exit, or first drain them to other workers "
                         + "(default: stop).")
@@ -290,6 +295,7 @@ public final class Agentd implements Callable<Integer> {
             flags.put("restart-window", restartWindow);
             flags.put("log-max-bytes", logMaxBytes);
             flags.put("log-files", logFiles);
+            flags.put("spare-watchdogs", spareWatchdogs);
             flags.put("on-sigterm", onSigterm);
             flags.put("drain-timeout", drainTimeout);
             flags.put("drain-parallel", drainParallel);

@@ -29,6 +29,8 @@ public final class WorkerConfig {
     public Duration restartWindow = Duration.ofSeconds(60);
     public long logMaxBytes = 10L << 20;
     public int logFiles = 5;
+    /** Watchdogs kept started ahead of need, so that an agent's start is a pipe write (0: none). */
+    public int spareWatchdogs = 2;
     /** What SIGTERM does: stop the agents here and exit, or drain them to other workers first. */
     public OnShutdown onSigterm = OnShutdown.STOP;
     /** How long a drain at shutdown may take before the agents still here are stopped. */
@@ -62,6 +64,7 @@ public final class WorkerConfig {
         KEYS.put("restart-window", (c, v) -> c.restartWindow = duration("restart-window", v));
         KEYS.put("log-max-bytes", (c, v) -> c.logMaxBytes = number("log-max-bytes", v, 4096, 1L << 40));
         KEYS.put("log-files", (c, v) -> c.logFiles = (int) number("log-files", v, 1, 100));
+        KEYS.put("spare-watchdogs", (c, v) -> c.spareWatchdogs = (int) number("spare-watchdogs", v, 0, 64));
         KEYS.put("on-sigterm", (c, v) -> c.onSigterm = onShutdown(v));
         KEYS.put("drain-timeout", (c, v) -> c.drainTimeout = duration("drain-timeout", v));
         KEYS.put("unsafe-no-fencing", (c, v) -> c.unsafeNoFencing = switch (v.trim()) {

@@ -13,6 +13,7 @@ import io.agentd.client.api.StatusReport;
 import io.agentd.daemon.worker.process.AgentLaunch;
 import io.agentd.daemon.worker.process.AgentProcess;
 import io.agentd.daemon.worker.process.WatchdogScript;
+import io.agentd.daemon.worker.process.WatchdogSpares;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class WorkerDaemon implements AutoCloseable {
     private final AgentdClient client;
     private final AgentdClient watchClient;
     private final Path watchdog;
+    private final WatchdogSpares spares;
     private final AgentdClient heartbeatClient;
     private final ScheduledExecutorService actions;
     private final ScheduledExecutorService heartbeats;
@@ -207,6 +209,7 @@ public final class WorkerDaemon implements AutoCloseable {
                 config.dataDir.resolve("agents"), this::identity, this::saveCheckpoint, this::reportHealth);
         this.advertised = new io.agentd.daemon.config.HostPort(bind.host(), localApi.port()).toString();
         this.watchdog = WatchdogScript.install(config.dataDir);
+        this.spares = new WatchdogSpares(watchdog, config.dataDir, config.spareWatchdogs);
         this.client = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(3)).build();
         this.watchClient = AgentdClient.builder().endpoints(config.servers).requestTimeout(Duration.ofSeconds(40)).build();
         // Bounded, but not tight: a slow renewal still counts from when it was sent, and fencing
@@ -367,6 +370,9 @@ public final class WorkerDaemon implements AutoCloseable {
                     resyncNeeded = false;
                 }
                 var request = full ? Api.listAgents(null, mine) : Api.listAgentsChangedAfter(null, mine, since);
+                // Ask the leader, where the renewals go: it answers as soon as it has applied a
+                // change, while a follower learns of the commit a round later.
+                watchClient.preferEndpoint(heartbeatClient.preferredEndpoint());
                 ApiReply<List<AgentView>> reply = watchClient.send(
                         request.withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30))));
                 if (reply.revision() < registeredAt || reply.revision() < since) {
@@ -570,7 +576,7 @@ public final class WorkerDaemon implements AutoCloseable {
                     a.spec().workingDir() == null ? null : Path.of(a.spec().workingDir()),
                     config.dataDir.resolve("agents").resolve(a.namespace()).resolve(a.name()),
                     config.logMaxBytes, config.logFiles, lease, config.stopGrace, watchdog);
-            AgentProcess p = AgentProcess.start(launch, false); // its pid comes later: no wait per agent
+            AgentProcess p = AgentProcess.start(launch, spares); // its pid comes later: no wait per agent
             i.process = p;
             i.restartPending = false;
             p.pidFuture().thenAccept(pid -> LOG.info("started {} (token {}, pid {})", key(a), a.fencingToken(), pid));
@@ -778,6 +784,7 @@ public final class WorkerDaemon implements AutoCloseable {
         actions.shutdownNow();
         heartbeats.shutdownNow();
         watcher.shutdownNow();
+        spares.close();
         for (ExecutorService io : netIo) {
             io.shutdown(); // reports already queued still go out, briefly
         }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * @param command        the program; a name without a slash is looked up on {@code PATH} of {@code env}
  *                       (or bash's default path when {@code env} has none)
  * @param args           its arguments
- * @param env            the agent's whole environment: nothing is inherited from the worker. Bash, which
- *                       starts the agent, adds {@code PWD} and {@code SHLVL} as any shell would.
+ * @param env            the agent's whole environment: nothing is inherited from the worker or its watchdog
+ *                       (a shell agent adds what any shell adds, such as {@code PWD})
  * @param workingDir     the agent's working directory, or null for the worker's
  * @param logDir         where {@code agent.log} and its rotated predecessors go (created if missing); one
  *                       running agent per directory, or their rotations get in each other's way
@@ -81,5 +81,31 @@ public record AgentLaunch(String agentId, String command, List<String> args, Map
         if (watchdogScript == null) {
             throw new IllegalArgumentException("watchdogScript must not be null");
         }
+    }
+
+    /**
+     * The launch record a {@code --spare} watchdog reads from its stdin (the script's header
+     * documents it): NUL-terminated fields, UTF-8. Nothing here can contain NUL (the constructor
+     * makes sure), so no field can end early.
+     *
+     * @param deadlineBootMillis the first lease deadline, on the {@link BootClock}
+     */
+    byte[] record(long deadlineBootMillis) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        java.util.function.Consumer<String> field = f -> {
+            byte[] b = f.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.write(b, 0, b.length);
+            out.write(0);
+        };
+        field.accept("agentd-launch-1");
+        field.accept("@" + deadlineBootMillis);
+        field.accept(Long.toString(killGrace.toMillis()));
+        field.accept(workingDir == null ? "" : workingDir.toAbsolutePath().toString());
+        field.accept(Integer.toString(env.size()));
+        env.forEach((k, v) -> field.accept(k + "=" + v));
+        field.accept(Integer.toString(args.size() + 1));
+        field.accept(command);
+        args.forEach(field);
+        return out.toByteArray();
     }
 }

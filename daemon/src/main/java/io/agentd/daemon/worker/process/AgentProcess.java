@@ -1,11 +1,8 @@
 package io.agentd.daemon.worker.process;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,18 +62,8 @@ public final class AgentProcess {
     private static final long MAX_LEASE_MILLIS = TimeUnit.DAYS.toMillis(365);
     private static final ScheduledExecutorService TIMER = timer();
 
-    static {
-        // Start watchdogs with vfork + exec: by default (posix_spawn) the JDK first execs its
-        // jspawnhelper, which then execs the watchdog, and that second exec costs every agent start
-        // 10-20 ms on a busy machine. Only if nothing chose otherwise, and only if no process was
-        // started in this JVM yet (the JDK reads the setting once).
-        if (System.getProperty("jdk.lang.Process.launchMechanism") == null && Runtime.version().feature() < 21) {
-            System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
-        }
-    }
-
     private final String agentId;
-    private final Process watchdog;
+    private final Watchdog watchdog;
     private final Path logDir;
     private final WatchdogPipe pipe;
     private final LogPump pump;
@@ -85,34 +72,29 @@ public final class AgentProcess {
     private volatile long agentStartTicks = -1;
     private volatile boolean killed;
 
-    private AgentProcess(AgentLaunch launch, Process watchdog, RotatingLog log) {
+    /** Made by {@link Watchdog#adopt}, which then sends the launch record. */
+    AgentProcess(AgentLaunch launch, Watchdog watchdog, RotatingLog log) {
         this.agentId = launch.agentId();
         this.watchdog = watchdog;
         this.logDir = launch.logDir();
-        this.pipe = new WatchdogPipe(agentId, watchdog.getOutputStream());
-        this.pump = new LogPump(agentId, watchdog.getInputStream(), log, agentPid);
+        this.pipe = watchdog.pipe();
+        this.pump = new LogPump(agentId, watchdog.output(), log, agentPid);
         // Read the start time as soon as the pid is known, to tell it from a reused pid later.
         agentPid.thenAccept(pid -> {
             if (pid > 0) {
                 agentStartTicks = AgentSession.startTicks(pid);
             }
         });
-        Thread output = new Thread(pump, "agent-" + agentId + "-log");
-        output.setDaemon(true);
-        Thread waiter = new Thread(this::awaitExit, "agent-" + agentId + "-exit");
-        waiter.setDaemon(true);
-        output.start();
-        pipe.start();
-        waiter.start();
     }
 
     /**
-     * Starts the agent under a watchdog and returns once the watchdog has reported the agent's
+     * Starts the agent under a new watchdog and returns once the watchdog has reported the agent's
      * pid (normally milliseconds; at most ten seconds, after which {@link #pid()} may still be -1).
      *
      * @throws IOException if the log directory cannot be set up or bash cannot be started. A
      *                     command that cannot be run is not an exception: the agent exits with
-     *                     126 or 127 and the log says why.
+     *                     126 or 127 and the log says why (127 also for a working directory that
+     *                     cannot be entered).
      */
     public static AgentProcess start(AgentLaunch launch) throws IOException {
         return start(launch, true);
@@ -120,50 +102,55 @@ public final class AgentProcess {
 
     /**
      * As {@link #start(AgentLaunch)}; with {@code awaitPid} false it returns as soon as the
-     * watchdog runs, without waiting for the agent's pid ({@link #pid()} is -1 until it comes), so
-     * a worker starting many agents does not wait for each one's bash in turn.
+     * watchdog runs, without waiting for the agent's pid ({@link #pid()} is -1 until it comes).
      */
     public static AgentProcess start(AgentLaunch launch, boolean awaitPid) throws IOException {
-        List<String> command = new ArrayList<>();
-        if (SETSID != null) {
-            // Its own session from the start: otherwise the script re-executes itself under setsid,
-            // which costs one more bash start for every agent.
-            command.add(SETSID);
+        AgentProcess agent = start(launch, (WatchdogSpares) null);
+        if (awaitPid) {
+            agent.awaitPid();
         }
-        command.addAll(List.of(bash(), launch.watchdogScript().toAbsolutePath().toString(),
-                "--grace-ms", Long.toString(launch.killGrace().toMillis()),
-                "@" + (BootClock.millis() + launch.initialLease().toMillis()), "--", launch.command()));
-        command.addAll(launch.args());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(launch.env());
-        if (launch.workingDir() != null) {
-            builder.directory(launch.workingDir().toFile());
-        }
+        return agent;
+    }
+
+    /**
+     * Starts the agent under one of {@code spares} (a new watchdog when none is ready, or when
+     * {@code spares} is null) and returns without waiting for the agent's pid. With a spare this
+     * costs a write to a pipe: no process and no thread is started on the caller's thread.
+     *
+     * @throws IOException as {@link #start(AgentLaunch)}
+     */
+    public static AgentProcess start(AgentLaunch launch, WatchdogSpares spares) throws IOException {
         RotatingLog log = new RotatingLog(launch.logDir(), launch.logMaxBytes(), launch.logFiles());
-        Process watchdog;
         try {
-            watchdog = builder.start();
+            Watchdog spare;
+            while (spares != null && (spare = spares.take()) != null) {
+                AgentProcess agent = spare.adopt(launch, log);
+                if (agent != null) {
+                    return agent;
+                }
+            }
+            AgentProcess agent = Watchdog.start(launch.watchdogScript(), null).adopt(launch, log);
+            if (agent == null) {
+                throw new IOException("the watchdog exited as soon as it started");
+            }
+            return agent;
         } catch (IOException | RuntimeException e) {
             log.close();
             throw e;
         }
-        AgentProcess agent = new AgentProcess(launch, watchdog, log);
-        if (!awaitPid) {
-            return agent;
-        }
+    }
+
+    private void awaitPid() {
         try {
-            CompletableFuture.anyOf(agent.agentPid, agent.exit).get(PID_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(agentPid, exit).get(PID_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("agent {}: the watchdog has not reported the agent's pid after {} ms", launch.agentId(),
-                    PID_WAIT_MILLIS);
+            LOG.warn("agent {}: the watchdog has not reported the agent's pid after {} ms", agentId, PID_WAIT_MILLIS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.debug("agent {}: started, pid {}, watchdog {}", launch.agentId(), agent.pid(), watchdog.pid());
-        return agent;
+        LOG.debug("agent {}: started, pid {}, watchdog {}", agentId, pid(), watchdogPid());
     }
 
     public String agentId() {
@@ -216,7 +203,7 @@ public final class AgentProcess {
     public void kill() {
         if (!exit.isDone()) {
             killed = true;
-            watchdog.destroyForcibly();
+            watchdog.process().destroyForcibly();
         }
     }
 
@@ -244,7 +231,7 @@ public final class AgentProcess {
 
     /** The watchdog's pid. */
     public long watchdogPid() {
-        return watchdog.pid();
+        return watchdog.process().pid();
     }
 
     /** True until {@link #exitFuture()} completes, i.e. while any process of the agent's session may run. */
@@ -257,16 +244,13 @@ public final class AgentProcess {
         return RotatingLog.file(logDir, 0);
     }
 
-    private void awaitExit() {
-        int code;
-        while (true) {
-            try {
-                code = watchdog.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                // This thread is ours; nothing should interrupt it. Keep waiting.
-            }
-        }
+    /** The agent's output into its log (the watchdog's output thread). */
+    void pumpOutput() {
+        pump.run();
+    }
+
+    /** The watchdog process exited with {@code code} (the watchdog's exit thread). */
+    void watchdogExited(int code) {
         pipe.close();
         long pid = agentPid.getNow(-1L);
         if (pid > 0) {
@@ -287,26 +271,6 @@ public final class AgentProcess {
         agentPid.complete(-1L);
         LOG.debug("agent {}: watchdog exited with {}", agentId, code);
         exit.complete(code);
-    }
-
-    private static final String SETSID = executable("/usr/bin/setsid", "/bin/setsid");
-
-    private static String executable(String... candidates) {
-        for (String candidate : candidates) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static String bash() {
-        for (String candidate : List.of("/bin/bash", "/usr/bin/bash")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "bash";
     }
 
     private static ScheduledExecutorService timer() {

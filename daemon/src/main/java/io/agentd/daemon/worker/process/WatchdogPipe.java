@@ -20,11 +20,13 @@ final class WatchdogPipe {
     private static final Logger LOG = LoggerFactory.getLogger(WatchdogPipe.class);
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final String agentId;
     private final OutputStream out;
     private final Thread writer;
 
     // Guarded by this.
+    private String agentId;
+    /** The launch record of a spare watchdog, written before anything else. */
+    private byte[] pendingRecord;
     private long pendingDeadline = -1;
     private long pendingStopGrace = -1;
     private boolean stopping;
@@ -42,6 +44,20 @@ final class WatchdogPipe {
 
     void start() {
         writer.start();
+    }
+
+    /**
+     * A spare watchdog gets its agent: {@code record} goes out first, then any deadline or stop.
+     * From now on log lines name {@code agentId}.
+     */
+    synchronized void adopt(String agentId, String threadName, byte[] record) {
+        this.agentId = agentId;
+        writer.setName(threadName);
+        if (closed) {
+            return;
+        }
+        pendingRecord = record;
+        notifyAll();
     }
 
     /** The lease now ends at {@code bootMillis} on the {@link BootClock}. Ignored after a stop. */
@@ -75,29 +91,36 @@ final class WatchdogPipe {
         notifyAll();
     }
 
+    private static byte[] line(String text) {
+        return (text + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     private void run() {
         try {
             while (true) {
-                String line;
+                byte[] bytes;
                 synchronized (this) {
-                    while (!closed && pendingStopGrace < 0 && pendingDeadline < 0) {
+                    while (!closed && pendingRecord == null && pendingStopGrace < 0 && pendingDeadline < 0) {
                         wait();
                     }
                     if (closed) {
                         return;
                     }
-                    if (pendingStopGrace >= 0) {
-                        line = "stop " + pendingStopGrace;
+                    if (pendingRecord != null) { // the record first, whatever else is pending
+                        bytes = pendingRecord;
+                        pendingRecord = null;
+                    } else if (pendingStopGrace >= 0) {
+                        bytes = line("stop " + pendingStopGrace);
                         pendingStopGrace = -1;
                     } else {
-                        line = "@" + pendingDeadline;
+                        bytes = line("@" + pendingDeadline);
                         pendingDeadline = -1;
                     }
                     writing = true;
                     writeStartedNanos = System.nanoTime();
                 }
                 try {
-                    out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(bytes);
                     out.flush();
                 } catch (IOException e) {
                     synchronized (this) {

@@ -16,6 +16,11 @@
  *                             agentd-watchdog --guard   (kills the agent's session if the watchdog dies)
  * </pre>
  *
+ * <p>Watchdogs are normally started ahead of need ({@link io.agentd.daemon.worker.process.WatchdogSpares}):
+ * a spare ({@code --spare}) sets itself up and starts its guard, then waits for the agent's
+ * launch record on its stdin, so starting an agent is a pipe write. The agent's environment
+ * travels in the record and reaches the agent alone.
+ *
  * <p>The sentinel (a fork of the watchdog, in its session) waits for the agent and wakes the
  * watchdog with an empty line on its stdin when the agent exits, so the watchdog sleeps until
  * an event (a line, the agent's exit, a signal) or its deadline rather than polling.

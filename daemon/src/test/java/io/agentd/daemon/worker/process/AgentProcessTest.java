@@ -205,6 +205,48 @@ class AgentProcessTest {
                 "line 03000 of the agent log, padded to look real");
     }
 
+    @Test
+    void anAgentStartedFromASpareRunsAndTheSpareIsReplacedAndTheRestLetGoAtClose() throws Exception {
+        Path script = TestProcesses.script(dir);
+        try (WatchdogSpares spares = new WatchdogSpares(script, dir, 2)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> spares.ready() == 2);
+            List<Long> before = spareWatchdogs();
+            assertThat(before).hasSize(2);
+
+            AgentLaunch launch = new AgentLaunch("s1", "bash", List.of("-c", "echo \"hi $FOO\"; exit 4"),
+                    Map.of("FOO", "there", "PATH", System.getenv("PATH")), null, dir.resolve("logs-s1"), 1 << 20, 3,
+                    Duration.ofSeconds(30), Duration.ofSeconds(1), script);
+            AgentProcess agent = procs.track(AgentProcess.start(launch, spares));
+
+            assertThat(before).as("one of the spares runs it").contains(agent.watchdogPid());
+            assertThat(agent.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(4);
+            assertThat(Files.readAllLines(agent.logFile())).contains("hi there");
+            await().atMost(Duration.ofSeconds(20)).until(() -> spares.ready() == 2);
+            assertThat(spareWatchdogs()).hasSize(2).doesNotContain(agent.watchdogPid());
+            List<Long> left = spareWatchdogs();
+
+            spares.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> left.stream().noneMatch(TestProcesses::alive));
+            assertThat(spares.ready()).isZero();
+        }
+    }
+
+    @Test
+    void aWorkingDirectoryThatCannotBeEnteredIsAnExitWith127AndALogLine() throws Exception {
+        AgentLaunch launch = new AgentLaunch("a10", "true", List.of(), Map.of(), dir.resolve("nowhere"),
+                dir.resolve("logs"), 1 << 20, 3, Duration.ofSeconds(30), Duration.ofSeconds(1), TestProcesses.script(dir));
+        AgentProcess agent = procs.start(launch);
+        assertThat(agent.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(127);
+        assertThat(log(agent)).contains("agentd-watchdog: cannot enter the working directory " + dir.resolve("nowhere"));
+    }
+
+    /** This JVM's watchdogs started as spares (whether or not one runs an agent by now). */
+    private static List<Long> spareWatchdogs() {
+        return ProcessHandle.current().children()
+                .filter(c -> c.info().arguments().map(a -> List.of(a).contains("--spare")).orElse(false))
+                .map(ProcessHandle::pid).sorted().collect(Collectors.toList());
+    }
+
     private long childOf(AgentProcess agent) {
         procs.session(agent.pid());
         Pattern p = Pattern.compile("child=(\\d+)");

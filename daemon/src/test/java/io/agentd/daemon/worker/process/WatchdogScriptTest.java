@@ -43,7 +43,7 @@ class WatchdogScriptTest {
         assertThat(w.process.isAlive()).as("alive past the first deadline").isTrue();
         assertThat(w.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(w.process.exitValue()).isEqualTo(143);
-        assertThat(w.output()).contains("agentd-watchdog: ignoring malformed line: next week",
+        assertThat(w.allOutput()).contains("agentd-watchdog: ignoring malformed line: next week",
                 "agentd-watchdog: ignoring malformed line: stop soon", "agentd-watchdog: lease expired");
     }
 
@@ -54,7 +54,7 @@ class WatchdogScriptTest {
         w.agentPid();
         assertThat(w.process.waitFor(3, TimeUnit.SECONDS)).as("exit seen without a line on stdin").isTrue();
         assertThat(w.process.exitValue()).isEqualTo(3);
-        assertThat(w.output()).doesNotContain("agentd-watchdog: lease expired");
+        assertThat(w.allOutput()).doesNotContain("agentd-watchdog: lease expired");
     }
 
     @Test
@@ -91,7 +91,7 @@ class WatchdogScriptTest {
         TestProcesses.signal(w.process.pid(), "TERM");
         assertThat(w.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(w.process.exitValue()).isEqualTo(5);
-        assertThat(w.output()).contains("agentd-watchdog: got SIGTERM", "bye");
+        assertThat(w.allOutput()).contains("agentd-watchdog: got SIGTERM", "bye");
     }
 
     @Test
@@ -130,6 +130,89 @@ class WatchdogScriptTest {
                 .startsWith("agentd-watchdog: DEADLINE must be N or @T");
     }
 
+    @Test
+    void aSpareRunsNothingUntilItsRecordAndThenGivesTheAgentExactlyTheRecordsEnvironment() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work dir"));
+        Watchdog w = startSpare();
+        long guard = await().atMost(Duration.ofSeconds(5)).until(() -> guardOf(w.process.pid()), g -> g > 0);
+        // Set up and waiting: the guard is its only child (once its fd pipe's short-lived helper is gone).
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> ProcessHandle.of(w.process.pid()).orElseThrow().children().count() == 1);
+        assertThat(w.process.isAlive()).isTrue();
+        assertThat(w.output()).as("no agent before the record").isEmpty();
+
+        AgentLaunch launch = new AgentLaunch("spare1", "/usr/bin/env", List.of(),
+                java.util.Map.of("FOO", "two\nlines", "WEIRD", "a b  'c' $d"), work, dir.resolve("logs"), 1 << 20,
+                2, Duration.ofSeconds(60), Duration.ofMillis(300), TestProcesses.script(dir));
+        OutputStream in = w.process.getOutputStream();
+        in.write(launch.record(BootClock.millis() + 60_000));
+        in.flush();
+
+        assertThat(w.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.process.exitValue()).isZero();
+        String out = w.allOutput();
+        assertThat(out).startsWith("agentd-watchdog: agent pid ");
+        // env prints its environment: the record's two variables, nothing of the watchdog's (PATH).
+        assertThat(out.substring(out.indexOf('\n') + 1)).isEqualTo("FOO=two\nlines\nWEIRD=a b  'c' $d\n");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !TestProcesses.alive(guard));
+    }
+
+    @Test
+    void aSpareRunsTheAgentInTheRecordsWorkingDirectoryWithItsArguments() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("w"));
+        Watchdog w = startSpare();
+        AgentLaunch launch = new AgentLaunch("spare2", "bash", List.of("-c", "echo \"$1|$2|$(pwd)\"", "x", "a  b", "c\nd"),
+                java.util.Map.of("PATH", System.getenv("PATH")), work, dir.resolve("logs"), 1 << 20, 2,
+                Duration.ofSeconds(60), Duration.ofMillis(300), TestProcesses.script(dir));
+        OutputStream in = w.process.getOutputStream();
+        in.write(launch.record(BootClock.millis() + 60_000));
+        in.flush();
+        assertThat(w.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.allOutput()).contains("a  b|c\nd|" + work.toRealPath() + "\n");
+    }
+
+    @Test
+    void aSpareReportsAWorkingDirectoryItCannotEnterAs127() throws Exception {
+        Watchdog w = startSpare();
+        AgentLaunch launch = new AgentLaunch("spare3", "true", List.of(), java.util.Map.of(),
+                dir.resolve("missing"), dir.resolve("logs"), 1 << 20, 2, Duration.ofSeconds(60), Duration.ofMillis(300),
+                TestProcesses.script(dir));
+        OutputStream in = w.process.getOutputStream();
+        in.write(launch.record(BootClock.millis() + 60_000));
+        in.flush();
+        assertThat(w.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.process.exitValue()).isEqualTo(127);
+        assertThat(w.allOutput()).contains("agentd-watchdog: cannot enter the working directory " + dir.resolve("missing"));
+    }
+
+    @Test
+    void aSpareLetGoBeforeItsRecordExitsQuietlyAndSoDoesItsGuard() throws Exception {
+        Watchdog w = startSpare();
+        long guard = await().atMost(Duration.ofSeconds(5)).until(() -> guardOf(w.process.pid()), g -> g > 0);
+        w.process.getOutputStream().close();
+        assertThat(w.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.process.exitValue()).isZero();
+        assertThat(w.allOutput()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !TestProcesses.alive(guard));
+    }
+
+    @Test
+    void aSpareStopsWaitingOnSigtermAndAMalformedRecordIs125() throws Exception {
+        Watchdog w = startSpare();
+        await().atMost(Duration.ofSeconds(5)).until(() -> guardOf(w.process.pid()) > 0);
+        TestProcesses.signal(w.process.pid(), "TERM");
+        assertThat(w.process.waitFor(5, TimeUnit.SECONDS)).as("within about a second of SIGTERM").isTrue();
+        assertThat(w.process.exitValue()).isZero();
+
+        Watchdog bad = startSpare();
+        OutputStream in = bad.process.getOutputStream();
+        in.write("agentd-launch-1\0soon\0".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        assertThat(bad.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.process.exitValue()).isEqualTo(125);
+        assertThat(bad.allOutput()).contains("agentd-watchdog: malformed launch record (deadline)");
+    }
+
     private static long sessionOf(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
@@ -141,23 +224,40 @@ class WatchdogScriptTest {
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
+    private Watchdog startSpare() throws IOException {
+        ProcessBuilder b = new ProcessBuilder("bash", TestProcesses.script(dir).toString(), "--spare").redirectErrorStream(true);
+        b.environment().clear();
+        b.environment().put("PATH", System.getenv("PATH"));
+        return watch(procs.track(b.start()));
+    }
+
     private Watchdog start(String deadline, String agentScript) throws IOException {
         Process p = new ProcessBuilder("bash", TestProcesses.script(dir).toString(), deadline, "--", "bash", "-c",
                 agentScript).redirectErrorStream(true).start();
-        procs.track(p);
+        return watch(procs.track(p));
+    }
+
+    private Watchdog watch(Process p) {
         Watchdog w = new Watchdog(p);
-        Thread t = new Thread(w::pump, "watchdog-output");
-        t.setDaemon(true);
-        t.start();
+        w.pumper.start();
         return w;
     }
 
     private final class Watchdog {
         final Process process;
+        final Thread pumper;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Watchdog(Process process) {
             this.process = process;
+            this.pumper = new Thread(this::pump, "watchdog-output");
+            pumper.setDaemon(true);
+        }
+
+        /** All it wrote: waits (bounded) until its output is closed. */
+        String allOutput() throws InterruptedException {
+            pumper.join(10_000);
+            return output();
         }
 
         void pump() {
