@@ -29,8 +29,13 @@ public final class ServerConfig {
     public HostPort raftAddr = new HostPort("127.0.0.1", 7421);
     /** Raft peers id → host:port; empty means "just this node". */
     public Map<String, HostPort> peers = new TreeMap<>();
-    /** HTTP address of each peer, for `cluster members`; optional. */
+    /** HTTP address of each peer, for `cluster members` and fast failover; optional. */
     public Map<String, HostPort> peerHttp = new TreeMap<>();
+    /**
+     * When the leader's process dies (its connection to a follower closes), the most up-to-date
+     * follower holds an election at once instead of after the election timeout. Needs peerHttp.
+     */
+    public boolean fastFailover = true;
     public String clusterName = "agentd";
     public Duration electionTimeoutMin = Duration.ofMillis(1000);
     public Duration electionTimeoutMax = Duration.ofMillis(2000);
@@ -65,6 +70,7 @@ public final class ServerConfig {
         KEYS.put("raft-addr", (c, v) -> c.raftAddr = HostPort.parse(v));
         KEYS.put("peers", (c, v) -> c.peers = idMap(v));
         KEYS.put("peer-http", (c, v) -> c.peerHttp = idMap(v));
+        KEYS.put("fast-failover", (c, v) -> c.fastFailover = bool("fast-failover", v));
         KEYS.put("cluster-name", (c, v) -> c.clusterName = nonEmpty(v));
         KEYS.put("election-timeout-min", (c, v) -> c.electionTimeoutMin = positive(ApiDurations.parse(v)));
         KEYS.put("election-timeout-max", (c, v) -> c.electionTimeoutMax = positive(ApiDurations.parse(v)));

@@ -46,6 +46,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final RescheduleSweeper reschedules;
     private final MetricRegistry metrics = new MetricRegistry();
     private final HttpApiServer http;
+    private final LeaderLossDetector leaderLoss;
     private volatile HostPort httpAddress;
 
     private CoordinatorNode(ServerConfig config) throws IOException, InterruptedException {
@@ -85,12 +86,20 @@ public final class CoordinatorNode implements AutoCloseable {
         Router router = routes.router(new Router());
         router.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
         router.get("/health/ready", q -> ready());
+        // Fast failover (LeaderLossDetector): a follower holds this open to the leader and reads
+        // end of file when the leader's process is gone; survivors compare their logs.
+        router.get(LeaderLossDetector.LIVENESS_PATH, q -> new CompletableFuture<ApiResponse>().completeOnTimeout(
+                ApiResponse.ok(Map.of("alive", true)), LeaderLossDetector.LIVENESS_HOLD.toSeconds(), TimeUnit.SECONDS));
+        router.get(LeaderLossDetector.POSITION_PATH, q -> CompletableFuture.completedFuture(
+                ApiResponse.ok(LeaderLossDetector.position(config.nodeId, raft))));
         router.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
                 new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
                 Map.of())));
         this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map, routes::renewLease);
         InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
+        this.leaderLoss = config.fastFailover && config.peers.size() > 1
+                ? new LeaderLossDetector(config.nodeId, raft, config.peerHttp) : null;
         LOG.info("node {} serves the API on http://{} and Raft on {}", config.nodeId, httpAddress, config.raftAddr);
     }
 
@@ -162,6 +171,9 @@ public final class CoordinatorNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (leaderLoss != null) {
+            leaderLoss.close();
+        }
         try {
             http.close();
         } catch (RuntimeException e) {

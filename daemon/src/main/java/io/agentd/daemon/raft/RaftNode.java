@@ -2,6 +2,7 @@ package io.agentd.daemon.raft;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -13,6 +14,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -70,6 +72,7 @@ public final class RaftNode implements AutoCloseable {
     /** Identity of the writes this node submits to its own server while it leads. */
     private final ClientId localWriteClientId = ClientId.randomId();
     private final AtomicLong localWriteCallIds = new AtomicLong();
+    private final AtomicLong electionCallIds = new AtomicLong();
     private final AtomicLong lastReconnect = new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final Set<RaftClient> retiredClients = ConcurrentHashMap.newKeySet();
@@ -323,6 +326,54 @@ public final class RaftNode implements AutoCloseable {
     public long term() {
         RaftServer.Division d = division;
         return d == null ? 0 : d.getInfo().getCurrentTerm();
+    }
+
+    /** Where this node's log ends ({@link LogPosition#EMPTY} before it has an entry). */
+    public LogPosition lastLogEntry() {
+        RaftServer.Division d = division;
+        TermIndex last = d == null ? null : d.getRaftLog().getLastEntryTermIndex();
+        return last == null ? LogPosition.EMPTY : new LogPosition(last.getTerm(), last.getIndex());
+    }
+
+    /**
+     * Starts an election now, for a leader whose process is known to be gone, instead of waiting
+     * out an election timeout. This is the step Ratis takes when a leader hands over: a new term,
+     * no pre-vote round, and a voter grants the vote even though its own timeout has not passed
+     * (a higher term). Safety is Raft's own: a vote still needs a log at least as up to date as
+     * the voter's. Refused (false, nothing happens) unless this node follows {@code leaderId} and
+     * its log ends in the current term (the request stands in for that leader's, which names its
+     * last entry).
+     */
+    public boolean electAfterLeaderLoss(String leaderId) {
+        RaftServer.Division d = division;
+        if (d == null || closed.get() || fatal != null) {
+            return false;
+        }
+        var info = d.getInfo();
+        RaftPeerId leader = info.getLeaderId();
+        TermIndex last = d.getRaftLog().getLastEntryTermIndex();
+        if (!info.isFollower() || leader == null || !leader.toString().equals(leaderId) || last == null
+                || last.getTerm() != info.getCurrentTerm()) {
+            return false;
+        }
+        RaftProtos.StartLeaderElectionRequestProto request = RaftProtos.StartLeaderElectionRequestProto.newBuilder()
+                .setServerRequest(RaftProtos.RaftRpcRequestProto.newBuilder()
+                        .setRequestorId(leader.toByteString())
+                        .setReplyId(selfId.toByteString())
+                        .setRaftGroupId(RaftProtos.RaftGroupIdProto.newBuilder().setId(group.getGroupId().toByteString()))
+                        .setCallId(electionCallIds.incrementAndGet()))
+                .setLeaderLastEntry(last.toProto())
+                .build();
+        try {
+            boolean started = server.startLeaderElection(request).getServerReply().getSuccess();
+            LOG.info("{}: leader {} is gone; {} an election at once (term {}, log at {})", config.nodeId(), leaderId,
+                    started ? "started" : "could not start", info.getCurrentTerm(), last);
+            return started;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: could not start an election after leader {} was gone: {}", config.nodeId(), leaderId,
+                    e.toString());
+            return false;
+        }
     }
 
     /** The highest log index this node knows to be committed. */

@@ -50,6 +50,8 @@ class ServerConfigTest {
                 .hasMessageContaining("http-addr").hasMessageContaining("HOST:PORT");
         assertThatThrownBy(() -> new ServerConfig().set("election-timeout-min", "5 seconds", "f.yaml"))
                 .hasMessageContaining("election-timeout-min").hasMessageContaining("500ms");
+        assertThatThrownBy(() -> new ServerConfig().set("fast-failover", "maybe", "--fast-failover"))
+                .hasMessageContaining("fast-failover");
         assertThatThrownBy(() -> new ServerConfig().set("peers", "n1", "--peers"))
                 .hasMessageContaining("peers").hasMessageContaining("ID=HOST:PORT");
         ServerConfig c = new ServerConfig();

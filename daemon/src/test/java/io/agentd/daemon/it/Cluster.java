@@ -16,8 +16,10 @@ final class Cluster implements AutoCloseable {
             servers.add(new ServerProcess("n" + i, root.resolve("n" + i), extraArgs));
         }
         StringJoiner peers = new StringJoiner(",");
+        StringJoiner http = new StringJoiner(",");
         servers.forEach(s -> peers.add(s.id + "=" + s.raftAddr()));
-        servers.forEach(s -> s.peers(peers.toString()));
+        servers.forEach(s -> http.add(s.id + "=127.0.0.1:" + s.httpPort));
+        servers.forEach(s -> s.peers(peers.toString(), http.toString()));
     }
 
     ServerProcess get(int i) {

@@ -24,6 +24,7 @@ final class ServerProcess implements AutoCloseable {
     final Path dataDir;
     private final List<String> extraArgs;
     private String peers;
+    private String peerHttp;
     private Process process;
 
     ServerProcess(String id, Path dataDir, List<String> extraArgs) {
@@ -46,12 +47,23 @@ final class ServerProcess implements AutoCloseable {
         this.peers = peers;
     }
 
+    /** Raft peers and their HTTP addresses (the latter turn on fast failover). */
+    void peers(String peers, String peerHttp) {
+        this.peers = peers;
+        this.peerHttp = peerHttp;
+    }
+
     ServerProcess start() throws IOException {
         Files.createDirectories(dataDir);
         List<String> cmd = ChildJvm.agentd("512m", "server",
                 "--node-id", id, "--data-dir", dataDir.toString(), "--http-addr", "127.0.0.1:" + httpPort,
-                "--raft-addr", raftAddr(), "--peers", peers == null ? id + "=" + raftAddr() : peers,
-                "--election-timeout-min", "1s", "--election-timeout-max", "2s");
+                "--raft-addr", raftAddr(), "--peers", peers == null ? id + "=" + raftAddr() : peers);
+        if (!extraArgs.contains("--election-timeout-min")) {
+            cmd.addAll(List.of("--election-timeout-min", "1s", "--election-timeout-max", "2s"));
+        }
+        if (peerHttp != null) {
+            cmd.addAll(List.of("--peer-http", peerHttp));
+        }
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("agentd.log").toFile()))

@@ -47,8 +47,10 @@ public final class Deployment implements AutoCloseable {
                       List<String> workerFlags, Duration workerTtl, int workerSlots) {
         this.net = net;
         StringJoiner peers = new StringJoiner(",");
+        StringJoiner peerHttp = new StringJoiner(",");
         for (int i = 1; i <= serverCount; i++) {
             peers.add("n" + i + "=" + net.address(i) + ":" + net.port(i, "raft"));
+            peerHttp.add("n" + i + "=" + net.address(i) + ":" + net.port(i, "http"));
         }
         for (int i = 1; i <= serverCount; i++) {
             List<String> args = new ArrayList<>(List.of("server", "--node-id", "n" + i,
@@ -56,6 +58,8 @@ public final class Deployment implements AutoCloseable {
                     "--http-addr", net.address(i) + ":" + net.port(i, "http"),
                     "--raft-addr", net.address(i) + ":" + net.port(i, "raft"),
                     "--peers", peers.toString(),
+                    // Also turns on fast failover: a crashed leader is replaced without waiting out the timeout.
+                    "--peer-http", peerHttp.toString(),
                     "--worker-ttl", workerTtl.toMillis() + "ms",
                     "--election-timeout-min", "500ms", "--election-timeout-max", "1000ms",
                     "--request-timeout", "5s"));
