@@ -106,7 +106,10 @@ public final class Failover {
         for (int i = 0; i < 5; i++) {
             running(client, namespace, filter, w -> !w.equals(from));
         }
-        long after = client.events(0, Duration.ZERO, 1).revision();
+        // The cluster's revision now (a linearizable read), so that only events after the kill count.
+        // (A page of events after 0 ends at its last event, which in a long-lived cluster is an old
+        // one: earlier rounds' WorkerExpired of this same worker were taken for this round's.)
+        long after = client.clusterStatus().revision();
         long killed = System.nanoTime();
         if (!victim.get().destroyForcibly()) {
             throw new IllegalStateException("could not send SIGKILL to " + pid);
