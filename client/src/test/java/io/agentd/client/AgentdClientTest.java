@@ -24,7 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AgentdClientTest {
+/**
+ * The client's contract, run once per transport ({@link AgentdClientJdkTransportTest},
+ * {@link AgentdClientUrlConnectionTest}): the same calls, retries and errors with either.
+ */
+abstract class AgentdClientTest {
+
+  /** The transport under test. */
+  abstract AgentdClient.Transport transport();
 
   private static final String AGENT = """
       {"namespace": "default", "name": "a1", "id": 42,
@@ -285,8 +292,8 @@ class AgentdClientTest {
     return server;
   }
 
-  private static AgentdClient client(
+  private AgentdClient client(
       java.util.function.UnaryOperator<AgentdClient.Builder> options, URI... endpoints) {
-    return options.apply(AgentdClient.builder().endpoints(List.of(endpoints))).build();
+    return options.apply(AgentdClient.builder().transport(transport()).endpoints(List.of(endpoints))).build();
   }
 }
