@@ -10,7 +10,9 @@
 # a linearizable get and of a filtered, paginated list at the leader.
 # usage: bench/scale.sh [--quick] [extra agentd server flags...]
 #   --quick: 100,000 agents instead of 1,000,000
-# Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: -XX:+UseG1GC -Xms256m -XX:MaxTenuringThreshold=1).
+# Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: bin/agentd's own);
+# RESTART_JAVA_OPTS: those of the restarted server only (e.g. a JFR recording; default: the same).
+# KEEP_LOGS=DIR: copy the servers' logs there at the end (the restarted server's log shows its start-up).
 set -euo pipefail
 quick=0
 if [[ "${1:-}" == --quick ]]; then quick=1; shift; fi
@@ -21,7 +23,7 @@ batches=$(( (count + batch - 1) / batch ))
 threshold=$(( batches / 10 < 10 ? 10 : batches / 10 ))
 base=18600
 results_file "scale$( ((quick)) && echo -quick)" "$([ $quick = 1 ] && echo --quick)" "$@"
-echo "# server JVM options: ${AGENTD_JAVA_OPTS:--XX:+UseG1GC -Xms256m -XX:MaxTenuringThreshold=1 (bin/agentd default)}; $(java -version 2>&1 | head -n1)"
+echo "# server JVM options: ${AGENTD_JAVA_OPTS:-bin/agentd default}; restarted server: ${RESTART_JAVA_OPTS:-the same}; $(java -version 2>&1 | head -n1)"
 build
 flags=(--snapshot-threshold "$threshold" "$@")
 start_cluster "$work/c" "$base" "${flags[@]}"
@@ -84,7 +86,10 @@ echo "restarting follower $victim (SIGKILL)"
 kill -9 "${spid[$victim]}"; wait "${spid[$victim]}" 2>/dev/null || true
 log_lines=$(wc -l < "$work/c/$victim.log")
 t0=$(date +%s%N)
+saved_opts=${AGENTD_JAVA_OPTS-}
+export AGENTD_JAVA_OPTS="${RESTART_JAVA_OPTS:-${AGENTD_JAVA_OPTS:-}}"
 start_server "$work/c" "$base" "$vi" "${flags[@]}"
+export AGENTD_JAVA_OPTS="$saved_opts"
 deadline=$((SECONDS + 120))
 until curl -sf -m 2 -o /dev/null "127.0.0.1:$((base + 10 * vi))/health/ready"; do
   (( SECONDS < deadline )) || { echo "$victim not ready 120 s after restart" >&2; tail -n 30 "$work/c/$victim.log" >&2; exit 1; }
@@ -99,7 +104,12 @@ echo "$victim ready ${restart_s} s after start (process start, RocksDB open, reg
 echo "  it used ${restart_cpu_s} s of CPU by then; load average $(cut -d' ' -f1-3 /proc/loadavg); started at $(date -u -d @$((t0 / 1000000000)) +%T) UTC"
 # Where the time went: the restarted server's log since its start, key lines only.
 tail -n +$((log_lines + 1)) "$work/c/$victim.log" \
-  | grep -E 'opened the state store|loaded the registry|initialized at applied|serves the API|installing|took snapshot' | cut -c1-220 || true
+  | grep -E 'opened the state store|loaded the registry|initialized at applied|raft node started|serves the API|installing|took snapshot' | cut -c1-220 || true
+if [[ -n "${KEEP_LOGS:-}" ]]; then
+  mkdir -p "$KEEP_LOGS" && cp "$work/c"/n*.log "$KEEP_LOGS"/ && echo "server logs copied to $KEEP_LOGS"
+  # A JFR recording that RESTART_JAVA_OPTS started (-XX:StartFlightRecording), saved before the kill at the end.
+  jcmd "${spid[$victim]}" JFR.dump filename="$KEEP_LOGS/restart.jfr" >/dev/null 2>&1 && echo "JFR recording of $victim saved as $KEEP_LOGS/restart.jfr" || true
+fi
 heap_restart=$(heap_of "${spid[$victim]}"); rss_restart=$(rss_of "${spid[$victim]}")
 echo "$victim after restart: heap after full GC $heap_restart MiB, RSS $rss_restart MiB"
 
