@@ -108,7 +108,8 @@ tail -n +$((log_lines + 1)) "$work/c/$victim.log" \
 if [[ -n "${KEEP_LOGS:-}" ]]; then
   mkdir -p "$KEEP_LOGS" && cp "$work/c"/n*.log "$KEEP_LOGS"/ && echo "server logs copied to $KEEP_LOGS"
   # A JFR recording that RESTART_JAVA_OPTS started (-XX:StartFlightRecording), saved before the kill at the end.
-  jcmd "${spid[$victim]}" JFR.dump filename="$KEEP_LOGS/restart.jfr" >/dev/null 2>&1 && echo "JFR recording of $victim saved as $KEEP_LOGS/restart.jfr" || true
+  jcmd "${spid[$victim]}" JFR.dump filename="$KEEP_LOGS/restart.jfr" >/dev/null 2>&1 || true
+  if [[ -s "$KEEP_LOGS/restart.jfr" ]]; then echo "JFR recording of $victim saved as $KEEP_LOGS/restart.jfr"; fi
 fi
 heap_restart=$(heap_of "${spid[$victim]}"); rss_restart=$(rss_of "${spid[$victim]}")
 echo "$victim after restart: heap after full GC $heap_restart MiB, RSS $rss_restart MiB"
