@@ -10,7 +10,12 @@
 # a linearizable get and of a filtered, paginated list at the leader.
 # usage: bench/scale.sh [--quick] [extra agentd server flags...]
 #   --quick: 100,000 agents instead of 1,000,000
-# Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: -XX:+UseG1GC -Xms256m -XX:MaxTenuringThreshold=1).
+# Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: bin/agentd's own);
+# RESTART_JAVA_OPTS: those of the restarted server only (e.g. a JFR recording; default: the same).
+# KEEP_LOGS=DIR: copy the servers' logs there at the end (the restarted server's log shows its start-up).
+# RESTART_PAIRS=N: after the measured restart, N more (SUMMARY again_*: medians); with
+# RESTART_ALT=PATH/bin/agentd each is preceded by one with that build's launcher (alt_*): two builds'
+# restarts of the same data, back to back. The builds must share the on-disk format.
 set -euo pipefail
 quick=0
 if [[ "${1:-}" == --quick ]]; then quick=1; shift; fi
@@ -21,8 +26,9 @@ batches=$(( (count + batch - 1) / batch ))
 threshold=$(( batches / 10 < 10 ? 10 : batches / 10 ))
 base=18600
 results_file "scale$( ((quick)) && echo -quick)" "$([ $quick = 1 ] && echo --quick)" "$@"
-echo "# server JVM options: ${AGENTD_JAVA_OPTS:--XX:+UseG1GC -Xms256m -XX:MaxTenuringThreshold=1 (bin/agentd default)}; $(java -version 2>&1 | head -n1)"
+echo "# server JVM options: ${AGENTD_JAVA_OPTS:-bin/agentd default}; restarted server: ${RESTART_JAVA_OPTS:-the same}; $(java -version 2>&1 | head -n1)"
 build
+if [[ -n "${RESTART_ALT:-}" ]]; then "$RESTART_ALT" --help >/dev/null; fi  # build it (and its archive) now, not during a restart
 flags=(--snapshot-threshold "$threshold" "$@")
 start_cluster "$work/c" "$base" "${flags[@]}"
 leader_url=$(bench leader --servers "$servers" | awk '{print "http://" $2}')
@@ -79,27 +85,65 @@ echo "n1 on disk: state (RocksDB) $state_mib MiB, raft (log + snapshots) $raft_m
 # Restart a follower: SIGKILL, start again, time to /health/ready.
 victim=n1; [[ "$leader" == n1 ]] && victim=n2
 vi=${victim#n}
-echo
-echo "restarting follower $victim (SIGKILL)"
-kill -9 "${spid[$victim]}"; wait "${spid[$victim]}" 2>/dev/null || true
-log_lines=$(wc -l < "$work/c/$victim.log")
-t0=$(date +%s%N)
-start_server "$work/c" "$base" "$vi" "${flags[@]}"
-deadline=$((SECONDS + 120))
-until curl -sf -m 2 -o /dev/null "127.0.0.1:$((base + 10 * vi))/health/ready"; do
-  (( SECONDS < deadline )) || { echo "$victim not ready 120 s after restart" >&2; tail -n 30 "$work/c/$victim.log" >&2; exit 1; }
-  sleep 0.05
+# restart_once LAUNCHER: one restart of the victim with that bin/agentd; sets restart_s, restart_cpu_s.
+restart_once() {
+  local launcher=$1 log_lines t0 t1 deadline saved_opts
+  echo
+  echo "restarting follower $victim (SIGKILL), with $launcher"
+  kill -9 "${spid[$victim]}"; wait "${spid[$victim]}" 2>/dev/null || true
+  log_lines=$(wc -l < "$work/c/$victim.log")
+  t0=$(date +%s%N)
+  saved_opts=${AGENTD_JAVA_OPTS-}
+  export AGENTD_JAVA_OPTS="${RESTART_JAVA_OPTS:-${AGENTD_JAVA_OPTS:-}}"
+  AGENTD_LAUNCHER=$launcher start_server "$work/c" "$base" "$vi" "${flags[@]}"
+  export AGENTD_JAVA_OPTS="$saved_opts"
+  deadline=$((SECONDS + 120))
+  until curl -sf -m 2 -o /dev/null "127.0.0.1:$((base + 10 * vi))/health/ready"; do
+    (( SECONDS < deadline )) || { echo "$victim not ready 120 s after restart" >&2; tail -n 30 "$work/c/$victim.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  t1=$(date +%s%N)
+  restart_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+  # CPU the restarted process used until ready (utime + stime, all its threads, GC included), and the
+  # machine's load: on a shared machine the wall time is mostly waiting for a core.
+  restart_cpu_s=$(awk '{ sub(/.*\) /, ""); split($0, f, " "); printf "%.1f", (f[12] + f[13]) / 100 }' "/proc/${spid[$victim]}/stat")
+  echo "$victim ready ${restart_s} s after start (process start, RocksDB open, registry load, Raft join, read barrier);"
+  echo "  it used ${restart_cpu_s} s of CPU by then; load average $(cut -d' ' -f1-3 /proc/loadavg); started at $(date -u -d @$((t0 / 1000000000)) +%T) UTC"
+  # Where the time went: the restarted server's log since its start, key lines only.
+  tail -n +$((log_lines + 1)) "$work/c/$victim.log" \
+    | grep -E 'opened the state store|loaded the registry|initialized at applied|raft node started|serves the API|installing|took snapshot' | cut -c1-220 || true
+}
+# median of the arguments
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The restart measured: the first after the load (RocksDB replays its write-ahead log, up to 16 MiB).
+restart_once "$root/bin/agentd"
+first_s=$restart_s first_cpu_s=$restart_cpu_s
+# RESTART_PAIRS=N more restarts, of the same data (a small WAL now); with RESTART_ALT=other/bin/agentd
+# each is a pair, that build's restart then this one's: two builds' restarts back to back.
+again=() again_cpu=() alt=() alt_cpu=()
+for (( r = 1; r <= ${RESTART_PAIRS:-0}; r++ )); do
+  if [[ -n "${RESTART_ALT:-}" ]]; then
+    restart_once "$RESTART_ALT"; alt+=("$restart_s"); alt_cpu+=("$restart_cpu_s")
+  fi
+  restart_once "$root/bin/agentd"; again+=("$restart_s"); again_cpu+=("$restart_cpu_s")
 done
-t1=$(date +%s%N)
-restart_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-# CPU the restarted process used until ready (utime + stime, all its threads, GC included), and the
-# machine's load: on a shared machine the wall time is mostly waiting for a core.
-restart_cpu_s=$(awk '{ sub(/.*\) /, ""); split($0, f, " "); printf "%.1f", (f[12] + f[13]) / 100 }' "/proc/${spid[$victim]}/stat")
-echo "$victim ready ${restart_s} s after start (process start, RocksDB open, registry load, Raft join, read barrier);"
-echo "  it used ${restart_cpu_s} s of CPU by then; load average $(cut -d' ' -f1-3 /proc/loadavg); started at $(date -u -d @$((t0 / 1000000000)) +%T) UTC"
-# Where the time went: the restarted server's log since its start, key lines only.
-tail -n +$((log_lines + 1)) "$work/c/$victim.log" \
-  | grep -E 'opened the state store|loaded the registry|initialized at applied|serves the API|installing|took snapshot' | cut -c1-220 || true
+restart_s=$first_s restart_cpu_s=$first_cpu_s
+more_summary=""
+if (( ${#again[@]} > 0 )); then
+  echo
+  echo "restarts again, this build: ${again[*]} s (median $(median "${again[@]}")), CPU ${again_cpu[*]} s (median $(median "${again_cpu[@]}"))"
+  more_summary=" again_ready_s=$(median "${again[@]}") again_cpu_s=$(median "${again_cpu[@]}")"
+fi
+if (( ${#alt[@]} > 0 )); then
+  echo "restarts again, $RESTART_ALT: ${alt[*]} s (median $(median "${alt[@]}")), CPU ${alt_cpu[*]} s (median $(median "${alt_cpu[@]}"))"
+  more_summary+=" alt_ready_s=$(median "${alt[@]}") alt_cpu_s=$(median "${alt_cpu[@]}")"
+fi
+if [[ -n "${KEEP_LOGS:-}" ]]; then
+  mkdir -p "$KEEP_LOGS" && cp "$work/c"/n*.log "$KEEP_LOGS"/ && echo "server logs copied to $KEEP_LOGS"
+  # A JFR recording that RESTART_JAVA_OPTS started (-XX:StartFlightRecording), saved before the kill at the end.
+  jcmd "${spid[$victim]}" JFR.dump filename="$KEEP_LOGS/restart.jfr" >/dev/null 2>&1 || true
+  if [[ -s "$KEEP_LOGS/restart.jfr" ]]; then echo "JFR recording of $victim saved as $KEEP_LOGS/restart.jfr"; fi
+fi
 heap_restart=$(heap_of "${spid[$victim]}"); rss_restart=$(rss_of "${spid[$victim]}")
 echo "$victim after restart: heap after full GC $heap_restart MiB, RSS $rss_restart MiB"
 
@@ -110,4 +154,4 @@ echo
 echo "| agents | load agents/s | heap MiB n1 / n2 / n3 (after restart) | RSS MiB n1 / n2 / n3 | snapshot MiB | snapshot s | restart-to-ready s | get p50 / p99 ms | list p50 / p99 ms | list full scan p50 ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 echo "| $agents | $(field agents_per_s "$load_line") | ${heap[n1]} / ${heap[n2]} / ${heap[n3]} ($heap_restart) | ${rss[n1]} / ${rss[n2]} / ${rss[n3]} | $snap_mib | $snap_s | $restart_s | $(field get_p50_ms "$probe_line") / $(field get_p99_ms "$probe_line") | $(field list_p50_ms "$probe_line") / $(field list_p99_ms "$probe_line") | $(field scan_p50_ms "$probe_line") |"
-echo "SUMMARY agents=$agents heap_mib=$heap_max rss_mib=$rss_max snapshot_mib=$snap_mib snapshot_s=$snap_s restart_ready_s=$restart_s restart_cpu_s=$restart_cpu_s get_p99_ms=$(field get_p99_ms "$probe_line") list_p99_ms=$(field list_p99_ms "$probe_line")"
+echo "SUMMARY agents=$agents heap_mib=$heap_max rss_mib=$rss_max snapshot_mib=$snap_mib snapshot_s=$snap_s restart_ready_s=$restart_s restart_cpu_s=$restart_cpu_s$more_summary get_p99_ms=$(field get_p99_ms "$probe_line") list_p99_ms=$(field list_p99_ms "$probe_line")"

@@ -414,8 +414,34 @@ public final class ClusterState {
         return s;
     }
 
-    /** Rebuilds the registry from what a store holds; an empty store gives {@link #initial()}. */
+    /** Agents handed to a decoder thread at a time by {@link #load(DurableStore, int)}. */
+    static final int LOAD_CHUNK = 4096;
+
+    /**
+     * Rebuilds the registry from what a store holds; an empty store gives {@link #initial()}.
+     * Agents are decoded on {@link #loadDecoders()} threads.
+     */
     public static ClusterState load(DurableStore store) {
+        return load(store, loadDecoders());
+    }
+
+    /** Threads that decode agents in a load: one per core (the reading thread mostly waits on the store), at most 4. */
+    public static int loadDecoders() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #load(DurableStore)}, with agents decoded on {@code decoders} threads while this
+     * thread reads the store (0: all on this thread). The result is the same for any number of
+     * threads: the decoded agents come back in the store's key order, and the maps and indexes
+     * are built from them in that order on this thread.
+     */
+    public static ClusterState load(DurableStore store, int decoders) {
+        return load(store, decoders, LOAD_CHUNK);
+    }
+
+    /** {@link #load(DurableStore, int)} with {@code chunk} agents per decoder task (tests use small ones). */
+    static ClusterState load(DurableStore store, int decoders, int chunk) {
         byte[] counters = store.get(Table.META, Keys.STATE);
         if (counters == null) {
             return initial();
@@ -428,47 +454,145 @@ public final class ClusterState {
         s.revision = r.uvarint();
         s.time = r.svarint();
         s.auditSeq = r.uvarint();
-        store.scan(Table.ENTITIES, (k, v) -> {
-            WireReader vr = new WireReader(v);
-            switch (k[0]) {
-                case Keys.NAMESPACE -> {
-                    Namespace n = EntityCodec.namespace(vr);
-                    s.namespaces.put(n.name(), n);
+        List<Agent> agents;
+        try (OrderedDecoder<Agent> decoder = new OrderedDecoder<>(v -> EntityCodec.agent(new WireReader(v)),
+                decoders, chunk, 2 * decoders + 2)) {
+            store.scan(Table.ENTITIES, (k, v) -> {
+                switch (k[0]) {
+                    case Keys.NAMESPACE -> {
+                        Namespace n = EntityCodec.namespace(new WireReader(v));
+                        s.namespaces.put(n.name(), n);
+                    }
+                    case Keys.AGENT -> decoder.add(v);
+                    case Keys.WORKER -> {
+                        Worker w = EntityCodec.worker(new WireReader(v));
+                        s.workers.put(w.id(), w);
+                    }
+                    default -> throw new IllegalStateException("unknown entity key prefix " + k[0]);
                 }
-                case Keys.AGENT -> {
-                    Agent a = EntityCodec.agent(vr);
-                    AgentKey key = a.key();
-                    s.agents.put(key, a);
-                    s.index(a, key);
-                }
-                case Keys.WORKER -> {
-                    Worker w = EntityCodec.worker(vr);
-                    s.workers.put(w.id(), w);
-                }
-                default -> throw new IllegalStateException("unknown entity key prefix " + k[0]);
+            });
+            agents = decoder.finish();
+        }
+        s.loadAgents(agents);
+        s.loadEvents(store);
+        s.loadDedup(store);
+        return s;
+    }
+
+    /**
+     * Puts the agents of a load, in the store's key order, and builds the indexes. The store's
+     * byte order of agent keys is their {@link AgentKey} order for every name the API accepts, so
+     * the maps are built from sorted arrays in linear time; were it ever not, each agent is put
+     * in turn (the same state, only slower).
+     */
+    private void loadAgents(List<Agent> inStoreOrder) {
+        int n = inStoreOrder.size();
+        Agent[] byKey = inStoreOrder.toArray(new Agent[0]);
+        AgentKey[] keys = new AgentKey[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = byKey[i].key();
+        }
+        if (!agents.isEmpty() || SortedArrays.firstOutOfOrder(keys, n) < n) {
+            for (int i = 0; i < n; i++) {
+                agents.put(keys[i], byKey[i]);
+                index(byKey[i], keys[i]);
             }
+            return;
+        }
+        SortedArrays.fill(agents, keys, byKey, n);
+        // What index() does one agent at a time, with the sorted structures built in one go.
+        Map<String, List<AgentKey>> onWorker = new HashMap<>();
+        List<Integer> pendingAt = new ArrayList<>();
+        List<Integer> failedAt = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Agent a = byKey[i];
+            long[] u = namespaceUsage.computeIfAbsent(a.namespace(), k -> new long[2]);
+            u[0]++;
+            if (a.desired() == DesiredState.RUNNING) {
+                u[1] += a.spec().slots();
+            }
+            if (a.assigned()) {
+                onWorker.computeIfAbsent(a.worker(), k -> new ArrayList<>()).add(keys[i]);
+                workerUsedSlots.merge(a.worker(), a.spec().slots(), Integer::sum);
+            }
+            if (a.state() == AgentState.PENDING && a.desired() == DesiredState.RUNNING) {
+                pendingAt.add(i);
+            }
+            if (failedToRun(a)) {
+                failedAt.add(i);
+            }
+        }
+        onWorker.forEach((worker, ks) -> {
+            TreeSet<AgentKey> set = new TreeSet<>();
+            SortedArrays.fill(set, ks.toArray(new AgentKey[0]), ks.size());
+            workerAgents.put(worker, set);
         });
+        fillById(pending, pendingAt, byKey, keys);
+        fillById(failed, failedAt, byKey, keys);
+    }
+
+    /** Puts id -> key of the agents at the given positions into an empty by-id index. */
+    private static void fillById(TreeMap<Long, AgentKey> index, List<Integer> at, Agent[] byKey, AgentKey[] keys) {
+        int m = at.size();
+        Long[] ids = new Long[m];
+        AgentKey[] values = new AgentKey[m];
+        for (int j = 0; j < m; j++) {
+            ids[j] = byKey[at.get(j)].id();
+            values[j] = keys[at.get(j)];
+        }
+        if (SortedArrays.firstOutOfOrder(ids, m) == m) {
+            SortedArrays.fill(index, ids, values, m);
+        } else {
+            for (int j = 0; j < m; j++) {
+                index.put(ids[j], values[j]);
+            }
+        }
+    }
+
+    private void loadEvents(DurableStore store) {
+        List<EventKey> keys = new ArrayList<>();
+        List<Event> values = new ArrayList<>();
         store.scan(Table.EVENTS, (k, v) -> {
             Event e = EntityCodec.event(v);
-            s.events.put(new EventKey(e.revision(), e.seq()), e);
+            keys.add(new EventKey(e.revision(), e.seq()));
+            values.add(e);
         });
-        if (s.events.size() >= EVENT_RETENTION) {
-            s.eventsPrunedThrough = s.events.firstKey().revision() - 1;
+        EventKey[] k = keys.toArray(new EventKey[0]);
+        if (SortedArrays.firstOutOfOrder(k, k.length) == k.length) {
+            SortedArrays.fill(events, k, values.toArray(new Event[0]), k.length);
+        } else {
+            for (int i = 0; i < k.length; i++) {
+                events.put(k[i], values.get(i));
+            }
         }
+        if (events.size() >= EVENT_RETENTION) {
+            eventsPrunedThrough = events.firstKey().revision() - 1;
+        }
+    }
+
+    private void loadDedup(DurableStore store) {
+        List<DedupKey> order = new ArrayList<>();
         store.scan(Table.DEDUP, (k, v) -> {
             WireReader vr = new WireReader(v);
             long t = vr.i64();
             byte[] reply = java.util.Arrays.copyOfRange(v, 8, v.length);
             String id = new String(k, java.nio.charset.StandardCharsets.UTF_8);
-            s.dedup.put(id, new DedupEntry(t, reply));
-            s.dedupOrder.add(new DedupKey(t, id));
+            dedup.put(id, new DedupEntry(t, reply));
+            order.add(new DedupKey(t, id));
         });
-        return s;
+        DedupKey[] sorted = order.toArray(new DedupKey[0]);
+        java.util.Arrays.sort(sorted);
+        if (SortedArrays.firstOutOfOrder(sorted, sorted.length) == sorted.length) {
+            SortedArrays.fill(dedupOrder, sorted, sorted.length);
+        } else {
+            dedupOrder.addAll(order);
+        }
     }
 
     /**
-     * A canonical dump of everything replicated, for tests: two replicas that applied
-     * the same log have equal fingerprints.
+     * A canonical dump of everything replicated, and of the indexes derived from it as far as
+     * reads can see them, for tests: two replicas that applied the same log have equal
+     * fingerprints, and so do a state and the state loaded from its store.
      */
     public String fingerprint() {
         StringBuilder sb = new StringBuilder();
@@ -479,6 +603,23 @@ public final class ClusterState {
         events.values().forEach(e -> sb.append(e).append('\n'));
         new TreeMap<>(dedup).forEach((k, v) -> sb.append(k).append('@').append(v.time()).append('=')
                 .append(java.util.HexFormat.of().formatHex(v.reply())).append('\n'));
+        // Derived: what usage(), usedSlots() and agentsOn() answer (zero and empty as if absent),
+        // the pending and failed queues in their order, the dedup expiry order. (Not the events'
+        // pruned mark: a load estimates it from the oldest event kept.)
+        new TreeMap<>(namespaceUsage).forEach((k, v) -> {
+            if (v[0] != 0 || v[1] != 0) {
+                sb.append("usage ").append(k).append('=').append(v[0]).append('/').append(v[1]).append('\n');
+            }
+        });
+        new TreeMap<>(workerUsedSlots).forEach((k, v) -> {
+            if (v != 0) {
+                sb.append("slots ").append(k).append('=').append(v).append('\n');
+            }
+        });
+        new TreeMap<>(workerAgents).forEach((k, v) -> sb.append("on ").append(k).append('=').append(v).append('\n'));
+        sb.append("pending ").append(pending).append('\n');
+        sb.append("failed ").append(failed).append('\n');
+        sb.append("dedup order ").append(dedupOrder).append('\n');
         return sb.toString();
     }
 }

@@ -63,7 +63,8 @@ public final class CoordinatorNode implements AutoCloseable {
         });
         long opening = System.nanoTime();
         this.store = RocksStore.open(config.dataDir.resolve("state"));
-        LOG.info("opened the state store in {} ms", (System.nanoTime() - opening) / 1_000_000);
+        LOG.info("opened the state store in {} ms (process up {} ms)", (System.nanoTime() - opening) / 1_000_000,
+                processUpMillis());
         this.readers = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "agentd-blocking-reads");
             t.setDaemon(true);
@@ -100,7 +101,14 @@ public final class CoordinatorNode implements AutoCloseable {
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
         this.leaderLoss = config.fastFailover && config.peers.size() > 1
                 ? new LeaderLossDetector(config.nodeId, raft, config.peerHttp) : null;
-        LOG.info("node {} serves the API on http://{} and Raft on {}", config.nodeId, httpAddress, config.raftAddr);
+        LOG.info("node {} serves the API on http://{} and Raft on {} (process up {} ms)", config.nodeId, httpAddress,
+                config.raftAddr, processUpMillis());
+    }
+
+    /** Time since this process started, for the start-up log lines (restart time is a target: docs/benchmarks.md). */
+    private static long processUpMillis() {
+        return ProcessHandle.current().info().startInstant()
+                .map(started -> java.time.Duration.between(started, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     public static CoordinatorNode start(ServerConfig config) throws IOException, InterruptedException {

@@ -54,38 +54,59 @@ public final class EntityCodec {
 
     /**
      * Specs decoded before, by their encoding. Loading a registry decodes a million agents made
-     * from a few specs; validating and copying each spec again was most of the load time. The
-     * same bytes always decode to an equal spec, so this changes no result. Bounded like
-     * {@code Canonical}; thread-safe.
+     * from a few specs: a spec's bytes are passed over first and looked up, so a known spec costs
+     * no decoding, no validation and no garbage. The same bytes always decode to an equal spec, so
+     * this changes no result.
      */
-    private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, AgentSpec> SPECS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    static final int MAX_SPECS = 4096;
+    private static final EncodingCache<AgentSpec> SPECS = new EncodingCache<>(4096);
+    /**
+     * Strings that many agents share (namespace names, worker ids, pending reasons, assignment
+     * outcomes), by their encoding: one instance each instead of a new one per agent decoded.
+     */
+    private static final EncodingCache<String> SHARED_STRINGS = new EncodingCache<>(1024);
 
     static AgentSpec spec(WireReader r) {
         int start = r.position();
-        String command = r.string();
-        List<String> args = r.strings();
-        SortedMap<String, String> env = r.stringMap();
-        String workingDir = r.optString();
-        int slots = r.uvarintInt();
-        SortedMap<String, String> labels = r.stringMap();
-        SortedMap<String, String> constraints = r.stringMap();
-        int restart = r.u8();
-        java.nio.ByteBuffer encoded = r.readSince(start);
-        AgentSpec known = SPECS.get(encoded);
+        r.skipString(); // command
+        r.skipStrings(); // args
+        r.skipStringMap(); // env
+        r.skipOptString(); // working dir
+        r.uvarint(); // slots
+        r.skipStringMap(); // labels
+        r.skipStringMap(); // constraints
+        r.u8(); // restart policy
+        int end = r.position();
+        int hash = EncodingCache.hash(r.array(), start, end);
+        AgentSpec known = SPECS.get(r.array(), start, end, hash);
         if (known != null) {
             return known;
         }
-        AgentSpec s = new AgentSpec(command, args, env, workingDir, slots, labels, constraints,
-                WireEnum.fromWire(RestartPolicy.class, restart));
-        if (SPECS.size() >= MAX_SPECS) {
-            SPECS.clear();
-        }
-        byte[] copy = new byte[encoded.remaining()];
-        encoded.get(copy);
-        SPECS.put(java.nio.ByteBuffer.wrap(copy).asReadOnlyBuffer(), s);
+        r.rewind(start);
+        AgentSpec s = new AgentSpec(r.string(), r.strings(), r.stringMap(), r.optString(), r.uvarintInt(),
+                r.stringMap(), r.stringMap(), WireEnum.fromWire(RestartPolicy.class, r.u8()));
+        SPECS.put(r.array(), start, end, hash, s);
         return s;
+    }
+
+    /** A {@link WireReader#string()} that many entities share: the instance decoded before when there is one. */
+    static String sharedString(WireReader r) {
+        int start = r.position();
+        r.skipString();
+        int end = r.position();
+        int hash = EncodingCache.hash(r.array(), start, end);
+        String known = SHARED_STRINGS.get(r.array(), start, end, hash);
+        if (known != null) {
+            return known;
+        }
+        r.rewind(start);
+        String s = r.string();
+        SHARED_STRINGS.put(r.array(), start, end, hash, s);
+        return s;
+    }
+
+    /** {@link #sharedString} of a string that may be null ({@link WireReader#optString()}). */
+    static String sharedOptString(WireReader r) {
+        return r.bool() ? sharedString(r) : null;
     }
 
     static void quotaLong(WireWriter w, Long v) {
@@ -135,21 +156,25 @@ public final class EntityCodec {
         if (v != V1 && v != V2) {
             throw new WireReader.MalformedException("unknown agent format version " + v);
         }
-        String ns = r.string();
+        String ns = sharedString(r);
         String name = r.string();
         long id = r.uvarint();
         AgentSpec spec = spec(r);
         DesiredState desired = WireEnum.fromWire(DesiredState.class, r.u8());
         AgentState state = WireEnum.fromWire(AgentState.class, r.u8());
-        String worker = r.optString();
+        String worker = sharedOptString(r);
         long token = r.uvarint();
-        String reason = r.optString();
+        String reason = sharedOptString(r);
         Long exit = r.optLong();
         int restarts = r.uvarintInt();
         int n = r.collectionSize();
-        TreeMap<String, MetadataEntry> md = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            md.put(r.string(), new MetadataEntry(r.string(), r.uvarint()));
+        SortedMap<String, MetadataEntry> metadata = Collections.emptySortedMap(); // most agents have none: share it
+        if (n > 0) {
+            TreeMap<String, MetadataEntry> md = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                md.put(r.string(), new MetadataEntry(r.string(), r.uvarint()));
+            }
+            metadata = Collections.unmodifiableSortedMap(md);
         }
         long createRevision = r.uvarint();
         long revision = r.uvarint();
@@ -170,7 +195,8 @@ public final class EntityCodec {
             int h = r.collectionSize();
             List<Assignment> list = new ArrayList<>(h);
             for (int i = 0; i < h; i++) {
-                list.add(new Assignment(r.string(), r.uvarint(), r.uvarintInt(), r.uvarint(), r.svarint(), r.string()));
+                list.add(new Assignment(sharedString(r), r.uvarint(), r.uvarintInt(), r.uvarint(), r.svarint(),
+                        sharedString(r)));
             }
             history = list;
             String status = r.optString();
@@ -179,7 +205,7 @@ public final class EntityCodec {
             }
         }
         return new Agent(ns, name, id, spec, desired, state, worker, token, reason,
-                exit == null ? null : exit.intValue(), restarts, Collections.unmodifiableSortedMap(md),
+                exit == null ? null : exit.intValue(), restarts, metadata,
                 createRevision, revision, createTime, updateTime, migrateTo, checkpoint, checkpointRevision,
                 instanceRestarts, reschedules, rescheduleTime, history, health);
     }

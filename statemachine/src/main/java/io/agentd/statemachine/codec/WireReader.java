@@ -34,14 +34,22 @@ public final class WireReader {
         }
     }
 
-    /** Where the next read starts, to pass to {@link #readSince}. */
+    /** Where the next read starts. */
     public int position() {
         return pos;
     }
 
-    /** The bytes read since {@code from} (a {@link #position()}), as a read-only view: no copy. */
-    public java.nio.ByteBuffer readSince(int from) {
-        return java.nio.ByteBuffer.wrap(buf, from, pos - from).slice().asReadOnlyBuffer();
+    /** Goes back to {@code to}, a {@link #position()} of this reader, to read again from there. */
+    void rewind(int to) {
+        if (to < 0 || to > pos) {
+            throw new IllegalArgumentException("cannot rewind to " + to + " from " + pos);
+        }
+        pos = to;
+    }
+
+    /** The array this reader reads; positions index into it. For look-ups by encoding: never written. */
+    byte[] array() {
+        return buf;
     }
 
     private void need(int n) {
@@ -126,6 +134,36 @@ public final class WireReader {
 
     public String optString() {
         return bool() ? string() : null;
+    }
+
+    /** Moves past a {@link #string()} without decoding it. */
+    public void skipString() {
+        int n = uvarintInt();
+        need(n);
+        pos += n;
+    }
+
+    /** Moves past an {@link #optString()} without decoding it. */
+    public void skipOptString() {
+        if (bool()) {
+            skipString();
+        }
+    }
+
+    /** Moves past a {@link #strings()} list without decoding it. */
+    public void skipStrings() {
+        int n = count();
+        for (int i = 0; i < n; i++) {
+            skipString();
+        }
+    }
+
+    /** Moves past a {@link #stringMap()} without decoding it. */
+    public void skipStringMap() {
+        int n = count();
+        for (int i = 0; i < 2 * n; i++) {
+            skipString();
+        }
     }
 
     public Long optLong() {
