@@ -208,10 +208,12 @@ final class StateMachineAdapter extends BaseStateMachine {
             if (index != applied + 1) {
                 throw new IllegalStateException("entry " + index + " does not follow applied index " + applied);
             }
-            byte[] reply = replica.apply(term, index, decoded.leaderTimeMillis(), decoded.payload());
+            // Only the leader that appended the entry holds the client's request (a follower's
+            // transaction is made from the log entry): elsewhere the answer goes nowhere.
+            boolean answered = trx.getClientRequest() != null;
+            Answer reply = replica.apply(term, index, decoded.leaderTimeMillis(), decoded.payload(), answered);
             updateLastAppliedTermIndex(term, index);
-            return CompletableFuture.completedFuture(
-                    reply == null || reply.length == 0 ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+            return CompletableFuture.completedFuture(reply == null ? Message.EMPTY : reply);
         } catch (RuntimeException | Error e) {
             // Thrown, not returned as a failed future: Ratis only logs failed futures and carries on,
             // while an exception from here makes it stop applying and close the server.

@@ -38,17 +38,17 @@ final class ListStateMachine implements ReplicaStateMachine {
     }
 
     @Override
-    public synchronized byte[] apply(long term, long index, long leaderTimeMillis, byte[] payload) {
+    public synchronized Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered) {
         applyCalls.add(index);
         if (failOn != null && failOn.equals(new String(payload, StandardCharsets.UTF_8))) {
             throw new IllegalStateException("invariant broken by entry " + index);
         }
         if (index <= lastApplied.index()) {
-            return new byte[0];
+            return null;
         }
         entries.add(new Entry(term, index, leaderTimeMillis, new String(payload, StandardCharsets.UTF_8)));
         lastApplied = new AppliedIndex(term, index);
-        return reply(index, leaderTimeMillis);
+        return Answer.ofBytes(reply(index, leaderTimeMillis));
     }
 
     static byte[] reply(long index, long leaderTimeMillis) {
