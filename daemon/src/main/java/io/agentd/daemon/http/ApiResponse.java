@@ -3,11 +3,19 @@ package io.agentd.daemon.http;
 import java.util.Map;
 
 /**
- * An answer: a status, a body (serialized as JSON, or sent as is when it is a
- * {@link Text}) and extra headers.
+ * An answer: a status, a body (serialized as JSON, or sent as is when it is a {@link Text} or
+ * {@link RawJson}) and extra headers.
  */
 public record ApiResponse(int status, Object body, Map<String, String> headers) {
     public record Text(String contentType, String text) {
+    }
+
+    /**
+     * A body that writes itself as JSON: what {@link Json#write} would give for its view, made
+     * when the answer is sent (on the connection's event loop, not on the thread that completed
+     * the request).
+     */
+    public record RawJson(java.util.function.Supplier<byte[]> json) {
     }
 
     public static ApiResponse ok(Object body) {

@@ -578,7 +578,8 @@ public final class ApiRoutes {
     private Object view(Reply reply) {
         Object b = reply.body();
         if (b instanceof Agent a) {
-            return Views.agent(a);
+            // Written straight from the record when the answer is sent: Views.agent + Json.write in one.
+            return new ApiResponse.RawJson(() -> io.agentd.daemon.coordinator.AgentJson.bytes(a));
         } else if (b instanceof Namespace n) {
             // Usage is read at answer time; the namespace itself is the one the command left.
             return coordinator.read(s -> Views.namespace(s, n));

@@ -217,6 +217,8 @@ public final class HttpApiServer implements AutoCloseable {
                     Unpooled.wrappedBuffer(t.text().getBytes(StandardCharsets.UTF_8)));
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
             out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        } else if (resp.body() instanceof ApiResponse.RawJson j) {
+            out = json(HttpResponseStatus.valueOf(resp.status()), j.json().get());
         } else {
             out = json(HttpResponseStatus.valueOf(resp.status()), Json.write(resp.body()));
         }
