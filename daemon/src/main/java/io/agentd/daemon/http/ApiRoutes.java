@@ -270,7 +270,11 @@ public final class ApiRoutes {
     }
 
     private CompletableFuture<ApiResponse> spawn(ApiRequest q) {
-        SpawnRequest body = Json.read(q.body(), SpawnRequest.class);
+        return spawn(q, Json.read(q.body(), SpawnRequest.class));
+    }
+
+    /** A spawn whose body has been read already (by the route, or by {@link SpawnFastPath}). */
+    CompletableFuture<ApiResponse> spawn(ApiRequest q, SpawnRequest body) {
         Command c = validate(() -> {
             Names.namespace(q.param("ns"));
             Names.agentName(body.name());

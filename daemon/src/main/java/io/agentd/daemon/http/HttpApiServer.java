@@ -58,20 +58,26 @@ public final class HttpApiServer implements AutoCloseable {
     private final Function<Throwable, ApiException> errorMapper;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final HeartbeatFastPath.Renewer renewer;
+    private final SpawnFastPath.Spawner spawner;
     /** Renewals are counted, not timed: at thousands a second a timer each costs more than it tells. */
     private final Counter heartbeats;
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private Channel channel;
 
-    /** @param renewer lease renewals taken past the router ({@link HeartbeatFastPath}); null: none */
+    /**
+     * @param renewer lease renewals taken past the router ({@link HeartbeatFastPath}); null: none
+     * @param routes  spawns are taken past the router to its spawn ({@link SpawnFastPath}); null: none
+     */
     public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics,
-                         Function<Throwable, ApiException> errorMapper, HeartbeatFastPath.Renewer renewer) {
+                         Function<Throwable, ApiException> errorMapper, HeartbeatFastPath.Renewer renewer,
+                         ApiRoutes routes) {
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.errorMapper = errorMapper;
         this.renewer = renewer;
+        this.spawner = routes == null ? null : routes::spawn;
         this.heartbeats = metrics.counter("http_heartbeats");
     }
 
@@ -135,21 +141,26 @@ public final class HttpApiServer implements AutoCloseable {
             }
             long start = System.nanoTime();
             String[] template = {"unmatched"};
-            CompletableFuture<ApiResponse> answer;
-            try {
-                if (!req.decoderResult().isSuccess()) {
-                    throw ApiException.invalid("malformed HTTP request");
+            CompletableFuture<ApiResponse> answer = null;
+            if (spawner != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
+                answer = spawnFast(req, template);
+            }
+            if (answer == null) {
+                try {
+                    if (!req.decoderResult().isSuccess()) {
+                        throw ApiException.invalid("malformed HTTP request");
+                    }
+                    QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+                    Router.Match m = router.match(req.method(), qs.rawPath());
+                    template[0] = m.template();
+                    byte[] body = new byte[req.content().readableBytes()];
+                    req.content().readBytes(body);
+                    ApiRequest r = new ApiRequest(req.method(), qs.path(), qs.parameters(), req.headers(), body,
+                            m.params());
+                    answer = m.handler().handle(r);
+                } catch (Throwable t) {
+                    answer = CompletableFuture.failedFuture(t);
                 }
-                QueryStringDecoder qs = new QueryStringDecoder(req.uri());
-                Router.Match m = router.match(req.method(), qs.rawPath());
-                template[0] = m.template();
-                byte[] body = new byte[req.content().readableBytes()];
-                req.content().readBytes(body);
-                ApiRequest r = new ApiRequest(req.method(), qs.path(), qs.parameters(), req.headers(), body,
-                        m.params());
-                answer = m.handler().handle(r);
-            } catch (Throwable t) {
-                answer = CompletableFuture.failedFuture(t);
             }
             answer.whenCompleteAsync((resp, err) -> {
                 FullHttpResponse out = err == null ? render(resp) : renderError(err);
@@ -160,6 +171,25 @@ public final class HttpApiServer implements AutoCloseable {
                 }
                 write(ctx, out, keepAlive);
             }, ctx.executor());
+        }
+
+        /** The answer of a spawn {@link SpawnFastPath} takes, or null when the general route must. */
+        private CompletableFuture<ApiResponse> spawnFast(FullHttpRequest req, String[] template) {
+            String ns = SpawnFastPath.namespace(req.uri());
+            if (ns == null) {
+                return null;
+            }
+            io.agentd.client.api.SpawnRequest body = SpawnFastPath.read(req.content());
+            if (body == null) {
+                return null;
+            }
+            template[0] = SpawnFastPath.TEMPLATE;
+            try {
+                return spawner.spawn(new ApiRequest(req.method(), req.uri(), Map.of(), req.headers(), null,
+                        Map.of("ns", ns)), body);
+            } catch (Throwable t) {
+                return CompletableFuture.failedFuture(t);
+            }
         }
 
         private void renew(ChannelHandlerContext ctx, String worker, boolean keepAlive) {
