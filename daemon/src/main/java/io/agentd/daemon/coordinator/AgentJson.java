@@ -35,7 +35,8 @@ public final class AgentJson {
         }
     }
 
-    static void write(JsonGenerator g, Agent a) throws IOException {
+    /** Writes {@code a} as one JSON value; thread-safe. */
+    public static void write(JsonGenerator g, Agent a) throws IOException {
         g.writeStartObject();
         g.writeStringField("namespace", a.namespace());
         g.writeStringField("name", a.name());

@@ -11,11 +11,16 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
     }
 
     /**
-     * A body that writes itself as JSON: what {@link Json#write} would give for its view, made
+     * A body that writes itself as JSON: what {@link Json#write} would give for its view, written
      * when the answer is sent (on the connection's event loop, not on the thread that completed
-     * the request).
+     * the request), straight into the connection's buffer.
      */
-    public record RawJson(java.util.function.Supplier<byte[]> json) {
+    public record RawJson(Writer writer) {
+        /** Writes one JSON value. */
+        @FunctionalInterface
+        public interface Writer {
+            void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException;
+        }
     }
 
     public static ApiResponse ok(Object body) {

@@ -583,7 +583,7 @@ public final class ApiRoutes {
         Object b = reply.body();
         if (b instanceof Agent a) {
             // Written straight from the record when the answer is sent: Views.agent + Json.write in one.
-            return new ApiResponse.RawJson(() -> io.agentd.daemon.coordinator.AgentJson.bytes(a));
+            return new ApiResponse.RawJson(g -> io.agentd.daemon.coordinator.AgentJson.write(g, a));
         } else if (b instanceof Namespace n) {
             // Usage is read at answer time; the namespace itself is the one the command left.
             return coordinator.read(s -> Views.namespace(s, n));

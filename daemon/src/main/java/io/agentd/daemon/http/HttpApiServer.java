@@ -8,6 +8,10 @@ import io.agentd.client.api.ErrorBody;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.daemon.metrics.PrometheusText;
 import io.netty.bootstrap.ServerBootstrap;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -36,6 +40,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -163,7 +168,7 @@ public final class HttpApiServer implements AutoCloseable {
                 }
             }
             answer.whenCompleteAsync((resp, err) -> {
-                FullHttpResponse out = err == null ? render(resp) : renderError(err);
+                FullHttpResponse out = err == null ? render(resp, ctx.alloc()) : renderError(err);
                 requestTimer(template[0], req.method().name()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (out.status().code() >= 400) {
                     metrics.counter(PrometheusText.name("http_errors", "status",
@@ -240,7 +245,7 @@ public final class HttpApiServer implements AutoCloseable {
         }
     }
 
-    private FullHttpResponse render(ApiResponse resp) {
+    private FullHttpResponse render(ApiResponse resp, ByteBufAllocator alloc) {
         FullHttpResponse out;
         if (resp.body() instanceof ApiResponse.Text t) {
             out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
@@ -248,7 +253,7 @@ public final class HttpApiServer implements AutoCloseable {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
             out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
         } else if (resp.body() instanceof ApiResponse.RawJson j) {
-            out = json(HttpResponseStatus.valueOf(resp.status()), j.json().get());
+            out = json(HttpResponseStatus.valueOf(resp.status()), rawJson(j, alloc));
         } else {
             out = json(HttpResponseStatus.valueOf(resp.status()), Json.write(resp.body()));
         }
@@ -269,6 +274,25 @@ public final class HttpApiServer implements AutoCloseable {
             LOG.error("internal error answering a request", cause);
         }
         return json(HttpResponseStatus.valueOf(e.status()), Json.write(ErrorBody.of(e.code(), e.getMessage())));
+    }
+
+    /** Writes the body into a buffer of the connection's allocator (no copy of it on the way out). */
+    private static ByteBuf rawJson(ApiResponse.RawJson body, ByteBufAllocator alloc) {
+        ByteBuf buf = alloc.buffer(1024);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf))) {
+            body.writer().write(g);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+        }
+        return buf;
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, ByteBuf body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return r;
     }
 
     static FullHttpResponse json(HttpResponseStatus status, byte[] body) {

@@ -57,6 +57,10 @@ class SpawnFastPathApiTest {
         assertThat(fastAgain.status()).isEqualTo(200);
         assertThat(fastAgain.body()).isEqualTo(general.body());
         assertThat(fastAgain.revision()).isEqualTo(general.revision());
+
+        // And as a read renders the agent (its view through Jackson): here the same, as nothing
+        // changed it and its pending reason is still what a read works out now.
+        assertThat(http.get(FAST + "/fp-1").body()).isEqualTo(fast.body());
     }
 
     @Test
