@@ -60,6 +60,11 @@ public final class Replica {
         return replies;
     }
 
+    /** {@link DurableStore#prepareCheckpoint}: a checkpoint is coming soon. */
+    public void prepareCheckpoint() {
+        store.prepareCheckpoint();
+    }
+
     public void checkpoint(Path dir) throws IOException {
         store.checkpoint(dir);
     }

@@ -109,6 +109,11 @@ public final class RegistryReplica implements ReplicaStateMachine {
     }
 
     @Override
+    public void prepareSnapshot() {
+        replica.prepareCheckpoint(); // the store is thread-safe; this takes no registry lock
+    }
+
+    @Override
     public void writeSnapshot(Path dir) throws IOException {
         lock.readLock().lock();
         try {

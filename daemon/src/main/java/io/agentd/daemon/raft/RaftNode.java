@@ -98,7 +98,7 @@ public final class RaftNode implements AutoCloseable {
             return t;
         });
         this.stateMachine = new StateMachineAdapter(replica, new AdapterEvents(), System::currentTimeMillis,
-                config.snapshotGracePeriod());
+                config.snapshotGracePeriod(), config.snapshotThreshold());
         this.clientProperties = RatisSettings.client(config);
         this.retryPolicy = RatisSettings.clientRetryPolicy(config);
         this.writePermits = new Semaphore(config.maxPendingRequests());

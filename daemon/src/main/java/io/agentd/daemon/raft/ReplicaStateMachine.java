@@ -24,6 +24,12 @@ public interface ReplicaStateMachine {
      *  implementation skips those. Throws only on invariant/I/O failure (the node must stop). */
     Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered);
 
+    /** A snapshot is due soon (Ratis takes one every snapshot-threshold applied entries): start in the background
+     *  what writeSnapshot would otherwise do on the apply thread. Called on the apply thread; must not block and
+     *  must change nothing apply or a snapshot sees. */
+    default void prepareSnapshot() {
+    }
+
     /** Writes a consistent snapshot of the state at lastApplied() into dir (which does not exist yet): a set of files. */
     void writeSnapshot(java.nio.file.Path dir) throws java.io.IOException;
 
