@@ -50,9 +50,13 @@ final class AgentRules {
         Agent a = new Agent(c.namespace(), c.name(), tx.revision, c.spec(), DesiredState.RUNNING, AgentState.PENDING,
                 null, 0, null, null, 0, Collections.emptySortedMap(), tx.revision, tx.revision, tx.time, tx.time, null, null, 0,
                 0, 0, 0, java.util.List.of(), null);
+        // Placed before it is stored (an unassigned agent takes no worker's slots, so the choice is
+        // the same), so a spawn stores and encodes the agent once, not twice.
+        a = Placement.placed(tx, a, null, null);
         tx.state.putAgent(a);
         tx.event(EventType.AGENT_SPAWNED, a.namespace(), a.name(), null, null);
-        return Reply.ok(tx.revision, true, Placement.tryPlace(tx, a));
+        Placement.announce(tx, a);
+        return Reply.ok(tx.revision, true, a);
     }
 
     static Reply stop(Tx tx, StopAgent c) {

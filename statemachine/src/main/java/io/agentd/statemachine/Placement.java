@@ -82,22 +82,36 @@ final class Placement {
     }
 
     static Agent tryPlace(Tx tx, Agent agent, String exclude, String prefer) {
+        Agent after = placed(tx, agent, exclude, prefer);
+        if (after != agent) {
+            tx.state.putAgent(after);
+            announce(tx, after);
+        }
+        return after;
+    }
+
+    /**
+     * What placing an unassigned agent now makes of it, not yet stored: assigned to the chosen
+     * worker (starting), or pending with the reason; the same instance when nothing changes.
+     */
+    static Agent placed(Tx tx, Agent agent, String exclude, String prefer) {
         String[] why = new String[1];
         Worker w = choose(tx.state, agent, why, exclude, prefer);
         if (w == null) {
-            if (!why[0].equals(agent.pendingReason())) {
-                agent = agent.with(agent.desired(), AgentState.PENDING, null, 0, why[0], agent.exitCode(),
-                        tx.revision, tx.time);
-                tx.state.putAgent(agent);
-            }
-            return agent;
+            return why[0].equals(agent.pendingReason()) ? agent
+                    : agent.with(agent.desired(), AgentState.PENDING, null, 0, why[0], agent.exitCode(), tx.revision,
+                    tx.time);
         }
-        Agent placed = agent.with(agent.desired(), AgentState.STARTING, w.id(), tx.revision, null, agent.exitCode(),
+        return agent.with(agent.desired(), AgentState.STARTING, w.id(), tx.revision, null, agent.exitCode(),
                 tx.revision, tx.time);
-        tx.state.putAgent(placed);
-        tx.event(EventType.AGENT_ASSIGNED, placed.namespace(), placed.name(), w.id(),
-                "placed on " + w.id() + " with token " + tx.revision);
-        return placed;
+    }
+
+    /** The event of an assignment that {@link #placed} made, once the agent is stored. */
+    static void announce(Tx tx, Agent placed) {
+        if (placed.assigned()) {
+            tx.event(EventType.AGENT_ASSIGNED, placed.namespace(), placed.name(), placed.worker(),
+                    "placed on " + placed.worker() + " with token " + tx.revision);
+        }
     }
 
     /** Places waiting agents, oldest first, while any ready worker has free slots. */

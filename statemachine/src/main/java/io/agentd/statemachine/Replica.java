@@ -1,6 +1,5 @@
 package io.agentd.statemachine;
 
-import io.agentd.statemachine.codec.CommandCodec;
 import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.store.AppliedIndex;
 import io.agentd.statemachine.store.ChangeSet;
@@ -61,10 +60,9 @@ public final class Replica {
         return replies;
     }
 
-    /** Same as {@link #apply} with the replies encoded for the wire (empty when skipped). */
-    public byte[] applyEncoded(long term, long index, long leaderTimeMillis, byte[] payload) {
-        List<Reply> replies = apply(term, index, leaderTimeMillis, payload);
-        return CommandCodec.encodeReplies(replies == null ? List.of() : replies);
+    /** {@link DurableStore#prepareCheckpoint}: a checkpoint is coming soon. */
+    public void prepareCheckpoint() {
+        store.prepareCheckpoint();
     }
 
     public void checkpoint(Path dir) throws IOException {

@@ -48,6 +48,18 @@ class CodecTest {
         assertThat(CommandCodec.decodeBatch(CommandCodec.encodeBatch(ALL))).isEqualTo(ALL);
     }
 
+    @Test
+    void anEntryJoinedFromPartsIsByteForByteTheBatchEncoding() {
+        for (int split = 0; split <= ALL.size(); split++) {
+            byte[] joined = CommandCodec.entry(ALL.size(), List.of(
+                    CommandCodec.encodeEnvelopes(ALL.subList(0, split)),
+                    CommandCodec.encodeEnvelopes(ALL.subList(split, ALL.size()))));
+            assertThat(joined).isEqualTo(CommandCodec.encodeBatch(ALL));
+        }
+        byte[] many = CommandCodec.entry(200, java.util.Collections.nCopies(200, CommandCodec.encodeEnvelopes(List.of(ALL.get(2)))));
+        assertThat(many).isEqualTo(CommandCodec.encodeBatch(java.util.Collections.nCopies(200, ALL.get(2))));
+    }
+
     /** The log format is a contract: these bytes were written by release 0.1 and must decode forever. */
     @Test
     void goldenBytesOfASpawnEntryStillDecode() {

@@ -39,6 +39,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -243,6 +244,24 @@ public final class RocksStore implements DurableStore {
                     }
                 }
                 it.status();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Asks RocksDB to flush every table's memtable and returns at once. A checkpoint flushes
+     * them itself, on the caller's thread (Ratis' apply thread), and with memtables of several
+     * MB that was most of the 100-270 ms a snapshot took under write load; a flush started a
+     * moment before leaves it a small one.
+     */
+    @Override
+    public void prepareCheckpoint() {
+        withDb("flush", db -> {
+            try (FlushOptions options = new FlushOptions().setWaitForFlush(false)) {
+                db.rocks.flush(options, new ArrayList<>(db.families.values()));
             }
             return null;
         });

@@ -188,6 +188,33 @@ class RocksStoreTest {
     }
 
     @Test
+    void aCheckpointPreparedWhileCommitsGoOnHoldsEverythingCommittedBeforeIt() throws Exception {
+        Path checkpoint = tmp.resolve("snapshots/prepared");
+        Map<Table, List<String>> expected;
+        try (RocksStore source = RocksStore.open(tmp.resolve("a"))) {
+            for (int i = 1; i <= 200; i++) {
+                ChangeSet changes = new ChangeSet();
+                for (Table table : Table.values()) {
+                    changes.put(table, bytes(table.cfName() + "/" + i), bytes("value " + i));
+                }
+                source.commit(changes, new AppliedIndex(2, i));
+                if (i == 100) {
+                    source.prepareCheckpoint(); // a background flush while commits continue
+                }
+            }
+            expected = Contents.of(source);
+            source.checkpoint(checkpoint);
+            source.prepareCheckpoint(); // harmless with nothing to flush, and again after it
+            assertThat(Contents.of(source)).isEqualTo(expected);
+        }
+        try (RocksStore restored = RocksStore.open(tmp.resolve("b"))) {
+            restored.restoreFrom(checkpoint);
+            assertThat(restored.applied()).isEqualTo(new AppliedIndex(2, 200));
+            assertThat(Contents.of(restored)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void checkpointIntoAnExistingDirectoryIsRefused() throws IOException {
         Path existing = Files.createDirectory(tmp.resolve("taken"));
         try (RocksStore store = RocksStore.open(tmp.resolve("db"))) {

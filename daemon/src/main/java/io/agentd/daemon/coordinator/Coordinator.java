@@ -38,7 +38,7 @@ public final class Coordinator {
         this.raft = raft;
         this.replica = replica;
         this.waiters = waiters;
-        this.proposer = new Proposer(raft::submit, config.maxBatch, config.maxInflightBatches);
+        this.proposer = new Proposer(raft::propose, config.maxBatch, config.maxInflightBatches);
         raft.onLeadershipChange(leading -> {
             if (leading) {
                 proposer.leadershipGained();

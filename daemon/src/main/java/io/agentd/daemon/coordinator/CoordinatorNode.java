@@ -96,7 +96,7 @@ public final class CoordinatorNode implements AutoCloseable {
         router.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
                 new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
                 Map.of())));
-        this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map, routes::renewLease);
+        this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map, routes::renewLease, routes);
         InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
         this.leaderLoss = config.fastFailover && config.peers.size() > 1

@@ -1,5 +1,6 @@
 package io.agentd.daemon.coordinator;
 
+import io.agentd.daemon.raft.Answer;
 import io.agentd.statemachine.codec.CommandCodec;
 import io.agentd.statemachine.command.Envelope;
 import io.agentd.statemachine.command.Reply;
@@ -19,9 +20,13 @@ import java.util.function.Function;
  * <p>A group of commands ({@link #proposeAll}) is never split: it goes in one entry, with
  * other commands only when they fit under {@code maxBatch} together, and alone when it is
  * bigger than that.
+ *
+ * <p>Commands are encoded by the thread that proposes them; a batch only joins their bytes. When
+ * a batch is applied, the next one leaves before the replies of the first are handed out (their
+ * callers' continuations run on the thread that completes them, Ratis' apply thread).
  */
 public final class Proposer {
-    private final Function<byte[], CompletableFuture<byte[]>> submit;
+    private final Function<byte[], CompletableFuture<Answer>> submit;
     private final int maxBatch;
     private final int maxInflight;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -29,10 +34,15 @@ public final class Proposer {
     /** Batches sent before the last {@link #leadershipGained()} no longer count against the limit. */
     private long generation;
 
-    private record Pending(List<Envelope> envelopes, CompletableFuture<List<Reply>> replies) {
+    /** Commands proposed together: how many, their encoding ({@link CommandCodec#encodeEnvelopes}), their replies. */
+    private record Pending(int count, byte[] encoded, CompletableFuture<List<Reply>> replies) {
     }
 
-    public Proposer(Function<byte[], CompletableFuture<byte[]>> submit, int maxBatch, int maxInflight) {
+    /**
+     * @param submit replicates an entry and completes with its answer, the entry's replies
+     *               ({@link CommandCodec#encodeReplies})
+     */
+    public Proposer(Function<byte[], CompletableFuture<Answer>> submit, int maxBatch, int maxInflight) {
         this.submit = submit;
         this.maxBatch = maxBatch;
         this.maxInflight = maxInflight;
@@ -52,8 +62,9 @@ public final class Proposer {
             throw new IllegalArgumentException("no commands to propose");
         }
         CompletableFuture<List<Reply>> f = new CompletableFuture<>();
+        Pending p = new Pending(envelopes.size(), CommandCodec.encodeEnvelopes(envelopes), f);
         synchronized (this) {
-            queue.add(new Pending(List.copyOf(envelopes), f));
+            queue.add(p);
         }
         drain();
         return f;
@@ -85,10 +96,10 @@ public final class Proposer {
                 gen = generation;
                 int commands = 0;
                 while (!queue.isEmpty()
-                        && (batch.isEmpty() || commands + queue.peek().envelopes().size() <= maxBatch)) {
+                        && (batch.isEmpty() || commands + queue.peek().count() <= maxBatch)) {
                     Pending p = queue.poll();
                     batch.add(p);
-                    commands += p.envelopes().size();
+                    commands += p.count();
                 }
             }
             send(batch, gen);
@@ -96,42 +107,48 @@ public final class Proposer {
     }
 
     private void send(List<Pending> batch, long gen) {
-        List<Envelope> envelopes = new ArrayList<>();
+        int commands = 0;
+        List<byte[]> parts = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            envelopes.addAll(p.envelopes());
+            commands += p.count();
+            parts.add(p.encoded());
         }
-        CompletableFuture<byte[]> sent;
+        int expected = commands;
+        CompletableFuture<Answer> sent;
         try {
-            sent = submit.apply(CommandCodec.encodeBatch(envelopes));
+            sent = submit.apply(CommandCodec.entry(commands, parts));
         } catch (RuntimeException ex) {
             sent = CompletableFuture.failedFuture(ex);
         }
-        sent.whenComplete((bytes, err) -> {
+        sent.whenComplete((answer, err) -> {
+            List<Reply> replies = null;
+            Throwable failure = err;
+            if (failure == null) {
+                try {
+                    replies = answer.value(CommandCodec::decodeReplies);
+                    if (replies.size() != expected) {
+                        failure = new IllegalStateException(
+                                "entry answered " + replies.size() + " replies for " + expected + " commands");
+                    }
+                } catch (RuntimeException ex) {
+                    failure = ex;
+                }
+            }
             synchronized (this) {
                 if (gen == generation) {
                     inflight--;
                 }
             }
-            try {
-                if (err != null) {
-                    batch.forEach(p -> p.replies().completeExceptionally(err));
-                } else {
-                    List<Reply> replies = CommandCodec.decodeReplies(bytes);
-                    if (replies.size() != envelopes.size()) {
-                        IllegalStateException ex = new IllegalStateException(
-                                "entry answered " + replies.size() + " replies for " + envelopes.size() + " commands");
-                        batch.forEach(p -> p.replies().completeExceptionally(ex));
-                    } else {
-                        int at = 0;
-                        for (Pending p : batch) {
-                            int n = p.envelopes().size();
-                            p.replies().complete(List.copyOf(replies.subList(at, at + n)));
-                            at += n;
-                        }
-                    }
-                }
-            } finally {
-                drain();
+            drain(); // the next batch leaves now; this one's callers continue on this thread below
+            if (failure != null) {
+                Throwable f = failure;
+                batch.forEach(p -> p.replies().completeExceptionally(f));
+                return;
+            }
+            int at = 0;
+            for (Pending p : batch) {
+                p.replies().complete(List.copyOf(replies.subList(at, at + p.count())));
+                at += p.count();
             }
         });
     }

@@ -1,13 +1,17 @@
 package io.agentd.daemon.coordinator;
 
+import io.agentd.daemon.raft.Answer;
 import io.agentd.daemon.raft.ReplicaStateMachine;
 import io.agentd.statemachine.ClusterState;
 import io.agentd.statemachine.Replica;
+import io.agentd.statemachine.codec.CommandCodec;
+import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.store.AppliedIndex;
 import io.agentd.statemachine.store.DurableStore;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
@@ -87,11 +91,11 @@ public final class RegistryReplica implements ReplicaStateMachine {
     }
 
     @Override
-    public byte[] apply(long term, long index, long leaderTimeMillis, byte[] payload) {
-        byte[] reply;
+    public Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered) {
+        List<Reply> replies;
         lock.writeLock().lock();
         try {
-            reply = replica.applyEncoded(term, index, leaderTimeMillis, payload);
+            replies = replica.apply(term, index, leaderTimeMillis, payload);
             revision = replica.state().revision();
             appliedIndex = replica.lastApplied().index();
             noteWorkerChanges();
@@ -99,7 +103,14 @@ public final class RegistryReplica implements ReplicaStateMachine {
             lock.writeLock().unlock();
         }
         waiters.advance(revision);
-        return reply;
+        // Replies are encoded only when they leave this process (a follower's write); a follower
+        // that applies the entry makes none: nobody waits for them there.
+        return answered ? Answer.of(replies == null ? List.<Reply>of() : replies, CommandCodec::encodeReplies) : null;
+    }
+
+    @Override
+    public void prepareSnapshot() {
+        replica.prepareCheckpoint(); // the store is thread-safe; this takes no registry lock
     }
 
     @Override

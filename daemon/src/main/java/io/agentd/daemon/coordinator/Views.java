@@ -35,8 +35,21 @@ public final class Views {
     private Views() {
     }
 
+    /** The last time written, and its text: the commands of one log entry share one time. */
+    private record Written(long epochMillis, String text) {
+    }
+
+    private static volatile Written lastTime = new Written(0, Instant.EPOCH.toString());
+
+    /** An instant as ISO-8601 text ({@link Instant#toString}); thread-safe. */
     public static String time(long epochMillis) {
-        return Instant.ofEpochMilli(epochMillis).toString();
+        Written w = lastTime;
+        if (w.epochMillis() == epochMillis) {
+            return w.text();
+        }
+        String text = Instant.ofEpochMilli(epochMillis).toString();
+        lastTime = new Written(epochMillis, text);
+        return text;
     }
 
     public static NamespaceView namespace(Namespace n, long[] usage) {

@@ -270,7 +270,11 @@ public final class ApiRoutes {
     }
 
     private CompletableFuture<ApiResponse> spawn(ApiRequest q) {
-        SpawnRequest body = Json.read(q.body(), SpawnRequest.class);
+        return spawn(q, Json.read(q.body(), SpawnRequest.class));
+    }
+
+    /** A spawn whose body has been read already (by the route, or by {@link SpawnFastPath}). */
+    CompletableFuture<ApiResponse> spawn(ApiRequest q, SpawnRequest body) {
         Command c = validate(() -> {
             Names.namespace(q.param("ns"));
             Names.agentName(body.name());
@@ -578,7 +582,8 @@ public final class ApiRoutes {
     private Object view(Reply reply) {
         Object b = reply.body();
         if (b instanceof Agent a) {
-            return Views.agent(a);
+            // Written straight from the record when the answer is sent: Views.agent + Json.write in one.
+            return new ApiResponse.RawJson(g -> io.agentd.daemon.coordinator.AgentJson.write(g, a));
         } else if (b instanceof Namespace n) {
             // Usage is read at answer time; the namespace itself is the one the command left.
             return coordinator.read(s -> Views.namespace(s, n));

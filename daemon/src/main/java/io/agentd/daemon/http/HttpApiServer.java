@@ -8,6 +8,10 @@ import io.agentd.client.api.ErrorBody;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.daemon.metrics.PrometheusText;
 import io.netty.bootstrap.ServerBootstrap;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -36,6 +40,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -58,20 +63,26 @@ public final class HttpApiServer implements AutoCloseable {
     private final Function<Throwable, ApiException> errorMapper;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final HeartbeatFastPath.Renewer renewer;
+    private final SpawnFastPath.Spawner spawner;
     /** Renewals are counted, not timed: at thousands a second a timer each costs more than it tells. */
     private final Counter heartbeats;
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private Channel channel;
 
-    /** @param renewer lease renewals taken past the router ({@link HeartbeatFastPath}); null: none */
+    /**
+     * @param renewer lease renewals taken past the router ({@link HeartbeatFastPath}); null: none
+     * @param routes  spawns are taken past the router to its spawn ({@link SpawnFastPath}); null: none
+     */
     public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics,
-                         Function<Throwable, ApiException> errorMapper, HeartbeatFastPath.Renewer renewer) {
+                         Function<Throwable, ApiException> errorMapper, HeartbeatFastPath.Renewer renewer,
+                         ApiRoutes routes) {
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.errorMapper = errorMapper;
         this.renewer = renewer;
+        this.spawner = routes == null ? null : routes::spawn;
         this.heartbeats = metrics.counter("http_heartbeats");
     }
 
@@ -135,24 +146,29 @@ public final class HttpApiServer implements AutoCloseable {
             }
             long start = System.nanoTime();
             String[] template = {"unmatched"};
-            CompletableFuture<ApiResponse> answer;
-            try {
-                if (!req.decoderResult().isSuccess()) {
-                    throw ApiException.invalid("malformed HTTP request");
+            CompletableFuture<ApiResponse> answer = null;
+            if (spawner != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
+                answer = spawnFast(req, template);
+            }
+            if (answer == null) {
+                try {
+                    if (!req.decoderResult().isSuccess()) {
+                        throw ApiException.invalid("malformed HTTP request");
+                    }
+                    QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+                    Router.Match m = router.match(req.method(), qs.rawPath());
+                    template[0] = m.template();
+                    byte[] body = new byte[req.content().readableBytes()];
+                    req.content().readBytes(body);
+                    ApiRequest r = new ApiRequest(req.method(), qs.path(), qs.parameters(), req.headers(), body,
+                            m.params());
+                    answer = m.handler().handle(r);
+                } catch (Throwable t) {
+                    answer = CompletableFuture.failedFuture(t);
                 }
-                QueryStringDecoder qs = new QueryStringDecoder(req.uri());
-                Router.Match m = router.match(req.method(), qs.rawPath());
-                template[0] = m.template();
-                byte[] body = new byte[req.content().readableBytes()];
-                req.content().readBytes(body);
-                ApiRequest r = new ApiRequest(req.method(), qs.path(), qs.parameters(), req.headers(), body,
-                        m.params());
-                answer = m.handler().handle(r);
-            } catch (Throwable t) {
-                answer = CompletableFuture.failedFuture(t);
             }
             answer.whenCompleteAsync((resp, err) -> {
-                FullHttpResponse out = err == null ? render(resp) : renderError(err);
+                FullHttpResponse out = err == null ? render(resp, ctx.alloc()) : renderError(err);
                 requestTimer(template[0], req.method().name()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (out.status().code() >= 400) {
                     metrics.counter(PrometheusText.name("http_errors", "status",
@@ -160,6 +176,25 @@ public final class HttpApiServer implements AutoCloseable {
                 }
                 write(ctx, out, keepAlive);
             }, ctx.executor());
+        }
+
+        /** The answer of a spawn {@link SpawnFastPath} takes, or null when the general route must. */
+        private CompletableFuture<ApiResponse> spawnFast(FullHttpRequest req, String[] template) {
+            String ns = SpawnFastPath.namespace(req.uri());
+            if (ns == null) {
+                return null;
+            }
+            io.agentd.client.api.SpawnRequest body = SpawnFastPath.read(req.content());
+            if (body == null) {
+                return null;
+            }
+            template[0] = SpawnFastPath.TEMPLATE;
+            try {
+                return spawner.spawn(new ApiRequest(req.method(), req.uri(), Map.of(), req.headers(), null,
+                        Map.of("ns", ns)), body);
+            } catch (Throwable t) {
+                return CompletableFuture.failedFuture(t);
+            }
         }
 
         private void renew(ChannelHandlerContext ctx, String worker, boolean keepAlive) {
@@ -210,13 +245,15 @@ public final class HttpApiServer implements AutoCloseable {
         }
     }
 
-    private FullHttpResponse render(ApiResponse resp) {
+    private FullHttpResponse render(ApiResponse resp, ByteBufAllocator alloc) {
         FullHttpResponse out;
         if (resp.body() instanceof ApiResponse.Text t) {
             out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
                     Unpooled.wrappedBuffer(t.text().getBytes(StandardCharsets.UTF_8)));
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
             out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        } else if (resp.body() instanceof ApiResponse.RawJson j) {
+            out = json(HttpResponseStatus.valueOf(resp.status()), rawJson(j, alloc));
         } else {
             out = json(HttpResponseStatus.valueOf(resp.status()), Json.write(resp.body()));
         }
@@ -237,6 +274,25 @@ public final class HttpApiServer implements AutoCloseable {
             LOG.error("internal error answering a request", cause);
         }
         return json(HttpResponseStatus.valueOf(e.status()), Json.write(ErrorBody.of(e.code(), e.getMessage())));
+    }
+
+    /** Writes the body into a buffer of the connection's allocator (no copy of it on the way out). */
+    private static ByteBuf rawJson(ApiResponse.RawJson body, ByteBufAllocator alloc) {
+        ByteBuf buf = alloc.buffer(1024);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf))) {
+            body.writer().write(g);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+        }
+        return buf;
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, ByteBuf body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return r;
     }
 
     static FullHttpResponse json(HttpResponseStatus status, byte[] body) {

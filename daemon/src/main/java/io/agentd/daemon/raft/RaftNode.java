@@ -16,7 +16,7 @@ import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +98,7 @@ public final class RaftNode implements AutoCloseable {
             return t;
         });
         this.stateMachine = new StateMachineAdapter(replica, new AdapterEvents(), System::currentTimeMillis,
-                config.snapshotGracePeriod());
+                config.snapshotGracePeriod(), config.snapshotThreshold());
         this.clientProperties = RatisSettings.client(config);
         this.retryPolicy = RatisSettings.clientRetryPolicy(config);
         this.writePermits = new Semaphore(config.maxPendingRequests());
@@ -148,13 +148,22 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Replicates {@code payload} and applies it on every replica; completes with the bytes
-     * {@link ReplicaStateMachine#apply} returned on the leader. Works on any node (a follower's
-     * write goes to the leader through the client). Fails with {@link RaftUnavailableException}
-     * (no leader, retries exhausted, closed, too many writes in flight) or
-     * {@link RaftTimeoutException} (not applied within the request timeout; it may still be).
+     * Replicates {@code payload} and applies it on every replica; completes with the bytes of the
+     * answer {@link ReplicaStateMachine#apply} returned on the leader. As {@link #propose}.
      */
     public CompletableFuture<byte[]> submit(byte[] payload) {
+        return propose(payload).thenApply(Answer::bytes);
+    }
+
+    /**
+     * Replicates {@code payload} and applies it on every replica; completes with the answer
+     * {@link ReplicaStateMachine#apply} returned on the leader: the very object when this node is
+     * the leader, else one made from its bytes. Works on any node (a follower's write goes to the
+     * leader through the client). The caller must not change {@code payload} afterwards. Fails with
+     * {@link RaftUnavailableException} (no leader, retries exhausted, closed, too many writes in
+     * flight) or {@link RaftTimeoutException} (not applied within the request timeout; it may still be).
+     */
+    public CompletableFuture<Answer> propose(byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         if (closed.get() || fatal != null) {
             return CompletableFuture.failedFuture(closedException());
@@ -163,8 +172,9 @@ public final class RaftNode implements AutoCloseable {
             return CompletableFuture.failedFuture(new RaftUnavailableException(
                     config.maxPendingRequests() + " writes are already in flight on " + config.nodeId()));
         }
-        CompletableFuture<byte[]> result = track(new CompletableFuture<>(), "write");
-        Message message = Message.valueOf(ByteString.copyFrom(payload));
+        CompletableFuture<Answer> result = track(new CompletableFuture<>(), "write");
+        // Not copied: startTransaction copies it into the stamped entry.
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(payload));
         if (isLeader()) {
             submitLocally(message, result);
         } else {
@@ -179,12 +189,13 @@ public final class RaftNode implements AutoCloseable {
      * and its first write. When the server turns out not to lead (or not to be ready yet), the
      * write goes through the client, which finds the leader and retries.
      */
-    private void submitLocally(Message message, CompletableFuture<byte[]> result) {
+    private void submitLocally(Message message, CompletableFuture<Answer> result) {
         askOwnServer(localWriteClientId, localWriteCallIds.incrementAndGet(), message,
                 RaftClientRequest.writeRequestType()).whenComplete((reply, err) -> {
             if (err == null && reply.isSuccess()) {
                 writePermits.release();
-                result.complete(reply.getMessage().getContent().toByteArray());
+                result.complete(reply.getMessage() instanceof Answer a ? a
+                        : Answer.ofBytes(reply.getMessage().getContent().toByteArray()));
                 return;
             }
             Throwable failure = err != null ? RaftFailures.unwrap(err) : reply.getException();
@@ -204,7 +215,7 @@ public final class RaftNode implements AutoCloseable {
         });
     }
 
-    private void submitThroughClient(Message message, CompletableFuture<byte[]> result) {
+    private void submitThroughClient(Message message, CompletableFuture<Answer> result) {
         RaftClient c = client;
         CompletableFuture<RaftClientReply> sent;
         try {
@@ -220,7 +231,7 @@ public final class RaftNode implements AutoCloseable {
                 }
                 result.completeExceptionally(RaftFailures.translate(err, "write"));
             } else {
-                result.complete(reply.getMessage().getContent().toByteArray());
+                result.complete(Answer.ofBytes(reply.getMessage().getContent().toByteArray()));
             }
         });
     }

@@ -82,6 +82,15 @@ final class RatisSettings {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(c.logSegmentBytes(), PREALLOCATE_MAX)));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER);
+        // No commit-index entries in the log. With Ratis' default the leader appends a metadata entry
+        // each time its commit index advances, and replicates and fsyncs it like any other: with one
+        // batch of writes in flight that is a second Raft round for every batch (the log grew by two
+        // entries per batch under spawn load). It only lets a restarted server apply committed entries
+        // before it hears from a leader; agentd's state machine keeps its applied index durably, and
+        // a server learns the commit index from the first append or heartbeat of the leader, which it
+        // needs to serve anything anyway. Durability is unchanged: an entry still counts as written
+        // only once fsynced on a majority.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SNAPSHOT_CHUNK);

@@ -17,10 +17,18 @@ public interface ReplicaStateMachine {
     AppliedIndex lastApplied();
 
     /** Applies one committed entry, serially, in log order, on every replica. leaderTimeMillis is the
-     *  leader's wall clock stamped into the entry when the leader started the transaction. Returns the reply
-     *  bytes for the client that submitted it. Must be deterministic. May be called with an index <= lastApplied()
-     *  after a restart: the implementation skips those. Throws only on invariant/I/O failure (the node must stop). */
-    byte[] apply(long term, long index, long leaderTimeMillis, byte[] payload);
+     *  leader's wall clock stamped into the entry when the leader started the transaction. Returns the answer
+     *  for the client that submitted it when {@code answered} (this node holds that client's request: it is
+     *  the leader that appended the entry); otherwise nobody reads the answer and it may be null. Must be
+     *  deterministic (the answer included). May be called with an index <= lastApplied() after a restart: the
+     *  implementation skips those. Throws only on invariant/I/O failure (the node must stop). */
+    Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered);
+
+    /** A snapshot is due soon (Ratis takes one every snapshot-threshold applied entries): start in the background
+     *  what writeSnapshot would otherwise do on the apply thread. Called on the apply thread; must not block and
+     *  must change nothing apply or a snapshot sees. */
+    default void prepareSnapshot() {
+    }
 
     /** Writes a consistent snapshot of the state at lastApplied() into dir (which does not exist yet): a set of files. */
     void writeSnapshot(java.nio.file.Path dir) throws java.io.IOException;

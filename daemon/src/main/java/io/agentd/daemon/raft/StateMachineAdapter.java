@@ -41,6 +41,10 @@ import java.util.function.LongSupplier;
  * are passed over without calling {@link ReplicaStateMachine#apply}. Any gap is an invariant failure.</li>
  * <li>Failures: an exception from {@code apply} is rethrown on Ratis' apply thread, which makes Ratis
  * close the server; the node reports it through {@link Events#fatal}.</li>
+ * <li>Snapshots: Ratis takes one on its apply thread when {@code snapshotThreshold} entries were
+ * applied since the last (or since start); a hundredth of a threshold ({@link #PREPARE_AHEAD}) before that,
+ * the replica is told to prepare ({@link ReplicaStateMachine#prepareSnapshot}), so the snapshot
+ * itself holds up apply for less time.</li>
  * </ul>
  *
  * <p>Threads: apply, snapshot and reinitialize calls come from Ratis' single state machine updater
@@ -68,12 +72,26 @@ final class StateMachineAdapter extends BaseStateMachine {
     /** Highest leader stamp seen in this node's log, for {@link #preAppendTransaction}. */
     private final AtomicLong lastStamp = new AtomicLong(Long.MIN_VALUE);
     private volatile RaftPeerId selfId;
+    /** The replica prepares a snapshot threshold / PREPARE_AHEAD entries (at least one) before it is due. */
+    static final int PREPARE_AHEAD = 100;
+    private final long snapshotThreshold;
+    /** Ratis' own rule: the next snapshot when the applied index reaches the last one's + the threshold. */
+    private volatile long snapshotDue = Long.MAX_VALUE;
+    private volatile boolean snapshotPrepared;
 
-    StateMachineAdapter(ReplicaStateMachine replica, Events events, LongSupplier clock, Duration snapshotGrace) {
+    StateMachineAdapter(ReplicaStateMachine replica, Events events, LongSupplier clock, Duration snapshotGrace,
+                        long snapshotThreshold) {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.snapshots = new SnapshotStore(snapshotGrace);
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.snapshotThreshold = snapshotThreshold;
+    }
+
+    /** Ratis counts the threshold from this index (the applied index at start, or the last snapshot's). */
+    private void snapshotTakenAt(long index) {
+        snapshotDue = index + snapshotThreshold;
+        snapshotPrepared = false;
     }
 
     @Override
@@ -97,6 +115,7 @@ final class StateMachineAdapter extends BaseStateMachine {
                 applied = latest.get().termIndex();
             }
             setLastAppliedTermIndex(applied);
+            snapshotTakenAt(applied.getIndex());
             LOG.info("{}: initialized at applied {} (state machine {}, snapshot {})", selfId, applied, durable,
                     latest.map(s -> s.termIndex().toString()).orElse("none"));
         });
@@ -132,6 +151,7 @@ final class StateMachineAdapter extends BaseStateMachine {
             LOG.info("{}: installing snapshot {} received from the leader", selfId, s.termIndex());
             installIntoReplica(s);
             setLastAppliedTermIndex(s.termIndex());
+            snapshotTakenAt(s.termIndex().getIndex());
         }
         LifeCycle lc = getLifeCycle();
         if (lc.getCurrentState() == LifeCycle.State.PAUSED) {
@@ -168,6 +188,7 @@ final class StateMachineAdapter extends BaseStateMachine {
         SnapshotStore.Snapshot s = snapshots.create(ti, replica::writeSnapshot);
         LOG.info("{}: took snapshot {} ({} files, {} ms)", selfId, ti, s.info().getFiles().size(),
                 (System.nanoTime() - started) / 1_000_000);
+        snapshotTakenAt(ti.getIndex());
         return ti.getIndex();
     }
 
@@ -208,10 +229,16 @@ final class StateMachineAdapter extends BaseStateMachine {
             if (index != applied + 1) {
                 throw new IllegalStateException("entry " + index + " does not follow applied index " + applied);
             }
-            byte[] reply = replica.apply(term, index, decoded.leaderTimeMillis(), decoded.payload());
+            // Only the leader that appended the entry holds the client's request (a follower's
+            // transaction is made from the log entry): elsewhere the answer goes nowhere.
+            boolean answered = trx.getClientRequest() != null;
+            Answer reply = replica.apply(term, index, decoded.leaderTimeMillis(), decoded.payload(), answered);
             updateLastAppliedTermIndex(term, index);
-            return CompletableFuture.completedFuture(
-                    reply == null || reply.length == 0 ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+            if (!snapshotPrepared && index >= snapshotDue - Math.max(1, snapshotThreshold / PREPARE_AHEAD)) {
+                snapshotPrepared = true;
+                replica.prepareSnapshot();
+            }
+            return CompletableFuture.completedFuture(reply == null ? Message.EMPTY : reply);
         } catch (RuntimeException | Error e) {
             // Thrown, not returned as a failed future: Ratis only logs failed futures and carries on,
             // while an exception from here makes it stop applying and close the server.

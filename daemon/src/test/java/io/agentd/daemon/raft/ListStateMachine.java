@@ -27,6 +27,8 @@ final class ListStateMachine implements ReplicaStateMachine {
     private AppliedIndex lastApplied = AppliedIndex.NONE;
     private final List<Long> applyCalls = new ArrayList<>();
     private final List<AppliedIndex> installs = new ArrayList<>();
+    private final List<Long> prepares = new ArrayList<>();
+    private final List<Long> snapshotIndices = new ArrayList<>();
     private int snapshotsWritten;
     private String failOn;
     private int padFiles;
@@ -38,17 +40,17 @@ final class ListStateMachine implements ReplicaStateMachine {
     }
 
     @Override
-    public synchronized byte[] apply(long term, long index, long leaderTimeMillis, byte[] payload) {
+    public synchronized Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered) {
         applyCalls.add(index);
         if (failOn != null && failOn.equals(new String(payload, StandardCharsets.UTF_8))) {
             throw new IllegalStateException("invariant broken by entry " + index);
         }
         if (index <= lastApplied.index()) {
-            return new byte[0];
+            return null;
         }
         entries.add(new Entry(term, index, leaderTimeMillis, new String(payload, StandardCharsets.UTF_8)));
         lastApplied = new AppliedIndex(term, index);
-        return reply(index, leaderTimeMillis);
+        return Answer.ofBytes(reply(index, leaderTimeMillis));
     }
 
     static byte[] reply(long index, long leaderTimeMillis) {
@@ -76,7 +78,23 @@ final class ListStateMachine implements ReplicaStateMachine {
         for (int i = 0; i < padFiles; i++) {
             Files.write(dir.resolve("pad-" + i + ".bin"), new byte[padBytes]);
         }
+        snapshotIndices.add(lastApplied.index());
         snapshotsWritten++;
+    }
+
+    @Override
+    public synchronized void prepareSnapshot() {
+        prepares.add(lastApplied.index());
+    }
+
+    /** The applied index at each {@link #prepareSnapshot} call. */
+    synchronized List<Long> prepares() {
+        return List.copyOf(prepares);
+    }
+
+    /** The applied index of each snapshot written. */
+    synchronized List<Long> snapshotIndices() {
+        return List.copyOf(snapshotIndices);
     }
 
     @Override

@@ -189,6 +189,16 @@ class RaftNodeTest {
                             .noneMatch(name -> name.startsWith("log_0-"));
                     assertThat(snapshotDirs(dir, id)).hasSizeLessThanOrEqualTo(2);
                 });
+                // Each snapshot was prepared just before it was due (threshold / 100, at least 1 entry):
+                // after the previous snapshot (or the start), before this one.
+                ListStateMachine m = cluster.machine(id);
+                List<Long> taken = m.snapshotIndices();
+                for (int k = 0; k < taken.size(); k++) {
+                    long from = k == 0 ? 0 : taken.get(k - 1);
+                    long at = taken.get(k);
+                    assertThat(m.prepares()).as("prepares of %s before snapshot %d", id, at)
+                            .anyMatch(p -> p > from && p < at);
+                }
             }
 
             cluster.start("n3");

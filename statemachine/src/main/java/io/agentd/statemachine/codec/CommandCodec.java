@@ -72,6 +72,35 @@ public final class CommandCodec {
         return w.toByteArray();
     }
 
+    /**
+     * The envelopes' part of an entry, without the entry's header: {@link #entry} joins such
+     * parts. Lets each command be encoded by the thread that proposes it.
+     */
+    public static byte[] encodeEnvelopes(List<Envelope> envelopes) {
+        WireWriter w = new WireWriter(256 * envelopes.size());
+        for (Envelope e : envelopes) {
+            envelope(w, e);
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * An entry of {@code count} envelopes made of parts from {@link #encodeEnvelopes}, in order:
+     * the same bytes {@link #encodeBatch} gives for all their envelopes.
+     */
+    public static byte[] entry(int count, List<byte[]> parts) {
+        int size = 0;
+        for (byte[] p : parts) {
+            size += p.length;
+        }
+        WireWriter w = new WireWriter(size + 6);
+        w.u8(ENTRY_V1).uvarint(count);
+        for (byte[] p : parts) {
+            w.raw(p);
+        }
+        return w.toByteArray();
+    }
+
     public static byte[] encode(Envelope e) {
         return encodeBatch(List.of(e));
     }

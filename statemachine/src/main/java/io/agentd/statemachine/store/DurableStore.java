@@ -37,6 +37,14 @@ public interface DurableStore extends AutoCloseable {
     void checkpoint(Path dir) throws IOException;
 
     /**
+     * A {@link #checkpoint} is coming soon: start in the background what would otherwise make
+     * it slow (a store with write buffers flushes them, so the checkpoint has little left to
+     * write). Returns without waiting; changes nothing that reads, commits or checkpoints see.
+     */
+    default void prepareCheckpoint() {
+    }
+
+    /**
      * Replaces the whole content of this store with the checkpoint in {@code dir}
      * (made by {@link #checkpoint}, possibly on another node), atomically with respect
      * to crashes: a crash midway leaves either the old or the new content.
