@@ -91,7 +91,7 @@ public final class RegistryReplica implements ReplicaStateMachine {
     }
 
     @Override
-    public Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered) {
+    public Answer apply(long term, long index, long leaderTimeMillis, byte[] payload) {
         List<Reply> replies;
         lock.writeLock().lock();
         try {
@@ -103,9 +103,9 @@ public final class RegistryReplica implements ReplicaStateMachine {
             lock.writeLock().unlock();
         }
         waiters.advance(revision);
-        // Replies are encoded only when they leave this process (a follower's write); a follower
-        // that applies the entry makes none: nobody waits for them there.
-        return answered ? Answer.of(replies == null ? List.<Reply>of() : replies, CommandCodec::encodeReplies) : null;
+        // Replies are encoded only when they leave this process: a follower's write, or a retry
+        // answered from Ratis' retry cache after a change of leader.
+        return Answer.of(replies == null ? List.<Reply>of() : replies, CommandCodec::encodeReplies);
     }
 
     @Override

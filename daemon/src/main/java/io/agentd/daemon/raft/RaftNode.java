@@ -194,8 +194,7 @@ public final class RaftNode implements AutoCloseable {
                 RaftClientRequest.writeRequestType()).whenComplete((reply, err) -> {
             if (err == null && reply.isSuccess()) {
                 writePermits.release();
-                result.complete(reply.getMessage() instanceof Answer a ? a
-                        : Answer.ofBytes(reply.getMessage().getContent().toByteArray()));
+                completeWrite(result, reply);
                 return;
             }
             Throwable failure = err != null ? RaftFailures.unwrap(err) : reply.getException();
@@ -231,9 +230,28 @@ public final class RaftNode implements AutoCloseable {
                 }
                 result.completeExceptionally(RaftFailures.translate(err, "write"));
             } else {
-                result.complete(Answer.ofBytes(reply.getMessage().getContent().toByteArray()));
+                completeWrite(result, reply);
             }
         });
+    }
+
+    /**
+     * A committed write's answer. An empty one means the entry was applied but its answer was not
+     * kept: Ratis answered a retry from its retry cache with what a replica returned for an entry it
+     * had applied before it restarted (those are passed over, see {@link StateMachineAdapter}). The
+     * write took effect; the caller gets an error that says so, and a retry with the same
+     * Idempotency-Key returns the original answer from the registry's dedup table.
+     */
+    static void completeWrite(CompletableFuture<Answer> result, RaftClientReply reply) {
+        Message m = reply.getMessage();
+        if (m instanceof Answer a) {
+            result.complete(a);
+        } else if (m == null || m.getContent().isEmpty()) {
+            result.completeExceptionally(new RaftUnavailableException("the write was applied, but its answer was lost"
+                    + " in a change of leader; retry it with the same Idempotency-Key to get its answer"));
+        } else {
+            result.complete(Answer.ofBytes(m.getContent().toByteArray()));
+        }
     }
 
     /**

@@ -18,11 +18,11 @@ public interface ReplicaStateMachine {
 
     /** Applies one committed entry, serially, in log order, on every replica. leaderTimeMillis is the
      *  leader's wall clock stamped into the entry when the leader started the transaction. Returns the answer
-     *  for the client that submitted it when {@code answered} (this node holds that client's request: it is
-     *  the leader that appended the entry); otherwise nobody reads the answer and it may be null. Must be
-     *  deterministic (the answer included). May be called with an index <= lastApplied() after a restart: the
+     *  for the client that submitted it, on every replica: Ratis keeps it in its retry cache, and a client
+     *  whose leader died retries at the next one, which applied the entry as a follower and answers the retry
+     *  from that cache. Must be deterministic (the answer included). May be called with an index <= lastApplied() after a restart: the
      *  implementation skips those. Throws only on invariant/I/O failure (the node must stop). */
-    Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered);
+    Answer apply(long term, long index, long leaderTimeMillis, byte[] payload);
 
     /** A snapshot is due soon (Ratis takes one every snapshot-threshold applied entries): start in the background
      *  what writeSnapshot would otherwise do on the apply thread. Called on the apply thread; must not block and

@@ -229,10 +229,11 @@ final class StateMachineAdapter extends BaseStateMachine {
             if (index != applied + 1) {
                 throw new IllegalStateException("entry " + index + " does not follow applied index " + applied);
             }
-            // Only the leader that appended the entry holds the client's request (a follower's
-            // transaction is made from the log entry): elsewhere the answer goes nowhere.
-            boolean answered = trx.getClientRequest() != null;
-            Answer reply = replica.apply(term, index, decoded.leaderTimeMillis(), decoded.payload(), answered);
+            // Followers answer too: Ratis puts the answer in its retry cache, and a client whose
+            // leader died retries the same call at the next leader, which applied the entry as a
+            // follower and answers from that cache (an empty answer there was a 500 after failover).
+            // The bytes are still made only if a retry asks for them.
+            Answer reply = replica.apply(term, index, decoded.leaderTimeMillis(), decoded.payload());
             updateLastAppliedTermIndex(term, index);
             if (!snapshotPrepared && index >= snapshotDue - Math.max(1, snapshotThreshold / PREPARE_AHEAD)) {
                 snapshotPrepared = true;

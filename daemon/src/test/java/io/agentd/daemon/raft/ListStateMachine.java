@@ -40,7 +40,7 @@ final class ListStateMachine implements ReplicaStateMachine {
     }
 
     @Override
-    public synchronized Answer apply(long term, long index, long leaderTimeMillis, byte[] payload, boolean answered) {
+    public synchronized Answer apply(long term, long index, long leaderTimeMillis, byte[] payload) {
         applyCalls.add(index);
         if (failOn != null && failOn.equals(new String(payload, StandardCharsets.UTF_8))) {
             throw new IllegalStateException("invariant broken by entry " + index);
