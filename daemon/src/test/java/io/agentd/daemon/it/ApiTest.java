@@ -1,38 +1,15 @@
 package io.agentd.daemon.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentd.daemon.coordinator.CoordinatorNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The API's behaviour on a one-node coordinator in this JVM. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ApiTest {
-    @TempDir
-    static Path dir;
-    CoordinatorNode node;
-    Http http;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = DevNode.start(dir);
-        http = new Http(DevNode.url(node));
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
-
+class ApiTest extends OneNodeApiTest {
     /** Agents of most tests require a worker label no worker has, so they stay pending. */
     private static String spawnBody(String name, String extra) {
         return spawnOn(name, "nowhere", extra);

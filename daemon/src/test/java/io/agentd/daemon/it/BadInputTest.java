@@ -1,15 +1,9 @@
 package io.agentd.daemon.it;
 
-import io.agentd.daemon.coordinator.CoordinatorNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,24 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bad input gets a 4xx naming the problem, never a 5xx, and changes nothing: the
  * cluster revision is the same before and after each refused request.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputTest {
-    @TempDir
-    static Path dir;
-    CoordinatorNode node;
-    Http http;
-
+class BadInputTest extends OneNodeApiTest {
     @BeforeAll
-    void start() throws Exception {
-        node = DevNode.start(dir);
-        http = new Http(DevNode.url(node));
+    void seed() {
         assertThat(http.post("/v1/namespaces/default/agents",
                 "{\"name\":\"exists\",\"spec\":{\"command\":\"/bin/true\"}}").status()).isEqualTo(201);
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
     }
 
     @ParameterizedTest(name = "{0} {1} {2} -> {3} {4}")

@@ -1,38 +1,15 @@
 package io.agentd.daemon.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentd.daemon.coordinator.CoordinatorNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /v1/namespaces/{ns}/agents:batch} and the paginated agent list, on a one-node coordinator. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BatchSpawnApiTest {
-    @TempDir
-    static Path dir;
-    CoordinatorNode node;
-    Http http;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = DevNode.start(dir);
-        http = new Http(DevNode.url(node));
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
-
+class BatchSpawnApiTest extends OneNodeApiTest {
     private static String item(String name, String command) {
         return "{\"name\":\"" + name + "\",\"spec\":{\"command\":\"" + command + "\",\"constraints\":{\"pool\":\"nowhere\"}}}";
     }

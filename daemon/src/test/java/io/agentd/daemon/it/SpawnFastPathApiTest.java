@@ -1,13 +1,7 @@
 package io.agentd.daemon.it;
 
-import io.agentd.daemon.coordinator.CoordinatorNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,26 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte as the general route answers it. A query string sends the same request the general way
  * (the route reads no query parameters), so the two can be compared on one node.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SpawnFastPathApiTest {
+class SpawnFastPathApiTest extends OneNodeApiTest {
     private static final String FAST = "/v1/namespaces/default/agents";
     private static final String GENERAL = FAST + "?via=route";
-
-    @TempDir
-    static Path dir;
-    CoordinatorNode node;
-    Http http;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = DevNode.start(dir);
-        http = new Http(DevNode.url(node));
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
 
     @Test
     void aSpawnIsAnsweredAsTheRouteAnswersIt() {

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 
 /**
  * The system under test: {@code servers} agentd servers on hosts 1..servers and {@code workers}
@@ -151,6 +153,28 @@ public final class Deployment implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /**
+     * The names of the workers the coordinators say run at least one agent now (a stale read of
+     * whichever server answers first), or none when no server answers.
+     */
+    public Set<String> workersWithAgents() {
+        for (int i = 1; i <= servers.size(); i++) {
+            try {
+                JsonNode ws = get(i, "/v1/workers?stale=true", Duration.ofSeconds(1));
+                Set<String> out = new TreeSet<>();
+                for (JsonNode w : ws) {
+                    if (w.path("agents").asInt(0) > 0) {
+                        out.add(w.path("id").asText());
+                    }
+                }
+                return out;
+            } catch (RuntimeException e) {
+                // try the next one
+            }
+        }
+        return Set.of();
     }
 
     public int status(int server, String path) {

@@ -156,9 +156,21 @@ public final class Nemesis implements Runnable {
         }
     }
 
+    /**
+     * A worker to fault: one that runs agents when the coordinators name any (a fault on an idle
+     * worker tests nothing, and where agents land depends on timing), else any worker.
+     */
     private NodeProcess pickWorker() {
-        List<NodeProcess> w = db.workers();
-        return w.isEmpty() ? null : w.get(random.nextInt(w.size()));
+        List<NodeProcess> all = db.workers();
+        if (all.isEmpty()) {
+            return null;
+        }
+        Set<String> busy = db.workersWithAgents();
+        List<NodeProcess> w = all.stream().filter(k -> busy.contains(k.name())).toList();
+        if (w.isEmpty()) {
+            w = all;
+        }
+        return w.get(random.nextInt(w.size()));
     }
 
     private void partition(long duration) throws InterruptedException {
