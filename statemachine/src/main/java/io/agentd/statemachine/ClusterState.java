@@ -540,13 +540,7 @@ public final class ClusterState {
             ids[j] = byKey[at.get(j)].id();
             values[j] = keys[at.get(j)];
         }
-        if (SortedArrays.firstOutOfOrder(ids, m) == m) {
-            SortedArrays.fill(index, ids, values, m);
-        } else {
-            for (int j = 0; j < m; j++) {
-                index.put(ids[j], values[j]);
-            }
-        }
+        SortedArrays.putAll(index, ids, values, m);
     }
 
     private void loadEvents(DurableStore store) {
@@ -557,14 +551,7 @@ public final class ClusterState {
             keys.add(new EventKey(e.revision(), e.seq()));
             values.add(e);
         });
-        EventKey[] k = keys.toArray(new EventKey[0]);
-        if (SortedArrays.firstOutOfOrder(k, k.length) == k.length) {
-            SortedArrays.fill(events, k, values.toArray(new Event[0]), k.length);
-        } else {
-            for (int i = 0; i < k.length; i++) {
-                events.put(k[i], values.get(i));
-            }
-        }
+        SortedArrays.putAll(events, keys.toArray(new EventKey[0]), values.toArray(new Event[0]), keys.size());
         if (events.size() >= EVENT_RETENTION) {
             eventsPrunedThrough = events.firstKey().revision() - 1;
         }
@@ -582,11 +569,7 @@ public final class ClusterState {
         });
         DedupKey[] sorted = order.toArray(new DedupKey[0]);
         java.util.Arrays.sort(sorted);
-        if (SortedArrays.firstOutOfOrder(sorted, sorted.length) == sorted.length) {
-            SortedArrays.fill(dedupOrder, sorted, sorted.length);
-        } else {
-            dedupOrder.addAll(order);
-        }
+        SortedArrays.addAll(dedupOrder, sorted, sorted.length);
     }
 
     /**

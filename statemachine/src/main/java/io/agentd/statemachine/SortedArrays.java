@@ -65,6 +65,32 @@ final class SortedArrays {
         }
     }
 
+    /**
+     * Puts {@code keys[i] -> values[i]} for i below n into {@code target} (empty, natural
+     * ordering): in linear time when the keys are strictly ascending, else one by one, with the
+     * same result.
+     */
+    static <K extends Comparable<? super K>, V> void putAll(TreeMap<K, V> target, K[] keys, V[] values, int n) {
+        if (firstOutOfOrder(keys, n) == n) {
+            fill(target, keys, values, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                target.put(keys[i], values[i]);
+            }
+        }
+    }
+
+    /** {@link #putAll} for a set: adds {@code elements[i]} for i below n to {@code target} (empty, natural ordering). */
+    static <E extends Comparable<? super E>> void addAll(TreeSet<E> target, E[] elements, int n) {
+        if (firstOutOfOrder(elements, n) == n) {
+            fill(target, elements, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                target.add(elements[i]);
+            }
+        }
+    }
+
     private static void requireEmptyNatural(boolean empty, Comparator<?> comparator) {
         if (!empty || comparator != null) {
             throw new IllegalArgumentException("the target must be empty and use natural ordering");

@@ -69,6 +69,19 @@ class SortedArraysTest {
     }
 
     @Test
+    void putAllAndAddAllTakeKeysInAnyOrderAndKeepTheLastValueOfARepeatedKey() {
+        TreeMap<Integer, String> m = new TreeMap<>();
+        SortedArrays.putAll(m, new Integer[] {3, 1, 2, 1}, new String[] {"c", "a", "b", "A"}, 4);
+        assertThat(m).containsExactly(java.util.Map.entry(1, "A"), java.util.Map.entry(2, "b"), java.util.Map.entry(3, "c"));
+        TreeMap<Integer, String> sorted = new TreeMap<>();
+        SortedArrays.putAll(sorted, new Integer[] {1, 2, 3}, new String[] {"a", "b", "c"}, 3);
+        assertThat(sorted).containsExactly(java.util.Map.entry(1, "a"), java.util.Map.entry(2, "b"), java.util.Map.entry(3, "c"));
+        TreeSet<Integer> set = new TreeSet<>();
+        SortedArrays.addAll(set, new Integer[] {2, 2, 1}, 3);
+        assertThat(set).containsExactly(1, 2);
+    }
+
+    @Test
     void theTargetMustBeEmptyAndNaturallyOrdered() {
         TreeMap<Integer, String> full = new TreeMap<>(java.util.Map.of(0, "x"));
         assertThatThrownBy(() -> SortedArrays.fill(full, new Integer[] {1}, new String[] {"a"}, 1))

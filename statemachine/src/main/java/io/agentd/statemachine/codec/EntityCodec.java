@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Binary form of entities, shared by storage and replies. Each top-level encoding starts
@@ -75,33 +76,33 @@ public final class EntityCodec {
         r.skipStringMap(); // labels
         r.skipStringMap(); // constraints
         r.u8(); // restart policy
-        int end = r.position();
-        int hash = EncodingCache.hash(r.array(), start, end);
-        AgentSpec known = SPECS.get(r.array(), start, end, hash);
-        if (known != null) {
-            return known;
-        }
-        r.rewind(start);
-        AgentSpec s = new AgentSpec(r.string(), r.strings(), r.stringMap(), r.optString(), r.uvarintInt(),
-                r.stringMap(), r.stringMap(), WireEnum.fromWire(RestartPolicy.class, r.u8()));
-        SPECS.put(r.array(), start, end, hash, s);
-        return s;
+        return decodeOnce(SPECS, r, start, x -> new AgentSpec(x.string(), x.strings(), x.stringMap(), x.optString(),
+                x.uvarintInt(), x.stringMap(), x.stringMap(), WireEnum.fromWire(RestartPolicy.class, x.u8())));
     }
 
     /** A {@link WireReader#string()} that many entities share: the instance decoded before when there is one. */
     static String sharedString(WireReader r) {
         int start = r.position();
         r.skipString();
+        return decodeOnce(SHARED_STRINGS, r, start, WireReader::string);
+    }
+
+    /**
+     * The value encoded between {@code start} and the reader's position, which the caller has just
+     * moved past: the one in {@code cache} for those bytes, else {@code decode} of them (read again
+     * from {@code start}), then cached. Either way the reader ends where it was.
+     */
+    private static <T> T decodeOnce(EncodingCache<T> cache, WireReader r, int start, Function<WireReader, T> decode) {
         int end = r.position();
         int hash = EncodingCache.hash(r.array(), start, end);
-        String known = SHARED_STRINGS.get(r.array(), start, end, hash);
+        T known = cache.get(r.array(), start, end, hash);
         if (known != null) {
             return known;
         }
         r.rewind(start);
-        String s = r.string();
-        SHARED_STRINGS.put(r.array(), start, end, hash, s);
-        return s;
+        T value = decode.apply(r);
+        cache.put(r.array(), start, end, hash, value);
+        return value;
     }
 
     /** {@link #sharedString} of a string that may be null ({@link WireReader#optString()}). */
