@@ -36,6 +36,7 @@ import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
@@ -665,6 +666,7 @@ public final class RocksStore implements DurableStore {
             }
             return new ColumnFamilyOptions()
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setCompactionStyle(CompactionStyle.UNIVERSAL)
                     .setTableFormatConfig(tableConfig);
         }
 

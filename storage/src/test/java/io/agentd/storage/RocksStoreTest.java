@@ -270,6 +270,33 @@ class RocksStoreTest {
                 .hasMessageContaining("schema version 2");
     }
 
+    /**
+     * Stores made before the switch to universal compaction have files in levels 1-6; RocksDB
+     * takes each level as one sorted run, so such a store opens and keeps everything.
+     */
+    @Test
+    void aStoreCompactedInLevelsByAnEarlierBuildOpensWithEverything() throws Exception {
+        Path dir = tmp.resolve("db");
+        RocksStore.open(dir).close();
+        int deepFiles = writeWithLevelCompaction(dir, 5, 2_000);
+        assertThat(deepFiles).as("files below level 0 before the switch").isPositive();
+
+        try (RocksStore store = RocksStore.open(dir)) {
+            assertThat(Contents.entries(store, Table.ENTITIES)).hasSize(5 * 2_000);
+            assertThat(store.get(Table.ENTITIES, bytes("agent/3/1999"))).isEqualTo(bytes("spec 3/1999"));
+            ChangeSet changes = new ChangeSet();
+            changes.put(Table.ENTITIES, bytes("agent/new"), bytes("spec new"));
+            changes.delete(Table.ENTITIES, bytes("agent/0/0"));
+            store.commit(changes, new AppliedIndex(1, 1));
+        }
+        try (RocksStore store = RocksStore.open(dir)) {
+            assertThat(Contents.entries(store, Table.ENTITIES)).hasSize(5 * 2_000);
+            assertThat(store.get(Table.ENTITIES, bytes("agent/new"))).isEqualTo(bytes("spec new"));
+            assertThat(store.get(Table.ENTITIES, bytes("agent/0/0"))).isNull();
+            assertThat(store.applied()).isEqualTo(new AppliedIndex(1, 1));
+        }
+    }
+
     @Test
     void restoreFromACheckpointOfAnotherSchemaVersionIsRefused() throws IOException {
         Path checkpoint = tmp.resolve("snap");
@@ -386,6 +413,50 @@ class RocksStoreTest {
             }
         }
         return digests;
+    }
+
+    /**
+     * Opens a closed store with raw RocksDB and level compaction (RocksDB's default, which earlier
+     * builds used), writes {@code rounds} flushes of {@code perRound} entities and compacts the
+     * entities family; returns how many of its files are below level 0.
+     */
+    private static int writeWithLevelCompaction(Path dir, int rounds, int perRound) throws Exception {
+        try (Options listOptions = new Options();
+                DBOptions options = new DBOptions();
+                ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+                org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            List<byte[]> names = RocksDB.listColumnFamilies(listOptions, dir.toString());
+            for (byte[] existing : names) {
+                descriptors.add(new ColumnFamilyDescriptor(existing, familyOptions));
+            }
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
+            try {
+                ColumnFamilyHandle entities = null;
+                for (int i = 0; i < names.size(); i++) {
+                    if (new String(names.get(i), java.nio.charset.StandardCharsets.UTF_8).equals(Table.ENTITIES.cfName())) {
+                        entities = handles.get(i);
+                    }
+                }
+                assertThat(entities).as("entities family").isNotNull();
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < perRound; k++) {
+                        db.put(entities, bytes("agent/" + r + "/" + k), bytes("spec " + r + "/" + k));
+                    }
+                    db.flush(flush, entities);
+                }
+                db.compactRange(entities);
+                int deep = 0;
+                for (int level = 1; level <= 6; level++) {
+                    deep += Integer.parseInt(db.getProperty(entities, "rocksdb.num-files-at-level" + level));
+                }
+                return deep;
+            } finally {
+                handles.forEach(ColumnFamilyHandle::close);
+                db.close();
+            }
+        }
     }
 
     /** Opens a closed store with raw RocksDB and adds a column family, as a newer schema might. */
