@@ -664,6 +664,12 @@ public final class RocksStore implements DurableStore {
             if (filter != null) {
                 tableConfig.setFilterPolicy(filter);
             }
+            // Universal compaction: the store is written at every apply and read only at start (the
+            // registry lives in memory), so write amplification is what counts. With level
+            // compaction and under 256 MB of data everything sat in the last level, and each
+            // level-0 compaction rewrote the whole entities table: with a million agents the
+            // compaction threads took a quarter to a third of a core under spawn load, twice what
+            // they take with this (docs/benchmarks.md, "Warm-up and a growing registry").
             return new ColumnFamilyOptions()
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
                     .setCompactionStyle(CompactionStyle.UNIVERSAL)
