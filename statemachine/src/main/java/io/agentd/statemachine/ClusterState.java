@@ -501,18 +501,17 @@ public final class ClusterState {
         for (int i = 0; i < n; i++) {
             keys[i] = byKey[i].key();
         }
+        for (int i = 0; i < n; i++) {
+            agentsByKey.put(keys[i], byKey[i]);
+        }
         if (!agents.isEmpty() || SortedArrays.firstOutOfOrder(keys, n) < n) {
             for (int i = 0; i < n; i++) {
                 agents.put(keys[i], byKey[i]);
-                agentsByKey.put(keys[i], byKey[i]);
                 index(byKey[i], keys[i]);
             }
             return;
         }
         SortedArrays.fill(agents, keys, byKey, n);
-        for (int i = 0; i < n; i++) {
-            agentsByKey.put(keys[i], byKey[i]);
-        }
         // What index() does one agent at a time, with the sorted structures built in one go.
         Map<String, List<AgentKey>> onWorker = new HashMap<>();
         List<Integer> pendingAt = new ArrayList<>();

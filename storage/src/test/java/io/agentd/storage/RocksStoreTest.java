@@ -8,6 +8,7 @@ import io.agentd.statemachine.store.AppliedIndex;
 import io.agentd.statemachine.store.ChangeSet;
 import io.agentd.statemachine.store.Table;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -416,63 +418,70 @@ class RocksStoreTest {
     }
 
     /**
-     * Opens a closed store with raw RocksDB and level compaction (RocksDB's default, which earlier
-     * builds used), writes {@code rounds} flushes of {@code perRound} entities and compacts the
-     * entities family; returns how many of its files are below level 0.
+     * Writes {@code rounds} flushes of {@code perRound} entities into a closed store with level
+     * compaction (RocksDB's default, which earlier builds used) and compacts the entities family;
+     * returns how many of its files are below level 0.
      */
     private static int writeWithLevelCompaction(Path dir, int rounds, int perRound) throws Exception {
-        try (Options listOptions = new Options();
-                DBOptions options = new DBOptions();
-                ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
-                org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            List<byte[]> names = RocksDB.listColumnFamilies(listOptions, dir.toString());
-            for (byte[] existing : names) {
-                descriptors.add(new ColumnFamilyDescriptor(existing, familyOptions));
-            }
-            List<ColumnFamilyHandle> handles = new ArrayList<>();
-            RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-            try {
-                ColumnFamilyHandle entities = null;
-                for (int i = 0; i < names.size(); i++) {
-                    if (new String(names.get(i), java.nio.charset.StandardCharsets.UTF_8).equals(Table.ENTITIES.cfName())) {
-                        entities = handles.get(i);
-                    }
-                }
-                assertThat(entities).as("entities family").isNotNull();
+        return withRawDb(dir, List.of(), (db, families) -> {
+            ColumnFamilyHandle entities = families.get(Table.ENTITIES.cfName());
+            assertThat(entities).as("entities family").isNotNull();
+            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 for (int r = 0; r < rounds; r++) {
                     for (int k = 0; k < perRound; k++) {
                         db.put(entities, bytes("agent/" + r + "/" + k), bytes("spec " + r + "/" + k));
                     }
                     db.flush(flush, entities);
                 }
-                db.compactRange(entities);
-                int deep = 0;
-                for (int level = 1; level <= 6; level++) {
-                    deep += Integer.parseInt(db.getProperty(entities, "rocksdb.num-files-at-level" + level));
-                }
-                return deep;
-            } finally {
-                handles.forEach(ColumnFamilyHandle::close);
-                db.close();
             }
-        }
+            db.compactRange(entities);
+            int deep = 0;
+            for (int level = 1; level <= 6; level++) {
+                deep += Integer.parseInt(db.getProperty(entities, "rocksdb.num-files-at-level" + level));
+            }
+            return deep;
+        });
     }
 
     /** Opens a closed store with raw RocksDB and adds a column family, as a newer schema might. */
     private static void addColumnFamily(Path dir, String name) throws Exception {
+        withRawDb(dir, List.of(name), (db, families) -> null);
+    }
+
+    /** What a test does with a store opened by raw RocksDB, given its families by name. */
+    private interface RawDbWork<T> {
+        T run(RocksDB db, Map<String, ColumnFamilyHandle> families) throws Exception;
+    }
+
+    /**
+     * Opens a closed store with raw RocksDB and RocksDB's default options, with its families and
+     * {@code added} new ones, runs {@code work}, and closes it.
+     */
+    private static <T> T withRawDb(Path dir, List<String> added, RawDbWork<T> work) throws Exception {
         try (Options listOptions = new Options();
                 DBOptions options = new DBOptions().setCreateMissingColumnFamilies(true);
                 ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()) {
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (byte[] existing : RocksDB.listColumnFamilies(listOptions, dir.toString())) {
-                descriptors.add(new ColumnFamilyDescriptor(existing, familyOptions));
+                names.add(new String(existing, StandardCharsets.UTF_8));
             }
-            descriptors.add(new ColumnFamilyDescriptor(bytes(name), familyOptions));
+            names.addAll(added);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (String name : names) {
+                descriptors.add(new ColumnFamilyDescriptor(bytes(name), familyOptions));
+            }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-            handles.forEach(ColumnFamilyHandle::close);
-            db.close();
+            try {
+                Map<String, ColumnFamilyHandle> families = new TreeMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    families.put(names.get(i), handles.get(i));
+                }
+                return work.run(db, families);
+            } finally {
+                handles.forEach(ColumnFamilyHandle::close);
+                db.close();
+            }
         }
     }
 }
