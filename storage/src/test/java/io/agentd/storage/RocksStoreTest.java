@@ -26,7 +26,6 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -272,33 +271,6 @@ class RocksStoreTest {
                 .hasMessageContaining("schema version 2");
     }
 
-    /**
-     * Stores made before the switch to universal compaction have files in levels 1-6; RocksDB
-     * takes each level as one sorted run, so such a store opens and keeps everything.
-     */
-    @Test
-    void aStoreCompactedInLevelsByAnEarlierBuildOpensWithEverything() throws Exception {
-        Path dir = tmp.resolve("db");
-        RocksStore.open(dir).close();
-        int deepFiles = writeWithLevelCompaction(dir, 5, 2_000);
-        assertThat(deepFiles).as("files below level 0 before the switch").isPositive();
-
-        try (RocksStore store = RocksStore.open(dir)) {
-            assertThat(Contents.entries(store, Table.ENTITIES)).hasSize(5 * 2_000);
-            assertThat(store.get(Table.ENTITIES, bytes("agent/3/1999"))).isEqualTo(bytes("spec 3/1999"));
-            ChangeSet changes = new ChangeSet();
-            changes.put(Table.ENTITIES, bytes("agent/new"), bytes("spec new"));
-            changes.delete(Table.ENTITIES, bytes("agent/0/0"));
-            store.commit(changes, new AppliedIndex(1, 1));
-        }
-        try (RocksStore store = RocksStore.open(dir)) {
-            assertThat(Contents.entries(store, Table.ENTITIES)).hasSize(5 * 2_000);
-            assertThat(store.get(Table.ENTITIES, bytes("agent/new"))).isEqualTo(bytes("spec new"));
-            assertThat(store.get(Table.ENTITIES, bytes("agent/0/0"))).isNull();
-            assertThat(store.applied()).isEqualTo(new AppliedIndex(1, 1));
-        }
-    }
-
     @Test
     void restoreFromACheckpointOfAnotherSchemaVersionIsRefused() throws IOException {
         Path checkpoint = tmp.resolve("snap");
@@ -415,32 +387,6 @@ class RocksStoreTest {
             }
         }
         return digests;
-    }
-
-    /**
-     * Writes {@code rounds} flushes of {@code perRound} entities into a closed store with level
-     * compaction (RocksDB's default, which earlier builds used) and compacts the entities family;
-     * returns how many of its files are below level 0.
-     */
-    private static int writeWithLevelCompaction(Path dir, int rounds, int perRound) throws Exception {
-        return withRawDb(dir, List.of(), (db, families) -> {
-            ColumnFamilyHandle entities = families.get(Table.ENTITIES.cfName());
-            assertThat(entities).as("entities family").isNotNull();
-            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-                for (int r = 0; r < rounds; r++) {
-                    for (int k = 0; k < perRound; k++) {
-                        db.put(entities, bytes("agent/" + r + "/" + k), bytes("spec " + r + "/" + k));
-                    }
-                    db.flush(flush, entities);
-                }
-            }
-            db.compactRange(entities);
-            int deep = 0;
-            for (int level = 1; level <= 6; level++) {
-                deep += Integer.parseInt(db.getProperty(entities, "rocksdb.num-files-at-level" + level));
-            }
-            return deep;
-        });
     }
 
     /** Opens a closed store with raw RocksDB and adds a column family, as a newer schema might. */
