@@ -500,8 +500,6 @@ public final class ClusterState {
         AgentKey[] keys = new AgentKey[n];
         for (int i = 0; i < n; i++) {
             keys[i] = byKey[i].key();
-        }
-        for (int i = 0; i < n; i++) {
             agentsByKey.put(keys[i], byKey[i]);
         }
         if (!agents.isEmpty() || SortedArrays.firstOutOfOrder(keys, n) < n) {

@@ -8,7 +8,6 @@ import io.agentd.statemachine.store.AppliedIndex;
 import io.agentd.statemachine.store.ChangeSet;
 import io.agentd.statemachine.store.Table;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -391,43 +390,18 @@ class RocksStoreTest {
 
     /** Opens a closed store with raw RocksDB and adds a column family, as a newer schema might. */
     private static void addColumnFamily(Path dir, String name) throws Exception {
-        withRawDb(dir, List.of(name), (db, families) -> null);
-    }
-
-    /** What a test does with a store opened by raw RocksDB, given its families by name. */
-    private interface RawDbWork<T> {
-        T run(RocksDB db, Map<String, ColumnFamilyHandle> families) throws Exception;
-    }
-
-    /**
-     * Opens a closed store with raw RocksDB and RocksDB's default options, with its families and
-     * {@code added} new ones, runs {@code work}, and closes it.
-     */
-    private static <T> T withRawDb(Path dir, List<String> added, RawDbWork<T> work) throws Exception {
         try (Options listOptions = new Options();
                 DBOptions options = new DBOptions().setCreateMissingColumnFamilies(true);
                 ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()) {
-            List<String> names = new ArrayList<>();
-            for (byte[] existing : RocksDB.listColumnFamilies(listOptions, dir.toString())) {
-                names.add(new String(existing, StandardCharsets.UTF_8));
-            }
-            names.addAll(added);
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            for (String name : names) {
-                descriptors.add(new ColumnFamilyDescriptor(bytes(name), familyOptions));
+            for (byte[] existing : RocksDB.listColumnFamilies(listOptions, dir.toString())) {
+                descriptors.add(new ColumnFamilyDescriptor(existing, familyOptions));
             }
+            descriptors.add(new ColumnFamilyDescriptor(bytes(name), familyOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-            try {
-                Map<String, ColumnFamilyHandle> families = new TreeMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    families.put(names.get(i), handles.get(i));
-                }
-                return work.run(db, families);
-            } finally {
-                handles.forEach(ColumnFamilyHandle::close);
-                db.close();
-            }
+            handles.forEach(ColumnFamilyHandle::close);
+            db.close();
         }
     }
 }

@@ -200,10 +200,8 @@ public final class LeaderLossDetector implements AutoCloseable {
      * deserializers (tens of milliseconds of the failover, seen in a profile).
      */
     static Optional<LogPosition> parsePosition(String answer) {
-        int lineEnd = answer.indexOf('\r');
         int body = answer.indexOf("\r\n\r\n");
-        if (!answer.startsWith("HTTP/1.") || lineEnd < 0 || body < 0
-                || !answer.substring(0, lineEnd).contains(" 200")) {
+        if (body < 0 || !answer.startsWith("HTTP/1.") || !answer.substring(0, answer.indexOf('\r')).contains(" 200")) {
             return Optional.empty();
         }
         String json = answer.substring(body + 4);
