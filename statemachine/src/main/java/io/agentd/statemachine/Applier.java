@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Applies committed log entries to a {@link ClusterState}. Deterministic: the result
- * depends only on the state, the entry bytes and the leader's stamp carried with the
- * entry. No clock, no randomness, no unordered iteration.
+ * depends only on the state, the entry bytes, the entry's term and the leader's stamp carried
+ * with the entry. No clock, no randomness, no unordered iteration.
  *
  * <p>A domain rejection becomes a reply and changes nothing; anything else thrown from
  * here (a malformed entry, a broken invariant) must stop the node.
@@ -30,16 +30,16 @@ public final class Applier {
     }
 
     /**
-     * Applies one log entry (a batch of envelopes) and fills {@code changes} with what to
-     * persist. Returns one reply per envelope, in order.
+     * Applies one log entry (a batch of envelopes) of Raft term {@code term} and fills
+     * {@code changes} with what to persist. Returns one reply per envelope, in order.
      */
-    public List<Reply> apply(byte[] entry, long leaderTimeMillis, ChangeSet changes) {
+    public List<Reply> apply(byte[] entry, long term, long leaderTimeMillis, ChangeSet changes) {
         List<Envelope> batch = CommandCodec.decodeBatch(entry);
         state.beginEntry(changes);
         state.advanceTime(leaderTimeMillis);
         List<Reply> replies = new ArrayList<>(batch.size());
         for (Envelope e : batch) {
-            replies.add(applyOne(e));
+            replies.add(applyOne(e, term));
         }
         state.expireDedup();
         state.persistCounters();
@@ -50,7 +50,7 @@ public final class Applier {
      * Applies one command. The revision advances only when the command changes state:
      * rejections, duplicates and no-op successes (a safe retry) leave it as it is.
      */
-    private Reply applyOne(Envelope e) {
+    private Reply applyOne(Envelope e, long term) {
         if (e.requestId() != null) {
             byte[] earlier = state.dedupReply(e.requestId());
             if (earlier != null) {
@@ -64,7 +64,7 @@ public final class Applier {
         Tx tx = new Tx(state, rev, state.time());
         Reply reply;
         try {
-            reply = dispatch(tx, e.command());
+            reply = dispatch(tx, e.command(), term);
         } catch (Rejection r) {
             if (state.changes().size() != before) {
                 throw new IllegalStateException(e.command().kind() + " changed state and then was rejected: " + r.getMessage());
@@ -88,7 +88,12 @@ public final class Applier {
                 e.command().target(), result));
     }
 
-    private static Reply dispatch(Tx tx, Command c) {
+    private static Reply dispatch(Tx tx, Command c, long term) {
+        if (c instanceof Command.LeaderDecision d && d.term() != 0 && d.term() != term) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, c.kind() + " " + c.target() + " was decided by the leader"
+                    + " of term " + d.term() + " and reached the log in term " + term + ": a decision made from a"
+                    + " leader's soft state holds only in that leader's term");
+        }
         if (c instanceof Command.CreateNamespace x) {
             return NamespaceRules.create(tx, x);
         } else if (c instanceof Command.SetQuota x) {

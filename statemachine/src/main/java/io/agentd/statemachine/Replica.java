@@ -52,7 +52,7 @@ public final class Replica {
             return null;
         }
         changes.clear();
-        List<Reply> replies = payload.length == 0 ? List.of() : applier.apply(payload, leaderTimeMillis, changes);
+        List<Reply> replies = payload.length == 0 ? List.of() : applier.apply(payload, term, leaderTimeMillis, changes);
         AppliedIndex at = new AppliedIndex(term, index);
         store.commit(changes, at);
         applied = at;

@@ -33,14 +33,16 @@ class CodecTest {
             new Envelope(null, "bob", new Command.SetMetadata("default", "a1", "k", "v", 0L)),
             new Envelope(null, "w1", new Command.ReportStatus("default", "a1", 7, AgentState.FAILED, 3, "boom")),
             new Envelope(null, "w1", new Command.RegisterWorker("w1", "127.0.0.1:7422", "z", new TreeMap<>(), 8)),
-            new Envelope(null, "sweeper", new Command.ExpireWorker("w1", 12)),
+            new Envelope(null, "sweeper", new Command.ExpireWorker("w1", 12, 3)),
             new Envelope(null, "op", new Command.MigrateAgent("default", "a1", "w2")),
             new Envelope(null, "op", new Command.MigrateAgent("default", "a1", null)),
             new Envelope(null, "op", new Command.DrainWorker("w1", 3)),
             new Envelope(null, "op", new Command.UndrainWorker("w1")),
             new Envelope(null, "w1", new Command.PutCheckpoint("default", "a1", 9, "{\"step\":4}")),
             new Envelope(null, "w1", new Command.ReportStatus("default", "a1", 7, AgentState.RUNNING, 1, null, 2)),
-            new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2)),
+            new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2, 3)),
+            new Envelope(null, "sweeper", new Command.ExpireWorker("w1", 12, 0)),
+            new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2, 0)),
             new Envelope(null, "w1", new Command.ReportHealth("default", "a1", 9, "degraded", "step 3 of 10")));
 
     @Test
@@ -69,6 +71,29 @@ class CodecTest {
         byte[] bytes = HexFormat.of().parseHex(golden);
         assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(2)))).isEqualTo(golden);
         assertThat(CommandCodec.decodeBatch(bytes)).containsExactly(ALL.get(2));
+    }
+
+    /**
+     * Leader decisions as logs before terms were recorded hold them (types 9 and 15) decode with
+     * term 0; with a term they are types 17 and 18, and term 0 is still written the old way.
+     */
+    @Test
+    void goldenBytesOfLeaderDecisionsWithAndWithoutTheirTerm() {
+        String oldExpiry = "0101" + "00" + "0773776565706572" + "09" + "027731" + "0c";
+        String oldReschedule = "0101" + "00" + "066c6561646572" + "0f" + "0764656661756c74" + "026131" + "28" + "02";
+        Envelope expiry0 = new Envelope(null, "sweeper", new Command.ExpireWorker("w1", 12, 0));
+        Envelope reschedule0 = new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2, 0));
+        assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(oldExpiry))).containsExactly(expiry0);
+        assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(oldReschedule))).containsExactly(reschedule0);
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(expiry0))).isEqualTo(oldExpiry);
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(reschedule0))).isEqualTo(oldReschedule);
+
+        String expiry = "0101" + "00" + "0773776565706572" + "11" + "027731" + "0c" + "03";
+        String reschedule = "0101" + "00" + "066c6561646572" + "12" + "0764656661756c74" + "026131" + "28" + "02" + "03";
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(8)))).isEqualTo(expiry);
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(15)))).isEqualTo(reschedule);
+        assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(expiry))).containsExactly(ALL.get(8));
+        assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(reschedule))).containsExactly(ALL.get(15));
     }
 
     /** A report in the first format (type 7, without restarts), as older logs hold it. */

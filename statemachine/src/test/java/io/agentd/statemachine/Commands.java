@@ -31,6 +31,11 @@ final class Commands {
         return Arbitraries.of(AGENTS);
     }
 
+    /** The term a leader decision names: the log's (1), an earlier or later leader's, or none (0, old entries). */
+    static Arbitrary<Long> term() {
+        return Arbitraries.of(0L, 1L, 2L);
+    }
+
     static Arbitrary<Quota> quota() {
         Arbitrary<Long> limit = Arbitraries.longs().between(0, 6).injectNull(0.3);
         return Combinators.combine(limit, limit).as(Quota::new);
@@ -62,7 +67,7 @@ final class Commands {
                         Arbitraries.integers().between(0, 2).injectNull(0.5), Arbitraries.integers().between(0, 3))
                         .as((n, a, t, s, e, r) -> new Command.ReportStatus(n, a, t, s, e, "", r))),
                 Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
-                        Arbitraries.integers().between(0, 3)).as(Command.RescheduleAgent::new)),
+                        Arbitraries.integers().between(0, 3), term()).as(Command.RescheduleAgent::new)),
                 Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.longs().between(1, 60),
                         Arbitraries.of("ok", "degraded", "bad"), Arbitraries.of("", "step 1", "step 2"))
                         .as(Command.ReportHealth::new)),
@@ -70,7 +75,7 @@ final class Commands {
                         Arbitraries.of(Map.<String, String>of(), Map.of("gpu", "yes")))
                         .as((id, cap, labels) -> new Command.RegisterWorker(id, "127.0.0.1:7422", "z1",
                                 new TreeMap<>(labels), cap))),
-                Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.longs().between(0, 60))
+                Tuple(2, Combinators.combine(Arbitraries.of(WORKERS), Arbitraries.longs().between(0, 60), term())
                         .as(Command.ExpireWorker::new)),
                 Tuple(2, Combinators.combine(ns(), agent(), Arbitraries.of(WORKERS).injectNull(0.5))
                         .as(Command.MigrateAgent::new)),

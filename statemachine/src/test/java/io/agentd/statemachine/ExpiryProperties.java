@@ -53,11 +53,11 @@ class ExpiryProperties {
         }
         Worker w1 = r.state().worker("w1");
         // A stale decision (the worker changed since) is refused and changes nothing.
-        Reply stale = apply(r, new Command.ExpireWorker("w1", w1.revision() - 1));
+        Reply stale = apply(r, new Command.ExpireWorker("w1", w1.revision() - 1, 1));
         assertThat(stale.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
         assertThat(r.state().worker("w1").state()).isEqualTo(WorkerState.READY);
 
-        Reply expired = apply(r, new Command.ExpireWorker("w1", w1.revision()));
+        Reply expired = apply(r, new Command.ExpireWorker("w1", w1.revision(), 1));
         assertThat(expired.isOk()).isTrue();
         assertThat(r.state().worker("w1").state()).isEqualTo(WorkerState.DOWN);
         assertThat(r.state().agentsOn("w1")).isEmpty();
@@ -73,7 +73,7 @@ class ExpiryProperties {
         }
         assertThat(r.state().usedSlots("w2")).isLessThanOrEqualTo(cap2);
         // Renewed registration makes it ready again; expiring twice is a no-op.
-        assertThat(apply(r, new Command.ExpireWorker("w1", w1.revision())).isOk()).isTrue();
+        assertThat(apply(r, new Command.ExpireWorker("w1", w1.revision(), 1)).isOk()).isTrue();
         apply(r, new Command.RegisterWorker("w1", "a:1", "", new TreeMap<>(), cap1));
         assertThat(r.state().worker("w1").state()).isEqualTo(WorkerState.READY);
     }

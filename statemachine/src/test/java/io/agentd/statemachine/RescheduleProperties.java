@@ -54,8 +54,8 @@ class RescheduleProperties {
         assertThat(r.state().failedToRun(10)).containsExactly(failed);
 
         // A decision made on an older revision does not apply.
-        assertThat(apply(r, new Command.RescheduleAgent("default", "f", failed.revision() - 1, 1)).isOk()).isFalse();
-        assertThat(apply(r, new Command.RescheduleAgent("default", "f", failed.revision(), 1)).isOk()).isTrue();
+        assertThat(apply(r, new Command.RescheduleAgent("default", "f", failed.revision() - 1, 1, 1)).isOk()).isFalse();
+        assertThat(apply(r, new Command.RescheduleAgent("default", "f", failed.revision(), 1, 1)).isOk()).isTrue();
         Agent again = r.state().agent("default", "f");
         assertThat(again.state()).isEqualTo(AgentState.STARTING);
         assertThat(again.fencingToken()).isGreaterThan(token);
@@ -85,7 +85,7 @@ class RescheduleProperties {
         apply(r, new Command.StopAgent("default", "f"));
         assertThat(r.state().failedToRun(10)).isEmpty();
         Agent stopped = r.state().agent("default", "f");
-        assertThat(apply(r, new Command.RescheduleAgent("default", "f", stopped.revision(), 1)).isOk()).isFalse();
+        assertThat(apply(r, new Command.RescheduleAgent("default", "f", stopped.revision(), 1, 1)).isOk()).isFalse();
     }
 
     @Property(tries = 5)

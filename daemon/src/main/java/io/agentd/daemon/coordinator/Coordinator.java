@@ -39,8 +39,8 @@ public final class Coordinator {
         this.replica = replica;
         this.waiters = waiters;
         this.proposer = new Proposer(raft::propose, config.maxBatch, config.maxInflightBatches);
-        raft.onLeadershipChange(leading -> {
-            if (leading) {
+        raft.onLeadershipChange(leadership -> {
+            if (leadership.leading()) {
                 proposer.leadershipGained();
             }
         });

@@ -77,7 +77,18 @@ public final class CoordinatorNode implements AutoCloseable {
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
         registerGauges();
         this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),
-                replica::workersVersion, c -> coordinator.write(c, null, "lease-sweeper"), timer, config.workerTtl, System::nanoTime);
+                replica::workersVersion, c -> coordinator.write(c, null, "lease-sweeper"),
+                new LeaseTracker.LeaderCheck() {
+                    @Override
+                    public boolean leadsIn(long term) {
+                        return raft.leadsIn(term);
+                    }
+
+                    @Override
+                    public CompletableFuture<Void> barrier() {
+                        return raft.readBarrier();
+                    }
+                }, timer, config.workerTtl, System::nanoTime);
         raft.onLeadershipChange(leases::leadershipChanged);
         this.reschedules = new RescheduleSweeper(n -> replica.read(s -> s.failedToRun(n)),
                 c -> coordinator.write(c, null, "reschedule-sweeper"), timer, config.rescheduleAttempts,

@@ -1,5 +1,6 @@
 package io.agentd.daemon.coordinator;
 
+import io.agentd.daemon.raft.Leadership;
 import io.agentd.statemachine.command.Command;
 import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.model.Worker;
@@ -24,7 +25,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Worker leases as leader soft state (DESIGN.md, "Leases and fencing"). Renewals live in
+ * Worker leases as leader soft state (docs/design-notes.md, "Worker leases"). Renewals live in
  * this leader's memory only; the log sees just their consequence, {@code ExpireWorker}.
  *
  * <ul>
@@ -34,6 +35,14 @@ import java.util.function.Supplier;
  *       fenced itself before this happens.</li>
  *   <li>Once an expiry is decided for a worker, renewals are refused until it registers
  *       again: a worker is never told "renewed" while its agents are being handed on.</li>
+ *   <li>Everything here belongs to one term. A renewal is granted only by a node that leads in
+ *       that term before and after the read barrier ({@link #term()}, then {@link #renew}); an
+ *       expiry carries the term, and the state machine refuses it in an entry of any other term,
+ *       so a deposed leader's decision changes nothing wherever it is committed.</li>
+ *   <li>After a pause of this process (the sweeper ran later than it should by more than a
+ *       quarter TTL), renewals may have waited unread in its sockets: the sweeper expires nobody
+ *       until a read barrier has passed with this node still leading in its term, and then gives
+ *       every worker a full TTL, as a new leader does.</li>
  * </ul>
  * Cost: a renewal is a map lookup and a field write. The sweeper keeps every lease in a queue
  * ordered by when it must next look at it (its deadline as last queued), so a sweep touches only
@@ -49,12 +58,29 @@ public final class LeaseTracker {
     /** What a renewal attempt found. */
     public enum Renewal { RENEWED, NOT_LEADER, UNKNOWN_WORKER, EXPIRED }
 
+    /** What the tracker asks of Raft about this node's own leadership. */
+    public interface LeaderCheck {
+        /** Whether this node leads in {@code term} right now ({@code RaftNode.leadsIn}). */
+        boolean leadsIn(long term);
+
+        /**
+         * Completes once this node has applied a read index taken after the call ({@code
+         * RaftNode.readBarrier}). On its own it proves nothing about who leads: a follower's
+         * barrier passes too.
+         */
+        CompletableFuture<Void> barrier();
+    }
+
     private final Supplier<List<Worker>> workers;
     private final LongSupplier workersVersion;
     private final Function<Command, CompletableFuture<Reply>> propose;
+    private final LeaderCheck raft;
     private final ScheduledExecutorService scheduler;
     private final Duration ttl;
     private final long ttlNanos;
+    private final long periodMillis;
+    /** A sweep this much later than the last one's start means this process (or its timer) stood still. */
+    private final long pauseNanos;
     private final LongSupplier clock;
 
     /**
@@ -85,26 +111,37 @@ public final class LeaseTracker {
 
     private record Expiry(long revision, long decidedAt) {
     }
-    private boolean leading;
+    /** The term this node leads in; 0 when it does not lead. */
+    private volatile long term; // written under the tracker's lock
     private boolean reconciled;     // the worker list was read since leadership changed
     private long reconciledVersion; // ... at this workersVersion
     private ScheduledFuture<?> sweeper;
+    /** When the last scheduled sweep started (monotonic); pauses show as a larger gap. */
+    private long lastTick;
+    /** A pause was seen and leadership not yet confirmed since: nobody is expired. */
+    private boolean pauseUnconfirmed;
+    /** A barrier to confirm leadership after a pause is under way. */
+    private boolean confirming;
 
     /**
      * @param workers        the workers as the local replica has them now
      * @param workersVersion changes whenever a worker in {@code workers} may have changed
      * @param propose        replicates a command (the sweeper's ExpireWorker)
+     * @param raft           this node's leadership as Raft knows it
      * @param clock          monotonic nanoseconds
      */
     public LeaseTracker(Supplier<List<Worker>> workers, LongSupplier workersVersion,
-                        Function<Command, CompletableFuture<Reply>> propose,
+                        Function<Command, CompletableFuture<Reply>> propose, LeaderCheck raft,
                         ScheduledExecutorService scheduler, Duration ttl, LongSupplier clock) {
         this.workers = workers;
         this.workersVersion = workersVersion;
         this.propose = propose;
+        this.raft = raft;
         this.scheduler = scheduler;
         this.ttl = ttl;
         this.ttlNanos = ttl.toNanos();
+        this.periodMillis = Math.max(50, Math.min(250, ttl.toMillis() / 10));
+        this.pauseNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis) + ttlNanos / 4;
         this.clock = clock;
     }
 
@@ -112,30 +149,47 @@ public final class LeaseTracker {
         return ttl;
     }
 
-    /** Leadership gained: forget everything, grant every worker a full TTL, start sweeping. */
-    public synchronized void leadershipChanged(boolean nowLeading) {
+    /**
+     * Leadership changed: forget everything; when leading, grant every worker a full TTL in
+     * the new term and start sweeping.
+     */
+    public synchronized void leadershipChanged(Leadership now) {
         leases.clear();
         queue.clear();
         expiring.clear();
         reconciled = false;
-        leading = nowLeading;
+        pauseUnconfirmed = false;
+        confirming = false;
+        term = now.term();
         if (sweeper != null) {
             sweeper.cancel(false);
             sweeper = null;
         }
-        if (nowLeading) {
-            long period = Math.max(50, Math.min(250, ttl.toMillis() / 10));
-            sweeper = scheduler.scheduleWithFixedDelay(this::sweepSafely, period, period, TimeUnit.MILLISECONDS);
-            LOG.info("leading: every worker has a full {} ms lease from now", ttl.toMillis());
+        if (now.leading()) {
+            lastTick = clock.getAsLong();
+            sweeper = scheduler.scheduleWithFixedDelay(this::tickSafely, periodMillis, periodMillis,
+                    TimeUnit.MILLISECONDS);
+            LOG.info("leading in term {}: every worker has a full {} ms lease from now", term, ttl.toMillis());
         }
     }
 
     /**
-     * Records a renewal. The caller has confirmed leadership and that its state is current
-     * (a read barrier) and passes the worker as that state has it (null when unknown).
+     * The term in which this tracker leads, 0 when it does not. A renewal reads it before its read
+     * barrier and passes it to {@link #renew} after: a node that leads in one term at both points
+     * led throughout, so the barrier was a leader's and confirmed that term with a majority after
+     * the worker sent its renewal.
      */
-    public synchronized Renewal renew(String workerId, Worker current) {
-        if (!leading) {
+    public long term() {
+        return term;
+    }
+
+    /**
+     * Records a renewal. The caller read {@code term} from {@link #term()} before it passed a
+     * read barrier, and passes the worker as the state after that barrier has it (null when
+     * unknown).
+     */
+    public synchronized Renewal renew(String workerId, Worker current, long term) {
+        if (this.term == 0 || this.term != term || !raft.leadsIn(term)) {
             return Renewal.NOT_LEADER;
         }
         if (current == null) {
@@ -170,21 +224,85 @@ public final class LeaseTracker {
         queue.add(l);
     }
 
-    private void sweepSafely() {
+    private void tickSafely() {
         try {
-            sweep();
+            tick();
         } catch (RuntimeException e) {
             LOG.warn("lease sweep failed; retrying on the next tick", e);
         }
     }
 
-    /** One sweep: proposes ExpireWorker for every live worker whose lease ran out. The scheduler calls it while leading (tests call it directly). */
+    /**
+     * What the scheduler runs while this node leads: notices a pause of this process since the
+     * last tick, then sweeps. Tests call it (or {@link #sweep} alone) by hand.
+     */
+    void tick() {
+        long now = clock.getAsLong();
+        long gap;
+        long confirmTerm = 0;
+        synchronized (this) {
+            if (term == 0) {
+                return;
+            }
+            gap = now - lastTick;
+            lastTick = now;
+            if (gap > pauseNanos && !pauseUnconfirmed) {
+                pauseUnconfirmed = true;
+                LOG.warn("the lease sweeper last ran {} ms ago (was this process paused?): renewals may be waiting"
+                        + " unread; confirming leadership in term {} before expiring anyone", gap / 1_000_000, term);
+            }
+            if (pauseUnconfirmed && !confirming) {
+                confirming = true;
+                confirmTerm = term;
+            }
+        }
+        if (confirmTerm != 0) {
+            confirmAfterPause(confirmTerm);
+        }
+        sweep();
+    }
+
+    private void confirmAfterPause(long t) {
+        CompletableFuture<Void> barrier;
+        try {
+            barrier = raft.barrier();
+        } catch (RuntimeException e) {
+            barrier = CompletableFuture.failedFuture(e);
+        }
+        barrier.whenComplete((v, err) -> {
+            synchronized (this) {
+                if (term != t) {
+                    return; // leadership changed meanwhile, and with it everything here
+                }
+                confirming = false;
+                if (err != null || !raft.leadsIn(t)) {
+                    LOG.warn("leadership in term {} not confirmed after the pause ({}): expiring nobody yet", t,
+                            err != null ? err.toString() : "this node no longer leads in it");
+                    return; // still unconfirmed: the next tick asks again
+                }
+                pauseUnconfirmed = false;
+                long fresh = clock.getAsLong() + ttlNanos;
+                for (Lease l : leases.values()) {
+                    if (fresh - l.deadline > 0) {
+                        l.deadline = fresh; // stays queued where it is: looked at then, and queued again
+                    }
+                }
+                LOG.info("leadership in term {} confirmed after the pause: every worker has a full {} ms lease from now",
+                        t, ttl.toMillis());
+            }
+        });
+    }
+
+    /**
+     * One sweep: proposes ExpireWorker for every live worker whose lease ran out. Does nothing
+     * while this node does not lead, or after a pause until leadership is confirmed.
+     */
     void sweep() {
         long version = workersVersion.getAsLong(); // before the list: a change in between is seen next time
         List<Worker> live = null;
         boolean stale;
         synchronized (this) {
-            if (!leading) {
+            if (term == 0 || pauseUnconfirmed) {
                 return;
             }
             stale = !reconciled || version != reconciledVersion;
@@ -200,10 +318,12 @@ public final class LeaseTracker {
         long now = clock.getAsLong();
         List<Lease> due = new ArrayList<>();
         List<Long> dueRevisions = new ArrayList<>();
+        long decidedIn;
         synchronized (this) {
-            if (!leading) {
+            if (term == 0 || pauseUnconfirmed) {
                 return;
             }
+            decidedIn = term;
             if (live != null) {
                 reconcile(live, now);
                 reconciled = true;
@@ -236,8 +356,9 @@ public final class LeaseTracker {
         for (int i = 0; i < due.size(); i++) {
             String id = due.get(i).id;
             long revision = dueRevisions.get(i);
-            LOG.warn("worker {} has not renewed its lease for {} ms: expiring it", id, ttl.toMillis());
-            propose.apply(new Command.ExpireWorker(id, revision))
+            LOG.warn("worker {} has not renewed its lease for {} ms: expiring it (term {})", id, ttl.toMillis(),
+                    decidedIn);
+            propose.apply(new Command.ExpireWorker(id, revision, decidedIn))
                     .whenComplete((reply, err) -> {
                         if (err != null) {
                             // Outcome unknown: it may still commit, so renewals stay refused; the
@@ -246,7 +367,9 @@ public final class LeaseTracker {
                         } else if (!reply.isOk()) {
                             LOG.info("expiring worker {} refused: {}", id, reply.message());
                             synchronized (this) {
-                                expiring.remove(id);
+                                if (term == decidedIn) { // a later term has its own decisions
+                                    expiring.remove(id);
+                                }
                             }
                         }
                     });

@@ -1,5 +1,6 @@
 package io.agentd.daemon.coordinator;
 
+import io.agentd.daemon.raft.Leadership;
 import io.agentd.statemachine.command.Command;
 import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.model.Agent;
@@ -28,7 +29,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The decision reads the wall clock against the agent's log time, which is the leader's
  * clock too, so only the leader decides and the log records the outcome with the revision it
- * was decided on.
+ * was decided on and the term of the leader that decided it (refused in an entry of any other
+ * term: a deposed leader's decision changes nothing).
  */
 public final class RescheduleSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(RescheduleSweeper.class);
@@ -44,6 +46,8 @@ public final class RescheduleSweeper {
     private final LongSupplier wallClock;
     private final Set<AgentKey> inFlight = new HashSet<>();
     private ScheduledFuture<?> task;
+    /** The term this node leads in; 0 when it does not. */
+    private long term;
 
     public RescheduleSweeper(IntFunction<List<Agent>> failed, Function<Command, CompletableFuture<Reply>> propose,
                              ScheduledExecutorService scheduler, int attempts, Duration backoff, Duration reset,
@@ -57,13 +61,14 @@ public final class RescheduleSweeper {
         this.wallClock = wallClock;
     }
 
-    public synchronized void leadershipChanged(boolean leading) {
+    public synchronized void leadershipChanged(Leadership now) {
         if (task != null) {
             task.cancel(false);
             task = null;
         }
         inFlight.clear();
-        if (leading && attempts > 0) {
+        term = now.term();
+        if (now.leading() && attempts > 0) {
             long period = Math.max(100, Math.min(1000, backoff.toMillis() / 4));
             task = scheduler.scheduleWithFixedDelay(this::sweepSafely, period, period, TimeUnit.MILLISECONDS);
         }
@@ -97,14 +102,16 @@ public final class RescheduleSweeper {
             if (attempt == 0 || now < dueAt(a, attempt)) {
                 continue;
             }
+            long decidedIn;
             synchronized (this) {
                 if (task == null || !inFlight.add(a.key())) {
                     continue;
                 }
+                decidedIn = term;
             }
             LOG.info("rescheduling failed agent {} (attempt {} of {}, last on {})", a.key(), attempt, attempts,
                     a.lastWorker());
-            propose.apply(new Command.RescheduleAgent(a.namespace(), a.name(), a.revision(), attempt))
+            propose.apply(new Command.RescheduleAgent(a.namespace(), a.name(), a.revision(), attempt, decidedIn))
                     .whenComplete((reply, err) -> {
                         if (err != null) {
                             LOG.warn("rescheduling {}: {}", a.key(), err.toString());

@@ -526,10 +526,10 @@ public final class ApiRoutes {
     }
 
     /**
-     * A lease renewal: leader soft state, never logged. The read barrier confirms this node
-     * leads and has applied every committed entry (so an expiry decided by an earlier leader
-     * is seen) before the renewal is granted; renewals share barriers (at most one every
-     * {@code Coordinator.RENEWAL_BARRIER_SPACING}).
+     * A lease renewal: leader soft state, never logged. The read barrier, with this node leading
+     * in the same term before and after it, confirms this node leads and has applied every
+     * committed entry (so an expiry decided by an earlier leader is seen) before the renewal is
+     * granted; renewals share barriers (at most one every {@code Coordinator.RENEWAL_BARRIER_SPACING}).
      */
     private CompletableFuture<ApiResponse> heartbeat(ApiRequest q) {
         String id = validate(() -> Names.workerId("id", q.param("id")));
@@ -545,12 +545,13 @@ public final class ApiRoutes {
      * the heartbeat route and by {@link HeartbeatFastPath}.
      */
     public CompletableFuture<HeartbeatView> renewLease(String id) {
-        if (!coordinator.raft().isLeader()) {
+        long term = leases.term();
+        if (term == 0 || !coordinator.raft().leadsIn(term)) {
             return CompletableFuture.failedFuture(notLeader());
         }
         return coordinator.renewable().thenApply(v -> {
             Worker w = coordinator.read(s -> s.worker(id));
-            return switch (leases.renew(id, w)) {
+            return switch (leases.renew(id, w, term)) {
                 case RENEWED -> new HeartbeatView(id, w.state().word(), leases.ttl().toMillis(), coordinator.revision());
                 case NOT_LEADER -> throw notLeader();
                 case UNKNOWN_WORKER -> throw ApiException.notFound("worker " + id + " not found: register it first");

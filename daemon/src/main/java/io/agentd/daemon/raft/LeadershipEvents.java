@@ -13,17 +13,18 @@ import java.util.function.Consumer;
 
 /**
  * Delivers leadership changes to listeners on one dedicated thread, in the order they happened,
- * and only on a change (Ratis reports the loss of leadership through more than one callback).
+ * and only on a change (Ratis reports the loss of leadership through more than one callback). A
+ * leader elected again in a later term is a change even if no loss was heard in between.
  * Listeners may block briefly (start or stop a service) without holding up Ratis.
  */
 final class LeadershipEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipEvents.class);
 
-    private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Leadership>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService thread;
     private volatile Thread eventThread;
     /** Only read and written on {@link #thread}. */
-    private boolean leading;
+    private Leadership current = Leadership.NONE;
 
     LeadershipEvents(String nodeId) {
         this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -34,23 +35,23 @@ final class LeadershipEvents implements AutoCloseable {
         });
     }
 
-    /** Adds a listener; if this node leads right now it hears {@code true} at once (on the event thread). */
-    void add(Consumer<Boolean> listener) {
+    /** Adds a listener; if this node leads right now it hears so at once (on the event thread). */
+    void add(Consumer<Leadership> listener) {
         run(() -> {
             listeners.add(listener);
-            if (leading) {
-                deliver(listener, true);
+            if (current.leading()) {
+                deliver(listener, current);
             }
         });
     }
 
-    void changed(boolean nowLeading) {
+    void changed(Leadership now) {
         run(() -> {
-            if (leading != nowLeading) {
-                leading = nowLeading;
-                LOG.info("leadership {}", nowLeading ? "gained" : "lost");
-                for (Consumer<Boolean> l : listeners) {
-                    deliver(l, nowLeading);
+            if (!current.equals(now)) {
+                current = now;
+                LOG.info("leadership {}", now.leading() ? "gained: " + now : "lost");
+                for (Consumer<Leadership> l : listeners) {
+                    deliver(l, now);
                 }
             }
         });
@@ -64,7 +65,7 @@ final class LeadershipEvents implements AutoCloseable {
     /** Tells listeners leadership is lost (if it was held), then stops the event thread. */
     @Override
     public void close() {
-        changed(false);
+        changed(Leadership.NONE);
         thread.shutdown();
         if (Thread.currentThread() == eventThread) {
             return; // closed by a listener: the queued events run after it returns
@@ -86,7 +87,7 @@ final class LeadershipEvents implements AutoCloseable {
         }
     }
 
-    private static void deliver(Consumer<Boolean> listener, boolean leading) {
+    private static void deliver(Consumer<Leadership> listener, Leadership leading) {
         try {
             listener.accept(leading);
         } catch (RuntimeException e) {

@@ -347,6 +347,21 @@ public final class RaftNode implements AutoCloseable {
         return d != null && d.getInfo().isLeader();
     }
 
+    /**
+     * Whether this node leads in {@code term} right now, as its Raft server knows it. A node that
+     * leads in term T both before and after some step led throughout it: leadership lost in T is
+     * only regained in a later term.
+     */
+    public boolean leadsIn(long term) {
+        RaftServer.Division d = division;
+        if (d == null || term <= 0) {
+            return false;
+        }
+        var info = d.getInfo();
+        // The role read between two reads of the same term: it was this node's role in that term.
+        return info.getCurrentTerm() == term && info.isLeader() && info.getCurrentTerm() == term;
+    }
+
     public Optional<String> leaderId() {
         RaftServer.Division d = division;
         return Optional.ofNullable(d == null ? null : d.getInfo().getLeaderId()).map(RaftPeerId::toString);
@@ -446,12 +461,14 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Registers a listener for leadership: {@code true} once this node is leader and has applied
-     * every entry of earlier terms (so leader-only services see the whole state), {@code false}
-     * when it stops leading, including at close. Called on one dedicated thread, in order, only
-     * on changes; a listener added while this node leads hears {@code true} at once.
+     * Registers a listener for leadership: the term once this node is leader and has applied
+     * every entry of earlier terms (so leader-only services see the whole state), {@link
+     * Leadership#NONE} when it stops leading, including at close. Called on one dedicated thread,
+     * in order, only on changes; a listener added while this node leads hears so at once. The
+     * events trail Raft by a moment: a service that acts on its leadership checks {@link
+     * #leadsIn} when it matters.
      */
-    public void onLeadershipChange(Consumer<Boolean> listener) {
+    public void onLeadershipChange(Consumer<Leadership> listener) {
         events.add(Objects.requireNonNull(listener, "listener"));
     }
 
@@ -565,7 +582,7 @@ public final class RaftNode implements AutoCloseable {
             fatal = cause;
         }
         LOG.error("{}: raft node failed and stops", config.nodeId(), cause);
-        events.changed(false);
+        events.changed(Leadership.NONE);
         events.post(() -> fatalListeners.forEach(l -> {
             try {
                 l.accept(cause);
@@ -585,8 +602,13 @@ public final class RaftNode implements AutoCloseable {
 
     private final class AdapterEvents implements StateMachineAdapter.Events {
         @Override
-        public void leadership(boolean leading) {
-            events.changed(leading);
+        public void leading(long term) {
+            events.changed(Leadership.leading(term));
+        }
+
+        @Override
+        public void notLeading() {
+            events.changed(Leadership.NONE);
         }
 
         @Override

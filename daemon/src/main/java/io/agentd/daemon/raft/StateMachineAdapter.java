@@ -1,6 +1,7 @@
 package io.agentd.daemon.raft;
 
 import io.agentd.statemachine.store.AppliedIndex;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -35,7 +36,7 @@ import java.util.function.LongSupplier;
  * <li>Leader time: {@link #startTransaction} prefixes the client payload with the leader's clock;
  * {@link #preAppendTransaction}, which Ratis calls under its log lock in log order, raises the stamp
  * to the highest one seen so far, so stamps never run backwards along the log while leaders' clocks
- * agree within the time of a failover (the state machine still keeps {@code max}, see DESIGN.md).</li>
+ * agree within the time of a failover (the state machine still keeps {@code max}: docs/design-notes.md, "The write path").</li>
  * <li>Applied index: starts at the state machine's durable index or the latest snapshot, whichever
  * is higher. Ratis replays the log from the latest snapshot; entries at or below the applied index
  * are passed over without calling {@link ReplicaStateMachine#apply}. Any gap is an invariant failure.</li>
@@ -55,8 +56,11 @@ final class StateMachineAdapter extends BaseStateMachine {
 
     /** What the node wants to hear about. Called on Ratis threads: must not block. */
     interface Events {
-        /** This node became a leader that has applied everything before its term (true), or stopped leading. */
-        void leadership(boolean leading);
+        /** This node became the leader of {@code term} and has applied everything before that term. */
+        void leading(long term);
+
+        /** This node stopped leading. */
+        void notLeading();
 
         /** The state machine or the log failed; Ratis is closing the server. */
         void fatal(Throwable cause);
@@ -72,6 +76,14 @@ final class StateMachineAdapter extends BaseStateMachine {
     /** Highest leader stamp seen in this node's log, for {@link #preAppendTransaction}. */
     private final AtomicLong lastStamp = new AtomicLong(Long.MIN_VALUE);
     private volatile RaftPeerId selfId;
+    /**
+     * The term of the last configuration entry applied. A leader is ready once it has applied the
+     * configuration entry it appended when elected, and Ratis applies that entry (and calls
+     * {@link #notifyConfigurationChanged}) just before {@link #notifyLeaderReady}, on the same
+     * thread: so this is the term in which the node became ready, read without racing a later
+     * election (which the server's current term could already show).
+     */
+    private volatile long lastConfigurationTerm;
     /** The replica prepares a snapshot threshold / PREPARE_AHEAD entries (at least one) before it is due. */
     static final int PREPARE_AHEAD = 100;
     private final long snapshotThreshold;
@@ -264,19 +276,32 @@ final class StateMachineAdapter extends BaseStateMachine {
     }
 
     @Override
+    public void notifyConfigurationChanged(long term, long index, RaftProtos.RaftConfigurationProto conf) {
+        lastConfigurationTerm = term;
+    }
+
+    @Override
     public void notifyLeaderReady() {
-        events.leadership(true);
+        long term = lastConfigurationTerm;
+        if (term <= 0) {
+            // Ratis readies a leader only on applying its own configuration entry; no term means that changed.
+            IllegalStateException e = new IllegalStateException(
+                    "leader ready before its configuration entry was applied: the term it leads in is unknown");
+            events.fatal(e);
+            throw e;
+        }
+        events.leading(term);
     }
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
-        events.leadership(false);
+        events.notLeading();
     }
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
         if (!memberId.getPeerId().equals(newLeaderId)) {
-            events.leadership(false);
+            events.notLeading();
         }
     }
 

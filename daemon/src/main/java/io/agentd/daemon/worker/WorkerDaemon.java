@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code agentd worker}: leases agents from the coordinators and runs each under a watchdog.
  *
- * <p>Safety (DESIGN.md, "Leases and fencing"): the lease is measured from when the last
+ * <p>Safety (docs/design-notes.md, "Workers"): the lease is measured from when the last
  * successful renewal was <em>sent</em>, on the monotonic clock. Every process gets that
  * deadline (less the fence margin and its kill grace) through its watchdog, which kills it
  * without the JVM's help; the JVM also stops everything itself when the deadline passes. An

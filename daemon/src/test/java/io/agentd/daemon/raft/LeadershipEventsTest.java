@@ -13,27 +13,38 @@ class LeadershipEventsTest {
     void listenersHearOnlyChangesInOrderAndALateListenerHearsTheCurrentLeadership() {
         List<String> heard = new CopyOnWriteArrayList<>();
         try (LeadershipEvents events = new LeadershipEvents("t")) {
-            events.add(b -> heard.add("first:" + b));
-            events.changed(false);
-            events.changed(true);
-            events.changed(true);
-            events.add(b -> heard.add("late:" + b));
-            events.add(b -> {
+            events.add(l -> heard.add("first:" + l.term()));
+            events.changed(Leadership.NONE);
+            events.changed(Leadership.leading(3));
+            events.changed(Leadership.leading(3));
+            events.add(l -> heard.add("late:" + l.term()));
+            events.add(l -> {
                 throw new IllegalStateException("broken listener");
             });
-            events.changed(false);
+            events.changed(Leadership.NONE);
         }
-        assertThat(heard).containsExactly("first:true", "late:true", "first:false", "late:false");
+        assertThat(heard).containsExactly("first:3", "late:3", "first:0", "late:0");
+    }
+
+    @Test
+    void leadingAgainInALaterTermIsAChangeEvenWithoutALossInBetween() {
+        List<Leadership> heard = new CopyOnWriteArrayList<>();
+        try (LeadershipEvents events = new LeadershipEvents("t")) {
+            events.add(heard::add);
+            events.changed(Leadership.leading(3));
+            events.changed(Leadership.leading(5));
+        }
+        assertThat(heard).containsExactly(Leadership.leading(3), Leadership.leading(5), Leadership.NONE);
     }
 
     @Test
     void closingWhileLeadingTellsListenersLeadershipIsLost() {
-        List<Boolean> heard = new CopyOnWriteArrayList<>();
+        List<Leadership> heard = new CopyOnWriteArrayList<>();
         LeadershipEvents events = new LeadershipEvents("t");
         events.add(heard::add);
-        events.changed(true);
+        events.changed(Leadership.leading(2));
         events.close();
-        events.changed(true);
-        assertThat(heard).containsExactly(true, false);
+        events.changed(Leadership.leading(2));
+        assertThat(heard).containsExactly(Leadership.leading(2), Leadership.NONE);
     }
 }

@@ -62,24 +62,31 @@ class RaftNodeFailureTest {
     void leadershipListenersHearTheLeaderGainAndLoseLeadership(@TempDir Path dir) throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             cluster.startAll();
-            Map<String, List<Boolean>> heard = Map.of("n1", new CopyOnWriteArrayList<>(),
+            Map<String, List<Leadership>> heard = Map.of("n1", new CopyOnWriteArrayList<>(),
                     "n2", new CopyOnWriteArrayList<>(), "n3", new CopyOnWriteArrayList<>());
             for (RaftNode n : cluster.runningNodes()) {
                 n.onLeadershipChange(heard.get(n.nodeId())::add);
             }
             RaftNode first = cluster.awaitLeader();
-            await().atMost(WAIT).until(() -> heard.get(first.nodeId()).equals(List.of(true)));
+            await().atMost(WAIT).until(() -> heard.get(first.nodeId()).size() == 1);
+            assertThat(heard.get(first.nodeId()).get(0).term()).isEqualTo(first.term());
+            assertThat(first.leadsIn(first.term())).isTrue();
+            assertThat(first.leadsIn(first.term() + 1)).isFalse();
             assertThat(first.members()).extracting(Member::role).containsOnly(Member.Role.LEADER, Member.Role.FOLLOWER);
             assertThat(first.members()).filteredOn(m -> m.role() == Member.Role.LEADER).extracting(Member::id)
                     .containsExactly(first.nodeId());
 
             cluster.stop(first.nodeId());
-            assertThat(heard.get(first.nodeId())).containsExactly(true, false);
+            long firstTerm = heard.get(first.nodeId()).get(0).term();
+            assertThat(heard.get(first.nodeId())).containsExactly(Leadership.leading(firstTerm), Leadership.NONE);
             RaftNode second = cluster.awaitLeader();
-            await().atMost(WAIT).until(() -> heard.get(second.nodeId()).equals(List.of(true)));
+            await().atMost(WAIT).until(() -> heard.get(second.nodeId()).size() == 1);
+            assertThat(heard.get(second.nodeId()).get(0).term()).as("led in a later term").isGreaterThan(firstTerm)
+                    .isEqualTo(second.term());
+            assertThat(second.leadsIn(firstTerm)).isFalse();
             String other = cluster.ids().stream()
                     .filter(id -> !id.equals(first.nodeId()) && !id.equals(second.nodeId())).findFirst().orElseThrow();
-            assertThat(heard.get(other)).doesNotContain(true);
+            assertThat(heard.get(other)).noneMatch(Leadership::leading);
             assertThat(second.term()).isGreaterThan(0);
         }
     }

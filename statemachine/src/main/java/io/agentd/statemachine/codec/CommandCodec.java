@@ -53,6 +53,10 @@ public final class CommandCodec {
     static final int T_REPORT_STATUS_2 = 14;
     static final int T_RESCHEDULE_AGENT = 15;
     static final int T_REPORT_HEALTH = 16;
+    /** ExpireWorker with the deciding leader's term; type 9 (term 0) is still read and written for term 0. */
+    static final int T_EXPIRE_WORKER_2 = 17;
+    /** RescheduleAgent with the deciding leader's term; type 15 likewise. */
+    static final int T_RESCHEDULE_AGENT_2 = 18;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -147,7 +151,10 @@ public final class CommandCodec {
             w.u8(T_REGISTER_WORKER).string(x.id()).string(x.address()).string(x.zone()).stringMap(x.labels())
                     .uvarint(x.capacitySlots());
         } else if (c instanceof Command.ExpireWorker x) {
-            w.u8(T_EXPIRE_WORKER).string(x.id()).uvarint(x.ifRevision());
+            w.u8(x.term() == 0 ? T_EXPIRE_WORKER : T_EXPIRE_WORKER_2).string(x.id()).uvarint(x.ifRevision());
+            if (x.term() != 0) {
+                w.uvarint(x.term());
+            }
         } else if (c instanceof Command.MigrateAgent x) {
             w.u8(T_MIGRATE_AGENT).string(x.namespace()).string(x.name()).optString(x.to());
         } else if (c instanceof Command.DrainWorker x) {
@@ -160,8 +167,11 @@ public final class CommandCodec {
             w.u8(T_REPORT_HEALTH).string(x.namespace()).string(x.name()).uvarint(x.fencingToken()).string(x.status())
                     .string(x.progress());
         } else if (c instanceof Command.RescheduleAgent x) {
-            w.u8(T_RESCHEDULE_AGENT).string(x.namespace()).string(x.name()).uvarint(x.ifRevision())
-                    .uvarint(x.attempt());
+            w.u8(x.term() == 0 ? T_RESCHEDULE_AGENT : T_RESCHEDULE_AGENT_2).string(x.namespace()).string(x.name())
+                    .uvarint(x.ifRevision()).uvarint(x.attempt());
+            if (x.term() != 0) {
+                w.uvarint(x.term());
+            }
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
@@ -190,13 +200,15 @@ public final class CommandCodec {
             }
             case T_REGISTER_WORKER -> new RegisterWorker(r.string(), r.string(), r.string(), r.stringMap(),
                     r.uvarintInt());
-            case T_EXPIRE_WORKER -> new Command.ExpireWorker(r.string(), r.uvarint());
+            case T_EXPIRE_WORKER, T_EXPIRE_WORKER_2 -> new Command.ExpireWorker(r.string(), r.uvarint(),
+                    type == T_EXPIRE_WORKER_2 ? r.uvarint() : 0);
             case T_MIGRATE_AGENT -> new Command.MigrateAgent(r.string(), r.string(), r.optString());
             case T_DRAIN_WORKER -> new Command.DrainWorker(r.string(), r.uvarintInt());
             case T_UNDRAIN_WORKER -> new Command.UndrainWorker(r.string());
             case T_PUT_CHECKPOINT -> new Command.PutCheckpoint(r.string(), r.string(), r.uvarint(), r.string());
             case T_REPORT_HEALTH -> new Command.ReportHealth(r.string(), r.string(), r.uvarint(), r.string(), r.string());
-            case T_RESCHEDULE_AGENT -> new Command.RescheduleAgent(r.string(), r.string(), r.uvarint(), r.uvarintInt());
+            case T_RESCHEDULE_AGENT, T_RESCHEDULE_AGENT_2 -> new Command.RescheduleAgent(r.string(), r.string(),
+                    r.uvarint(), r.uvarintInt(), type == T_RESCHEDULE_AGENT_2 ? r.uvarint() : 0);
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
         return new Envelope(requestId, actor, c);

@@ -112,10 +112,27 @@ public sealed interface Command {
     }
 
     /**
-     * The leader found no renewal of the worker's lease for a whole TTL. Applies only while
-     * the worker is still at {@code ifRevision} (a re-registration in between wins).
+     * A command decided from the leader's soft state (lease deadlines, its clock) rather than asked
+     * for by a client. Such a decision holds only in the term of the leader that made it: apply
+     * refuses it unless the entry that carries it is of that same {@link #term()} (an entry's term
+     * is the term of the leader that appended it). So a deposed leader's decision that reaches the
+     * log through the next leader, forwarded or retried, changes nothing. Term 0 marks entries
+     * written before decisions carried their term; they apply as they always did.
      */
-    record ExpireWorker(String id, long ifRevision) implements Command {
+    sealed interface LeaderDecision extends Command permits ExpireWorker, RescheduleAgent {
+        /** The term in which the deciding node led; 0 only in entries from before terms were recorded. */
+        long term();
+    }
+
+    /**
+     * The leader of {@code term} found no renewal of the worker's lease for a whole TTL. Applies
+     * only while the worker is still at {@code ifRevision} (a re-registration in between wins).
+     */
+    record ExpireWorker(String id, long ifRevision, long term) implements LeaderDecision {
+        public ExpireWorker {
+            requireTerm(term);
+        }
+
         public String kind() {
             return "ExpireWorker";
         }
@@ -168,11 +185,16 @@ public sealed interface Command {
     }
 
     /**
-     * Places a failed agent again (on another worker when one qualifies), decided by the leader
-     * after a backoff. Applies only if the agent is unchanged since ({@code ifRevision});
+     * Places a failed agent again (on another worker when one qualifies), decided by the leader of
+     * {@code term} after a backoff. Applies only if the agent is unchanged since ({@code ifRevision});
      * {@code attempt} is its number in the current series of reschedules.
      */
-    record RescheduleAgent(String namespace, String name, long ifRevision, int attempt) implements Command {
+    record RescheduleAgent(String namespace, String name, long ifRevision, int attempt, long term)
+            implements LeaderDecision {
+        public RescheduleAgent {
+            requireTerm(term);
+        }
+
         public String kind() {
             return "RescheduleAgent";
         }
@@ -191,6 +213,12 @@ public sealed interface Command {
 
         public String target() {
             return namespace + "/" + name;
+        }
+    }
+
+    private static void requireTerm(long term) {
+        if (term < 0) {
+            throw new IllegalArgumentException("a term is never negative, got " + term);
         }
     }
 }
