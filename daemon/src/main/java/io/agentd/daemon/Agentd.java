@@ -2,7 +2,7 @@ package io.agentd.daemon;
 
 import io.agentd.daemon.config.ConfigException;
 import io.agentd.daemon.config.ServerConfig;
-import io.agentd.daemon.coordinator.CoordinatorNode;
+import io.agentd.daemon.CoordinatorNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -245,14 +245,8 @@ final class AgentRules {
      */
     static Reply reportHealth(Tx tx, io.agentd.statemachine.command.Command.ReportHealth c) {
         Agent a = require(tx.state, c.namespace(), c.name());
-        if (!io.agentd.statemachine.model.Health.known(c.status())) {
-            throw Rejection.invalid("status must be one of ok, degraded, unhealthy; got '" + c.status() + "'");
-        }
-        if (c.progress() == null || c.progress().length() > io.agentd.statemachine.model.Health.MAX_PROGRESS
-                || c.progress().indexOf('\0') >= 0) {
-            throw Rejection.invalid("progress must be at most " + io.agentd.statemachine.model.Health.MAX_PROGRESS
-                    + " characters without NUL");
-        }
+        Names.healthStatus(c.status());
+        Names.healthProgress(c.progress());
         if (!a.assigned() || a.fencingToken() != c.fencingToken()) {
             throw new Rejection(ErrorCode.FAILED_PRECONDITION, "stale fencing token " + c.fencingToken() + " for "
                     + a.key() + (a.assigned() ? " (current " + a.fencingToken() + ")" : " (not assigned)"));
@@ -270,14 +264,9 @@ final class AgentRules {
         return Reply.ok(tx.revision, false, next);
     }
 
-    /** Largest checkpoint an agent may save. */
-    static final int MAX_CHECKPOINT = 64 * 1024;
-
     static Reply putCheckpoint(Tx tx, io.agentd.statemachine.command.Command.PutCheckpoint c) {
         Agent a = require(tx.state, c.namespace(), c.name());
-        if (c.data() == null || c.data().length() > MAX_CHECKPOINT) {
-            throw Rejection.invalid("checkpoint must be at most " + MAX_CHECKPOINT + " characters");
-        }
+        Names.checkpoint(c.data());
         if (!a.assigned() || a.fencingToken() != c.fencingToken()) {
             throw new Rejection(ErrorCode.FAILED_PRECONDITION, "stale fencing token " + c.fencingToken() + " for "
                     + a.key() + (a.assigned() ? " (current " + a.fencingToken() + ")" : " (not assigned)"));

@@ -3,9 +3,9 @@ package io.agentd.statemachine;
 import java.util.Map;
 
 /**
- * Validation of every name and bounded value that enters the state machine. The API
- * calls it before proposing (to answer 400 early) and apply calls it again, so a bad
- * entry in the log can never create state.
+ * Validation of every name and bounded value that enters the state machine, and the one
+ * definition of each limit. The coordinators' services call it before proposing (to answer 400
+ * early) and apply calls it again, so a bad entry in the log can never create state.
  */
 public final class Names {
     // The shapes below are what these regular expressions say, checked by hand because apply runs
@@ -80,6 +80,12 @@ public final class Names {
     public static final int MAX_ENV_VALUE = 32 * 1024;
     public static final int MAX_LIST = 256;
     public static final int MAX_SLOTS = 1024;
+    /** Largest checkpoint an agent may save, in characters. */
+    public static final int MAX_CHECKPOINT = 64 * 1024;
+    /** Most agents a drain moves at once. */
+    public static final int MAX_DRAIN_PARALLEL = 10_000;
+    /** Largest capacity a worker may register, in slots. */
+    public static final int MAX_CAPACITY_SLOTS = 1_000_000;
 
     private Names() {
     }
@@ -170,6 +176,54 @@ public final class Names {
             throw Rejection.invalid(field + " must be at most " + MAX_TEXT + " characters without NUL");
         }
         return value;
+    }
+
+    // The messages below are also apply's replies, which are replicated (the dedup table keeps
+    // them): changing one changes what a replayed log yields.
+
+    public static String checkpoint(String data) {
+        if (data == null || data.length() > MAX_CHECKPOINT) {
+            throw Rejection.invalid("checkpoint must be at most " + MAX_CHECKPOINT + " characters");
+        }
+        return data;
+    }
+
+    public static int drainParallel(int maxParallel) {
+        if (maxParallel < 1 || maxParallel > MAX_DRAIN_PARALLEL) {
+            throw Rejection.invalid("maxParallel must be between 1 and " + MAX_DRAIN_PARALLEL + ", got " + maxParallel);
+        }
+        return maxParallel;
+    }
+
+    public static int capacitySlots(int slots) {
+        if (slots < 0 || slots > MAX_CAPACITY_SLOTS) {
+            throw Rejection.invalid("capacitySlots must be between 0 and " + MAX_CAPACITY_SLOTS + ", got " + slots);
+        }
+        return slots;
+    }
+
+    /** A health report's status word: one of {@code ok}, {@code degraded}, {@code unhealthy}. */
+    public static String healthStatus(String status) {
+        if (!io.agentd.statemachine.model.Health.known(status)) {
+            throw Rejection.invalid("status must be one of ok, degraded, unhealthy; got '" + status + "'");
+        }
+        return status;
+    }
+
+    public static String healthProgress(String progress) {
+        if (progress == null || progress.length() > io.agentd.statemachine.model.Health.MAX_PROGRESS
+                || progress.indexOf('\0') >= 0) {
+            throw Rejection.invalid("progress must be at most " + io.agentd.statemachine.model.Health.MAX_PROGRESS
+                    + " characters without NUL");
+        }
+        return progress;
+    }
+
+    public static long fencingToken(long token) {
+        if (token <= 0) {
+            throw Rejection.invalid("fencingToken must be > 0");
+        }
+        return token;
     }
 
     /** Returns true when the request id is well formed; null means "no id". */

@@ -26,9 +26,7 @@ final class WorkerRules {
             Names.dnsLabel("zone", c.zone());
         }
         Names.labels("labels", c.labels());
-        if (c.capacitySlots() < 0 || c.capacitySlots() > 1_000_000) {
-            throw Rejection.invalid("capacitySlots must be between 0 and 1000000, got " + c.capacitySlots());
-        }
+        Names.capacitySlots(c.capacitySlots());
         Worker old = tx.state.worker(c.id());
         String zone = c.zone() == null ? "" : c.zone();
         // A draining worker stays draining when it registers again (e.g. after a restart).
@@ -93,9 +91,7 @@ final class WorkerRules {
     /** Stops placements on a worker and moves its agents off, {@code maxParallel} at a time. */
     static Reply drain(Tx tx, Command.DrainWorker c) {
         Worker w = require(tx.state, c.id());
-        if (c.maxParallel() < 1 || c.maxParallel() > 10_000) {
-            throw Rejection.invalid("maxParallel must be between 1 and 10000, got " + c.maxParallel());
-        }
+        Names.drainParallel(c.maxParallel());
         if (w.state() == WorkerState.DOWN) {
             throw new Rejection(ErrorCode.FAILED_PRECONDITION, "worker " + w.id() + " is down: nothing to drain");
         }

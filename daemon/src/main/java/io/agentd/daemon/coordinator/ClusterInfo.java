@@ -24,6 +24,10 @@ public final class ClusterInfo {
         this.ownHttp = ownHttp;
     }
 
+    public String nodeId() {
+        return config.nodeId;
+    }
+
     public ClusterStatusView status() {
         return new ClusterStatusView(config.clusterName, config.nodeId, raft.leaderId().orElse(null), raft.term(),
                 raft.commitIndex(), Math.max(raft.appliedIndex(), replica.appliedIndex()), replica.revision(), members());

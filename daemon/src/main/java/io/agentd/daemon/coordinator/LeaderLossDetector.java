@@ -46,10 +46,10 @@ import java.util.regex.Pattern;
  */
 public final class LeaderLossDetector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLossDetector.class);
-    static final String LIVENESS_PATH = "/v1/internal/liveness";
-    static final String POSITION_PATH = "/v1/internal/raft-position";
+    public static final String LIVENESS_PATH = "/v1/internal/liveness";
+    public static final String POSITION_PATH = "/v1/internal/raft-position";
     /** How long the leader holds a liveness request before it answers (and the follower asks again). */
-    static final Duration LIVENESS_HOLD = Duration.ofMinutes(5);
+    public static final Duration LIVENESS_HOLD = Duration.ofMinutes(5);
     /** Lets the entries the dead leader sent last reach every survivor before logs are compared. */
     private static final Duration SETTLE = Duration.ofMillis(30);
     private static final Duration ASK_TIMEOUT = Duration.ofMillis(500);

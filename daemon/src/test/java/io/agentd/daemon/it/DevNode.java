@@ -1,7 +1,7 @@
 package io.agentd.daemon.it;
 
 import io.agentd.daemon.config.ServerConfig;
-import io.agentd.daemon.coordinator.CoordinatorNode;
+import io.agentd.daemon.CoordinatorNode;
 
 import java.nio.file.Path;
 import java.time.Duration;

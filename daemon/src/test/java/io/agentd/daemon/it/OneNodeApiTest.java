@@ -1,6 +1,6 @@
 package io.agentd.daemon.it;
 
-import io.agentd.daemon.coordinator.CoordinatorNode;
+import io.agentd.daemon.CoordinatorNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;

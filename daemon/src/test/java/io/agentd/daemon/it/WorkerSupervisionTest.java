@@ -1,7 +1,7 @@
 package io.agentd.daemon.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentd.daemon.coordinator.CoordinatorNode;
+import io.agentd.daemon.CoordinatorNode;
 import io.agentd.daemon.worker.WorkerConfig;
 import io.agentd.daemon.worker.WorkerDaemon;
 import org.junit.jupiter.api.AfterAll;

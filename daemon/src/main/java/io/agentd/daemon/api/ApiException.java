@@ -1,4 +1,4 @@
-package io.agentd.daemon.http;
+package io.agentd.daemon.api;
 
 /** An error answer: HTTP status + the API's error code + a message naming the problem. */
 public final class ApiException extends RuntimeException {

@@ -1,6 +1,6 @@
-package io.agentd.daemon.coordinator;
+package io.agentd.daemon.api;
 
-import io.agentd.daemon.http.Json;
+import io.agentd.daemon.api.Json;
 import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentSpec;
 import io.agentd.statemachine.model.AgentState;

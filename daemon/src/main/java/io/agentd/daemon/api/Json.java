@@ -1,4 +1,4 @@
-package io.agentd.daemon.http;
+package io.agentd.daemon.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

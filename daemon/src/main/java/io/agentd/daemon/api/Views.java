@@ -1,4 +1,4 @@
-package io.agentd.daemon.coordinator;
+package io.agentd.daemon.api;
 
 import io.agentd.client.api.AgentSpecView;
 import io.agentd.client.api.AgentView;
@@ -10,22 +10,17 @@ import io.agentd.client.api.QuotaView;
 import io.agentd.client.api.UsageView;
 import io.agentd.client.api.WorkerView;
 import io.agentd.statemachine.ClusterState;
-import io.agentd.statemachine.Rejection;
 import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentSpec;
 import io.agentd.statemachine.model.Event;
 import io.agentd.statemachine.model.MetadataEntry;
 import io.agentd.statemachine.model.MetadataResult;
 import io.agentd.statemachine.model.Namespace;
-import io.agentd.statemachine.model.Quota;
-import io.agentd.statemachine.model.RestartPolicy;
-import io.agentd.statemachine.model.WireEnum;
 import io.agentd.statemachine.model.Worker;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The one place that translates between the API's wire types (client module, a public
@@ -115,39 +110,5 @@ public final class Views {
 
     public static MetadataView metadata(MetadataResult m) {
         return new MetadataView(m.key(), m.value(), m.version());
-    }
-
-    /** An API spec to a domain spec; throws a Rejection (400) naming the bad field. */
-    public static AgentSpec spec(AgentSpecView v) {
-        if (v == null) {
-            throw Rejection.invalid("spec is required");
-        }
-        RestartPolicy restart = RestartPolicy.ON_FAILURE;
-        if (v.restart() != null) {
-            restart = WireEnum.fromWord(RestartPolicy.class, v.restart());
-            if (restart == null) {
-                throw Rejection.invalid("spec.restart '" + v.restart() + "' must be one of "
-                        + WireEnum.words(RestartPolicy.class));
-            }
-        }
-        return new AgentSpec(v.command(), v.args(), sorted(v.env()), v.workingDir(),
-                v.slots() == null ? 1 : v.slots(), sorted(v.labels()), sorted(v.constraints()), restart);
-    }
-
-    public static Quota quota(QuotaView q) {
-        return q == null ? Quota.UNLIMITED : new Quota(q.maxAgents(), q.maxSlots());
-    }
-
-    public static TreeMap<String, String> sorted(Map<String, String> m) {
-        TreeMap<String, String> out = new TreeMap<>();
-        if (m != null) {
-            for (Map.Entry<String, String> e : m.entrySet()) {
-                if (e.getValue() == null) {
-                    throw Rejection.invalid("null value for key '" + e.getKey() + "'");
-                }
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        return out;
     }
 }

@@ -1,4 +1,4 @@
-package io.agentd.daemon.http;
+package io.agentd.daemon.api;
 
 import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Counter;
@@ -48,7 +48,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The HTTP/1.1 server of the API on Netty. Handlers answer with futures; the answer is
@@ -60,7 +59,6 @@ public final class HttpApiServer implements AutoCloseable {
     private final Router router;
     private final int maxBodyBytes;
     private final MetricRegistry metrics;
-    private final Function<Throwable, ApiException> errorMapper;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final HeartbeatFastPath.Renewer renewer;
     private final SpawnFastPath.Spawner spawner;
@@ -71,17 +69,14 @@ public final class HttpApiServer implements AutoCloseable {
     private Channel channel;
 
     /**
-     * @param renewer lease renewals taken past the router ({@link HeartbeatFastPath}); null: none
-     * @param routes  spawns are taken past the router to its spawn ({@link SpawnFastPath}); null: none
+     * @param routes spawns and lease renewals are taken past the router to these routes ({@link
+     *               SpawnFastPath}, {@link HeartbeatFastPath}); null: every request goes through the router
      */
-    public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics,
-                         Function<Throwable, ApiException> errorMapper, HeartbeatFastPath.Renewer renewer,
-                         ApiRoutes routes) {
+    public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics, ApiRoutes routes) {
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
-        this.errorMapper = errorMapper;
-        this.renewer = renewer;
+        this.renewer = routes == null ? null : routes::renewLease;
         this.spawner = routes == null ? null : routes::spawn;
         this.heartbeats = metrics.counter("http_heartbeats");
     }
@@ -269,7 +264,7 @@ public final class HttpApiServer implements AutoCloseable {
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        ApiException e = cause instanceof ApiException a ? a : errorMapper.apply(cause);
+        ApiException e = cause instanceof ApiException a ? a : ErrorMapping.map(cause);
         if (e.status() >= 500 && !"UNAVAILABLE".equals(e.code()) && !"TIMEOUT".equals(e.code())) {
             LOG.error("internal error answering a request", cause);
         }

@@ -1,4 +1,4 @@
-package io.agentd.daemon.coordinator;
+package io.agentd.daemon.api;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.agentd.daemon.http;
+package io.agentd.daemon.api;
 
 import io.agentd.client.api.SpawnRequest;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,22 @@
-package io.agentd.daemon.coordinator;
+package io.agentd.daemon;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.config.ServerConfig;
-import io.agentd.daemon.http.ApiException;
-import io.agentd.daemon.http.ApiResponse;
-import io.agentd.daemon.http.ApiRoutes;
-import io.agentd.daemon.http.HttpApiServer;
-import io.agentd.daemon.http.Router;
-import io.agentd.daemon.metrics.PrometheusText;
+import io.agentd.daemon.api.ApiRoutes;
+import io.agentd.daemon.api.HttpApiServer;
+import io.agentd.daemon.api.Router;
+import io.agentd.daemon.coordinator.AgentService;
+import io.agentd.daemon.coordinator.ClusterInfo;
+import io.agentd.daemon.coordinator.Coordinator;
+import io.agentd.daemon.coordinator.LeaderLossDetector;
+import io.agentd.daemon.coordinator.LeaseTracker;
+import io.agentd.daemon.coordinator.NamespaceService;
+import io.agentd.daemon.coordinator.RegistryReplica;
+import io.agentd.daemon.coordinator.RescheduleSweeper;
+import io.agentd.daemon.coordinator.RevisionWaiters;
+import io.agentd.daemon.coordinator.WorkerService;
 import io.agentd.daemon.raft.RaftNode;
 import io.agentd.daemon.raft.RaftNodeConfig;
 import io.agentd.storage.RocksStore;
@@ -29,7 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One coordinator: RocksDB state, the Raft peer, the API. Started by {@code agentd
+ * One coordinator, wired: RocksDB state, the Raft peer, the services and the API (the
+ * composition root: it alone knows every layer). Started by {@code agentd
  * server} and {@code agentd dev}; closed in the reverse order.
  */
 public final class CoordinatorNode implements AutoCloseable {
@@ -94,20 +102,9 @@ public final class CoordinatorNode implements AutoCloseable {
                 c -> coordinator.write(c, null, "reschedule-sweeper"), timer, config.rescheduleAttempts,
                 config.rescheduleBackoff, config.rescheduleReset, System::currentTimeMillis);
         raft.onLeadershipChange(reschedules::leadershipChanged);
-        ApiRoutes routes = new ApiRoutes(coordinator, info, leases);
-        Router router = routes.router(new Router());
-        router.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
-        router.get("/health/ready", q -> ready());
-        // Fast failover (LeaderLossDetector): a follower holds this open to the leader and reads
-        // end of file when the leader's process is gone; survivors compare their logs.
-        router.get(LeaderLossDetector.LIVENESS_PATH, q -> new CompletableFuture<ApiResponse>().completeOnTimeout(
-                ApiResponse.ok(Map.of("alive", true)), LeaderLossDetector.LIVENESS_HOLD.toSeconds(), TimeUnit.SECONDS));
-        router.get(LeaderLossDetector.POSITION_PATH, q -> CompletableFuture.completedFuture(
-                ApiResponse.ok(LeaderLossDetector.position(config.nodeId, raft))));
-        router.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
-                new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
-                Map.of())));
-        this.http = new HttpApiServer(router, config.maxBodyBytes, metrics, Errors::map, routes::renewLease, routes);
+        ApiRoutes routes = new ApiRoutes(coordinator, info, new AgentService(coordinator),
+                new WorkerService(coordinator, leases), new NamespaceService(coordinator), metrics);
+        this.http = new HttpApiServer(routes.router(new Router()), config.maxBodyBytes, metrics, routes);
         InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
         this.leaderLoss = config.fastFailover && config.peers.size() > 1
@@ -138,19 +135,6 @@ public final class CoordinatorNode implements AutoCloseable {
                 .logEntriesPreserved(c.logEntriesPreserved)
                 .logSegmentBytes(c.logSegmentBytes)
                 .build();
-    }
-
-    private CompletableFuture<ApiResponse> ready() {
-        if (raft.leaderId().isEmpty()) {
-            return CompletableFuture.failedFuture(ApiException.unavailable("no leader known"));
-        }
-        return raft.readBarrier().orTimeout(2, TimeUnit.SECONDS)
-                .handle((v, err) -> {
-                    if (err != null) {
-                        throw ApiException.unavailable("not caught up with the leader: " + Errors.map(err).getMessage());
-                    }
-                    return ApiResponse.ok(Map.of("status", "ready", "appliedIndex", replica.appliedIndex()));
-                });
     }
 
     private void registerGauges() {

@@ -1,17 +1,18 @@
-package io.agentd.daemon.coordinator;
+package io.agentd.daemon.api;
 
-import io.agentd.daemon.http.ApiException;
+import io.agentd.daemon.coordinator.NotLeaderException;
 import io.agentd.daemon.raft.RaftTimeoutException;
 import io.agentd.daemon.raft.RaftUnavailableException;
+import io.agentd.statemachine.ErrorCode;
 import io.agentd.statemachine.Rejection;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-/** Maps failures below the API to its error answers. */
-public final class Errors {
-    private Errors() {
+/** Maps what the layers below the API fail with to the API's error answers. */
+public final class ErrorMapping {
+    private ErrorMapping() {
     }
 
     public static ApiException map(Throwable t) {
@@ -23,7 +24,10 @@ public final class Errors {
             return a;
         }
         if (c instanceof Rejection r) {
-            return io.agentd.daemon.http.ApiRoutesErrors.of(r);
+            return error(r.code(), r.getMessage());
+        }
+        if (c instanceof NotLeaderException) {
+            return ApiException.unavailable(c.getMessage());
         }
         if (c instanceof TimeoutException || c instanceof RaftTimeoutException) {
             return new ApiException(504, "TIMEOUT", "the request did not complete in time; its outcome is unknown"
@@ -33,5 +37,16 @@ public final class Errors {
             return ApiException.unavailable(c.getMessage() == null ? "no leader" : c.getMessage());
         }
         return new ApiException(500, "INTERNAL", c.toString());
+    }
+
+    /** The answer for a state machine reply code: 400, 404, 409 or 403. */
+    static ApiException error(ErrorCode code, String message) {
+        return switch (code) {
+            case INVALID_ARGUMENT -> new ApiException(400, code.name(), message);
+            case NOT_FOUND -> new ApiException(404, code.name(), message);
+            case ALREADY_EXISTS, VERSION_MISMATCH, FAILED_PRECONDITION -> new ApiException(409, code.name(), message);
+            case QUOTA_EXCEEDED -> new ApiException(403, code.name(), message);
+            case OK -> throw new IllegalArgumentException("OK is not an error");
+        };
     }
 }

@@ -1,4 +1,4 @@
-package io.agentd.daemon.http;
+package io.agentd.daemon.api;
 
 import io.agentd.client.api.HeartbeatView;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +22,7 @@ public final class HeartbeatFastPath {
 
     /** Renews a lease: {@link ApiRoutes#renewLease}. */
     @FunctionalInterface
-    public interface Renewer {
+    interface Renewer {
         CompletableFuture<HeartbeatView> renew(String workerId);
     }
 

@@ -1,8 +1,8 @@
-package io.agentd.daemon.coordinator;
+package io.agentd.daemon.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import io.agentd.daemon.http.Json;
+import io.agentd.daemon.api.Json;
 import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentSpec;
 import io.agentd.statemachine.model.Assignment;

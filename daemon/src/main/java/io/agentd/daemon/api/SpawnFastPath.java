@@ -1,4 +1,4 @@
-package io.agentd.daemon.http;
+package io.agentd.daemon.api;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

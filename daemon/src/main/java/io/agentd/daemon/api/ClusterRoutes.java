@@ -1,0 +1,58 @@
+package io.agentd.daemon.api;
+
+import com.codahale.metrics.MetricRegistry;
+import io.agentd.daemon.coordinator.ClusterInfo;
+import io.agentd.daemon.coordinator.Coordinator;
+import io.agentd.daemon.coordinator.LeaderLossDetector;
+import io.agentd.daemon.metrics.PrometheusText;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster as this node sees it ({@code /v1/cluster/...}), the health checks, the metrics,
+ * and what coordinators ask of each other for fast failover ({@code /v1/internal/...}).
+ */
+final class ClusterRoutes {
+    private final ClusterInfo cluster;
+    private final Coordinator coordinator;
+    private final MetricRegistry metrics;
+
+    ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, MetricRegistry metrics) {
+        this.cluster = cluster;
+        this.coordinator = coordinator;
+        this.metrics = metrics;
+    }
+
+    void register(Router r) {
+        r.get("/v1/cluster/status", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
+        r.get("/v1/cluster/members", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
+        r.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
+        r.get("/health/ready", q -> ready());
+        // Fast failover (LeaderLossDetector): a follower holds this open to the leader and reads
+        // end of file when the leader's process is gone; survivors compare their logs.
+        r.get(LeaderLossDetector.LIVENESS_PATH, q -> new CompletableFuture<ApiResponse>().completeOnTimeout(
+                ApiResponse.ok(Map.of("alive", true)), LeaderLossDetector.LIVENESS_HOLD.toSeconds(), TimeUnit.SECONDS));
+        r.get(LeaderLossDetector.POSITION_PATH, q -> CompletableFuture.completedFuture(
+                ApiResponse.ok(LeaderLossDetector.position(cluster.nodeId(), coordinator.raft()))));
+        r.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
+                new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
+                Map.of())));
+    }
+
+    /** 200 when this node knows a leader and has applied what the leader had committed when asked. */
+    private CompletableFuture<ApiResponse> ready() {
+        if (coordinator.raft().leaderId().isEmpty()) {
+            return CompletableFuture.failedFuture(ApiException.unavailable("no leader known"));
+        }
+        return coordinator.raft().readBarrier().orTimeout(2, TimeUnit.SECONDS)
+                .handle((v, err) -> {
+                    if (err != null) {
+                        throw ApiException.unavailable("not caught up with the leader: "
+                                + ErrorMapping.map(err).getMessage());
+                    }
+                    return ApiResponse.ok(Map.of("status", "ready", "appliedIndex", coordinator.appliedIndex()));
+                });
+    }
+}

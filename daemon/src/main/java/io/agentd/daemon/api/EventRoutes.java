@@ -1,0 +1,42 @@
+package io.agentd.daemon.api;
+
+import io.agentd.client.api.EventView;
+import io.agentd.client.api.EventsPage;
+import io.agentd.statemachine.ClusterState;
+import io.agentd.statemachine.model.Event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /v1/events}: the change feed, by long poll. */
+final class EventRoutes {
+    static final int MAX_PAGE = 10_000;
+    private final Reads reads;
+
+    EventRoutes(Reads reads) {
+        this.reads = reads;
+    }
+
+    void register(Router r) {
+        r.get("/v1/events", q -> {
+            long after = q.longQuery("after", 0, 0, Long.MAX_VALUE);
+            int limit = (int) q.longQuery("limit", 1000, 1, MAX_PAGE);
+            // Waits until the revision passes `after`; not every command emits an event, so a
+            // page may still be empty.
+            return reads.answerAfter(q, after, Reads.waitParam(q, Duration.ZERO), s -> {
+                EventsPage page = page(s, after, limit);
+                return ApiResponse.ok(page).withHeader(Reads.REVISION_HEADER, Long.toString(page.revision()));
+            });
+        });
+    }
+
+    private static EventsPage page(ClusterState s, long after, int limit) {
+        List<Event> events = s.eventsAfter(after, limit);
+        boolean truncated = after < s.eventsPrunedThrough();
+        List<EventView> views = new ArrayList<>(events.size());
+        events.forEach(e -> views.add(Views.event(e)));
+        long rev = events.size() == limit ? events.get(events.size() - 1).revision() : s.revision();
+        return new EventsPage(views, rev, truncated);
+    }
+}
