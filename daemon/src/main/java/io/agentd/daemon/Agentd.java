@@ -1,8 +1,9 @@
 package io.agentd.daemon;
 
-import io.agentd.daemon.config.ConfigException;
+import io.agentd.config.ConfigBinder;
+import io.agentd.config.ConfigException;
+import io.agentd.config.ConfigKey;
 import io.agentd.daemon.config.ServerConfig;
-import io.agentd.daemon.CoordinatorNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,16 +60,36 @@ public final class Agentd implements Callable<Integer> {
 
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Agentd());
-        for (String sub : new String[] {"server", "dev"}) {
-            CommandSpec s = cl.getSubcommands().get(sub).getCommandSpec();
-            for (String key : ServerConfig.keys()) {
-                if (s.findOption("--" + key) == null) {
-                    s.addOption(OptionSpec.builder("--" + key).paramLabel("VALUE").type(String.class)
-                            .description("config key '" + key + "' (overrides the config file)").build());
-                }
+        addKeyOptions(cl.getSubcommands().get("server").getCommandSpec(), ServerConfig.SERVER);
+        addKeyOptions(cl.getSubcommands().get("dev").getCommandSpec(), ServerConfig.DEV);
+        return cl;
+    }
+
+    /** A flag for every key of {@code binder}, saying what it does, its default and its variable. */
+    static void addKeyOptions(CommandSpec s, ConfigBinder<?> binder) {
+        for (ConfigKey k : binder.keys()) {
+            boolean many = k.kind() != ConfigKey.Kind.VALUE;
+            s.addOption(OptionSpec.builder("--" + k.name())
+                    .paramLabel(k.kind() == ConfigKey.Kind.MAP ? "K=V" : "VALUE")
+                    .type(many ? String[].class : String.class)
+                    .description(k.description() + " (default: " + (k.defaultValue().isEmpty() ? "none"
+                            : k.defaultValue()) + "; env " + k.env() + (many ? "; comma-separated or repeated" : "")
+                            + ")")
+                    .build());
+        }
+    }
+
+    /** The values given on the command line for {@code binder}'s keys: key → the values, in order. */
+    static java.util.Map<String, java.util.List<String>> flags(CommandSpec spec, ConfigBinder<?> binder) {
+        java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+        for (ConfigKey k : binder.keys()) {
+            OptionSpec o = spec.findOption("--" + k.name());
+            if (o != null && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                out.put(k.name(), java.util.List.copyOf(spec.commandLine().getParseResult().matchedOption("--" + k.name())
+                        .stringValues()));
             }
         }
-        return cl;
+        return out;
     }
 
     @Override
@@ -77,18 +98,9 @@ public final class Agentd implements Callable<Integer> {
         return 2;
     }
 
-    /** Builds the config: defaults, then the file, then flags. */
-    static ServerConfig config(CommandSpec spec, Path file, ServerConfig base) {
-        if (file != null) {
-            base.load(file);
-        }
-        for (String key : ServerConfig.keys()) {
-            OptionSpec o = spec.findOption("--" + key);
-            if (o != null && spec.commandLine().getParseResult().hasMatchedOption(o)) {
-                base.set(key, o.getValue(), "--" + key);
-            }
-        }
-        return base.validate();
+    /** Builds the config: the command's defaults, then the file, then the environment, then flags. */
+    static ServerConfig config(CommandSpec spec, Path file, ConfigBinder<ServerConfig> binder) {
+        return binder.bind(file, System.getenv(), flags(spec, binder));
     }
 
     static int run(CommandSpec spec, ServerConfig config, boolean dev) {
@@ -160,14 +172,15 @@ public final class Agentd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it")
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "YAML config file (keys as the flags without --); the environment and flags override it")
         Path configFile;
 
         @Override
         public Integer call() {
             ServerConfig c;
             try {
-                c = config(spec, configFile, new ServerConfig());
+                c = config(spec, configFile, ServerConfig.SERVER);
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
                 return 2;
@@ -182,20 +195,17 @@ public final class Agentd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it")
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "YAML config file (keys as the flags without --); the environment and flags override it")
         Path configFile;
 
         @Override
         public Integer call() {
-            ServerConfig base = new ServerConfig();
-            base.electionTimeoutMin = java.time.Duration.ofMillis(150);
-            base.electionTimeoutMax = java.time.Duration.ofMillis(300);
-            base.workerTtl = java.time.Duration.ofSeconds(5);
             ServerConfig c;
             try {
-                c = config(spec, configFile, base);
+                c = config(spec, configFile, ServerConfig.DEV);
                 if (c.peers.size() > 1) {
-                    throw new ConfigException("peers: dev mode runs a single node");
+                    throw new ConfigException("peers", "peers: dev mode runs a single node");
                 }
                 requireLoopback("http-addr", c.httpAddr.host());
                 requireLoopback("raft-addr", c.raftAddr.host());
@@ -210,10 +220,11 @@ public final class Agentd implements Callable<Integer> {
         private static void requireLoopback(String key, String host) {
             try {
                 if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                    throw new ConfigException(key + ": dev mode has auth off and binds to loopback only, not " + host);
+                    throw new ConfigException(key, key + ": dev mode has auth off and binds to loopback only, not "
+                            + host);
                 }
             } catch (UnknownHostException e) {
-                throw new ConfigException(key + ": unknown host " + host);
+                throw new ConfigException(key, key + ": unknown host " + host);
             }
         }
     }
@@ -341,7 +352,7 @@ public final class Agentd implements Callable<Integer> {
             io.agentd.daemon.worker.WorkerConfig c;
             try {
                 c = resolve();
-            } catch (ConfigException | IllegalArgumentException e) {
+            } catch (io.agentd.daemon.config.ConfigException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
                 return 2;
             }

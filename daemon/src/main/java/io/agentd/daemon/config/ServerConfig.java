@@ -1,157 +1,118 @@
 package io.agentd.daemon.config;
 
 import io.agentd.client.ApiDurations;
+import io.agentd.config.ConfigBinder;
+import io.agentd.config.ConfigException;
+import io.agentd.config.Setting;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 /**
- * Every setting of {@code agentd server} and {@code agentd dev}: typed, defaulted and
- * validated here, in one place. The same keys are used in the YAML config file and as
- * flags ({@code --http-addr} is {@code http-addr:}); a flag wins over the file.
+ * Every setting of {@code agentd server} and {@code agentd dev}: typed, defaulted and checked
+ * here, in one place. The same keys are used in the YAML config file, in the environment
+ * ({@code AGENTD_HTTP_ADDR} for {@code http-addr}) and as flags ({@code --http-addr}); a flag wins
+ * over the environment, which wins over the file ({@link #bind}).
  */
-public final class ServerConfig {
+public final class ServerConfig implements ConfigBinder.Checked {
+    @Setting("this node's id in the Raft group: 1-64 of A-Z, a-z, 0-9, '.', '_', '-'")
     public String nodeId = "n1";
+    @Setting("where the Raft log, snapshots and the state store live")
     public Path dataDir = Path.of("agentd-data");
+    @Setting("where the HTTP API listens (HOST:PORT; port 0 picks a free one)")
     public HostPort httpAddr = new HostPort("127.0.0.1", 7420);
+    @Setting("where Raft listens (HOST:PORT); with peers, this node's entry there wins")
     public HostPort raftAddr = new HostPort("127.0.0.1", 7421);
-    /** Raft peers id → host:port; empty means "just this node". */
+    @Setting("the Raft group, ID=HOST:PORT,...; none: this node alone")
     public Map<String, HostPort> peers = new TreeMap<>();
-    /** HTTP address of each peer, for `cluster members` and fast failover; optional. */
+    @Setting("each peer's HTTP API, ID=HOST:PORT,...: cluster members and fast failover")
     public Map<String, HostPort> peerHttp = new TreeMap<>();
-    /**
-     * When the leader's process dies (its connection to a follower closes), the most up-to-date
-     * follower holds an election at once instead of after the election timeout. Needs peerHttp.
-     */
+    @Setting("when the leader's process dies, the most up-to-date follower is elected at once (needs peer-http)")
     public boolean fastFailover = true;
+    @Setting("the cluster's name, shown by cluster status")
     public String clusterName = "agentd";
+    @Setting("shortest time without a leader before a follower stands for election")
     public Duration electionTimeoutMin = Duration.ofMillis(1000);
+    @Setting("longest such time; must be greater than election-timeout-min")
     public Duration electionTimeoutMax = Duration.ofMillis(2000);
+    @Setting("how long a write or read may take before it fails with a timeout")
     public Duration requestTimeout = Duration.ofSeconds(10);
+    @Setting("log entries applied between two snapshots (at least 10)")
     public long snapshotThreshold = 10_000;
-    /** Log entries kept behind a snapshot, so a briefly lagging follower catches up by log. */
+    @Setting("log entries kept behind a snapshot, so a briefly lagging follower catches up by log")
     public long logEntriesPreserved = 50_000;
-    /** Size at which a Raft log segment is closed; only closed segments can be purged. */
+    @Setting("size at which a Raft log segment is closed (4096 to 1073741824); only closed segments are purged")
     public long logSegmentBytes = 8L << 20;
+    @Setting("largest request body the API accepts, in bytes (1024 to 67108864)")
     public int maxBodyBytes = 1 << 20;
+    @Setting("most commands in one log entry (1 to 10000)")
     public int maxBatch = 512;
+    @Setting("log entries being replicated at once before new writes wait for the next batch (1 to 64)")
     public int maxInflightBatches = 1;
+    @Setting("a worker not heard from for this long is down and its agents move elsewhere")
     public Duration workerTtl = Duration.ofSeconds(10);
-    /**
-     * A deliberately broken build, for the safety tests only: every read answers from the local
-     * replica without confirming leadership, so a partitioned old leader serves stale reads.
-     */
+    /** A deliberately broken build, for the safety tests only: reads skip the leadership check. */
+    @Setting("UNSAFE, for the safety tests only: reads answer without confirming leadership")
     public boolean unsafeStaleReads = false;
-    /** Placements elsewhere of a failed agent in one series; 0 makes {@code failed} final at once. */
+    @Setting("placements elsewhere of a failed agent in one series, 0 to 1000; 0 makes failed final at once")
     public int rescheduleAttempts = 3;
-    /** Wait before the first reschedule; each further one in the series waits twice as long (at most 64×). */
+    @Setting("wait before the first reschedule; each further one in the series waits twice as long (at most 64x)")
     public Duration rescheduleBackoff = Duration.ofSeconds(5);
-    /** A failure this long after the last reschedule starts a new series. */
+    @Setting("a failure this long after the last reschedule starts a new series")
     public Duration rescheduleReset = Duration.ofMinutes(10);
 
-    private static final Map<String, BiConsumer<ServerConfig, String>> KEYS = new LinkedHashMap<>();
+    /** The defaults of {@code agentd server}. */
+    public static final ConfigBinder<ServerConfig> SERVER = binder(ServerConfig::new);
+    /** The defaults of {@code agentd dev}: quick elections and a short worker TTL on one machine. */
+    public static final ConfigBinder<ServerConfig> DEV = binder(ServerConfig::devDefaults);
 
-    static {
-        KEYS.put("node-id", (c, v) -> c.nodeId = nodeId(v));
-        KEYS.put("data-dir", (c, v) -> c.dataDir = Path.of(nonEmpty(v)));
-        KEYS.put("http-addr", (c, v) -> c.httpAddr = HostPort.parse(v));
-        KEYS.put("raft-addr", (c, v) -> c.raftAddr = HostPort.parse(v));
-        KEYS.put("peers", (c, v) -> c.peers = idMap(v));
-        KEYS.put("peer-http", (c, v) -> c.peerHttp = idMap(v));
-        KEYS.put("fast-failover", (c, v) -> c.fastFailover = bool("fast-failover", v));
-        KEYS.put("cluster-name", (c, v) -> c.clusterName = nonEmpty(v));
-        KEYS.put("election-timeout-min", (c, v) -> c.electionTimeoutMin = positive(ApiDurations.parse(v)));
-        KEYS.put("election-timeout-max", (c, v) -> c.electionTimeoutMax = positive(ApiDurations.parse(v)));
-        KEYS.put("request-timeout", (c, v) -> c.requestTimeout = positive(ApiDurations.parse(v)));
-        KEYS.put("snapshot-threshold", (c, v) -> c.snapshotThreshold = range(v, 10, Long.MAX_VALUE));
-        KEYS.put("log-entries-preserved", (c, v) -> c.logEntriesPreserved = range(v, 0, Long.MAX_VALUE));
-        KEYS.put("log-segment-bytes", (c, v) -> c.logSegmentBytes = range(v, 4096, 1L << 30));
-        KEYS.put("max-body-bytes", (c, v) -> c.maxBodyBytes = (int) range(v, 1024, 64 << 20));
-        KEYS.put("max-batch", (c, v) -> c.maxBatch = (int) range(v, 1, 10_000));
-        KEYS.put("max-inflight-batches", (c, v) -> c.maxInflightBatches = (int) range(v, 1, 64));
-        KEYS.put("worker-ttl", (c, v) -> c.workerTtl = positive(ApiDurations.parse(v)));
-        KEYS.put("unsafe-stale-reads", (c, v) -> c.unsafeStaleReads = bool("unsafe-stale-reads", v));
-        KEYS.put("reschedule-attempts", (c, v) -> c.rescheduleAttempts = (int) range(v, 0, 1000));
-        KEYS.put("reschedule-backoff", (c, v) -> c.rescheduleBackoff = positive(ApiDurations.parse(v)));
-        KEYS.put("reschedule-reset", (c, v) -> c.rescheduleReset = positive(ApiDurations.parse(v)));
+    private static ConfigBinder<ServerConfig> binder(java.util.function.Supplier<ServerConfig> defaults) {
+        return ConfigBinder.of(ServerConfig.class, defaults, "AGENTD_")
+                .withType(HostPort.class, "HOST:PORT", HostPort::parse, HostPort::toString);
     }
 
-    private static boolean bool(String key, String v) {
-        return switch (v.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("'" + v + "' must be true or false");
-        };
+    private static ServerConfig devDefaults() {
+        ServerConfig c = new ServerConfig();
+        c.electionTimeoutMin = Duration.ofMillis(150);
+        c.electionTimeoutMax = Duration.ofMillis(300);
+        c.workerTtl = Duration.ofSeconds(5);
+        return c;
     }
 
-    public static Iterable<String> keys() {
-        return Collections.unmodifiableSet(KEYS.keySet());
-    }
-
-    /** Sets one key from text; throws ConfigException naming key, source and reason. */
-    public void set(String key, String value, String source) {
-        BiConsumer<ServerConfig, String> setter = KEYS.get(key);
-        if (setter == null) {
-            throw new ConfigException(source + ": unknown config key '" + key + "' (known: " + String.join(", ", KEYS.keySet()) + ")");
-        }
-        try {
-            setter.accept(this, value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": " + key + ": " + e.getMessage());
-        }
-    }
-
-    /** Reads a YAML file of key: value pairs; unknown keys are errors. */
-    public void load(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            return;
-        }
-        if (!root.isObject()) {
-            throw new ConfigException(file + ": expected a mapping of key: value");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            String text;
-            if (v.isObject()) { // peers: {n1: host:port}
-                StringBuilder sb = new StringBuilder();
-                v.fields().forEachRemaining(f -> sb.append(sb.length() == 0 ? "" : ",").append(f.getKey()).append('=').append(f.getValue().asText()));
-                text = sb.toString();
-            } else if (v.isValueNode()) {
-                text = v.asText();
-            } else {
-                throw new ConfigException(file + ": " + e.getKey() + ": expected a value, got " + v.getNodeType().name().toLowerCase());
-            }
-            set(e.getKey(), text, file.toString());
-        }
-    }
-
-    /** Cross-key checks, after everything is set. */
+    /** Checks every value and the keys that must agree; completes peers. Returns this. */
     public ServerConfig validate() {
+        check();
+        return this;
+    }
+
+    @Override
+    public void check() {
+        nodeId("node-id", nodeId);
+        nonEmpty("cluster-name", clusterName);
+        positive("election-timeout-min", electionTimeoutMin);
+        positive("election-timeout-max", electionTimeoutMax);
+        positive("request-timeout", requestTimeout);
+        positive("worker-ttl", workerTtl);
+        positive("reschedule-backoff", rescheduleBackoff);
+        positive("reschedule-reset", rescheduleReset);
+        range("snapshot-threshold", snapshotThreshold, 10, Long.MAX_VALUE);
+        range("log-entries-preserved", logEntriesPreserved, 0, Long.MAX_VALUE);
+        range("log-segment-bytes", logSegmentBytes, 4096, 1L << 30);
+        range("max-body-bytes", maxBodyBytes, 1024, 64 << 20);
+        range("max-batch", maxBatch, 1, 10_000);
+        range("max-inflight-batches", maxInflightBatches, 1, 64);
+        range("reschedule-attempts", rescheduleAttempts, 0, 1000);
+        peers.keySet().forEach(id -> nodeId("peers", id));
+        peerHttp.keySet().forEach(id -> nodeId("peer-http", id));
         if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
-            throw new ConfigException("election-timeout-max (" + ApiDurations.format(electionTimeoutMax)
-                    + ") must be greater than election-timeout-min (" + ApiDurations.format(electionTimeoutMin) + ")");
+            throw new ConfigException("election-timeout-max", "election-timeout-max ("
+                    + ApiDurations.format(electionTimeoutMax) + ") must be greater than election-timeout-min ("
+                    + ApiDurations.format(electionTimeoutMin) + ")");
         }
         if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
-            throw new ConfigException("peers: does not list this node's node-id '" + nodeId + "'");
+            throw new ConfigException("peers", "peers: does not list this node's node-id '" + nodeId + "'");
         }
         if (peers.isEmpty()) {
             peers = new TreeMap<>(Map.of(nodeId, raftAddr));
@@ -159,56 +120,29 @@ public final class ServerConfig {
             // The peers list is authoritative for where this node's Raft listens.
             raftAddr = peers.get(nodeId);
         }
-        return this;
     }
 
-    private static String nonEmpty(String v) {
+    private static void nonEmpty(String key, String v) {
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("must not be empty");
+            throw new ConfigException(key, key + " must not be empty");
         }
-        return v.trim();
     }
 
-    private static String nodeId(String v) {
+    private static void nodeId(String key, String v) {
         if (v == null || !v.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("'" + v + "' must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+            throw new ConfigException(key, key + ": '" + v + "' must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'");
         }
-        return v;
     }
 
-    private static Duration positive(Duration d) {
-        if (d.isZero()) {
-            throw new IllegalArgumentException("must be greater than zero");
+    private static void positive(String key, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new ConfigException(key, key + " must be greater than zero");
         }
-        return d;
     }
 
-    private static long range(String v, long min, long max) {
-        long n;
-        try {
-            n = Long.parseLong(nonEmpty(v));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a whole number");
-        }
+    private static void range(String key, long n, long min, long max) {
         if (n < min || n > max) {
-            throw new IllegalArgumentException(n + " is not between " + min + " and " + max);
+            throw new ConfigException(key, key + ": " + n + " is not between " + min + " and " + max);
         }
-        return n;
-    }
-
-    /** "n1=host:port,n2=host:port" */
-    private static Map<String, HostPort> idMap(String v) {
-        Map<String, HostPort> out = new TreeMap<>();
-        for (String part : nonEmpty(v).split(",")) {
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("'" + part + "' is not ID=HOST:PORT");
-            }
-            String id = nodeId(part.substring(0, eq).trim());
-            if (out.put(id, HostPort.parse(part.substring(eq + 1).trim())) != null) {
-                throw new IllegalArgumentException("node id '" + id + "' is listed twice");
-            }
-        }
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.agentd.daemon.config;
 
+import io.agentd.config.ConfigException;
+import io.agentd.config.ConfigKey;
 import io.agentd.daemon.Agentd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,8 +22,16 @@ class ServerConfigTest {
     @TempDir
     Path dir;
 
+    private static ServerConfig flags(String... keyValues) {
+        Map<String, List<String>> flags = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            flags.put(keyValues[i], List.of(keyValues[i + 1]));
+        }
+        return ServerConfig.SERVER.bind(null, Map.of(), flags);
+    }
+
     @Test
-    void yamlKeysAreTheFlagNamesAndDurationsParse() throws Exception {
+    void yamlKeysAreTheFlagNamesAndTheFileKeepsTheirTypes() throws Exception {
         Path f = dir.resolve("agentd.yaml");
         Files.writeString(f, """
                 node-id: n2
@@ -29,38 +41,62 @@ class ServerConfigTest {
                   n2: 127.0.0.1:9102
                 election-timeout-min: 300ms
                 election-timeout-max: 1s
+                max-batch: 64
+                fast-failover: false
                 """);
-        ServerConfig c = new ServerConfig();
-        c.load(f);
-        c.validate();
+        ServerConfig c = ServerConfig.SERVER.bind(f, Map.of(), Map.of());
         assertThat(c.nodeId).isEqualTo("n2");
         assertThat(c.httpAddr).isEqualTo(new HostPort("127.0.0.1", 9000));
         assertThat(c.raftAddr).as("taken from peers").isEqualTo(new HostPort("127.0.0.1", 9102));
         assertThat(c.electionTimeoutMin).isEqualTo(Duration.ofMillis(300));
         assertThat(c.peers).containsKeys("n1", "n2");
+        assertThat(c.maxBatch).isEqualTo(64);
+        assertThat(c.fastFailover).isFalse();
     }
 
     @Test
-    void unknownKeysAndBadValuesNameTheKey() throws Exception {
-        Path f = dir.resolve("bad.yaml");
-        Files.writeString(f, "http-adr: 127.0.0.1:1\n");
-        assertThatThrownBy(() -> new ServerConfig().load(f)).isInstanceOf(ConfigException.class)
+    void aFlagWinsOverTheEnvironmentWhichWinsOverTheFileWhichWinsOverTheDefault() throws Exception {
+        Path f = Files.writeString(dir.resolve("agentd.yaml"), "data-dir: /from/file\nworker-ttl: 3s\nmax-batch: 7\n");
+        Map<String, String> env = Map.of("AGENTD_DATA_DIR", "/from/env", "AGENTD_WORKER_TTL", "4s");
+        ServerConfig c = ServerConfig.SERVER.bind(f, env, Map.of("data-dir", List.of("/from/flag")));
+        assertThat(c.dataDir).isEqualTo(Path.of("/from/flag"));
+        assertThat(c.workerTtl).as("environment over file").isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.maxBatch).as("file over default").isEqualTo(7);
+        assertThat(c.requestTimeout).as("default").isEqualTo(Duration.ofSeconds(10));
+        assertThat(ServerConfig.DEV.bind(null, Map.of(), Map.of()).workerTtl).as("dev's own default")
+                .isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void unknownKeysAndBadValuesNameTheKeyAndWhereTheValueCameFrom() throws Exception {
+        Path f = Files.writeString(dir.resolve("bad.yaml"), "http-adr: 127.0.0.1:1\n");
+        assertThatThrownBy(() -> ServerConfig.SERVER.bind(f, Map.of(), Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown config key 'http-adr'");
-        assertThatThrownBy(() -> new ServerConfig().set("http-addr", "nowhere", "--http-addr"))
-                .hasMessageContaining("http-addr").hasMessageContaining("HOST:PORT");
-        assertThatThrownBy(() -> new ServerConfig().set("election-timeout-min", "5 seconds", "f.yaml"))
+        assertThatThrownBy(() -> flags("http-addr", "nowhere"))
+                .hasMessage("--http-addr: http-addr: 'nowhere' is not HOST:PORT");
+        assertThatThrownBy(() -> flags("election-timeout-min", "5 seconds"))
                 .hasMessageContaining("election-timeout-min").hasMessageContaining("500ms");
-        assertThatThrownBy(() -> new ServerConfig().set("fast-failover", "maybe", "--fast-failover"))
-                .hasMessageContaining("fast-failover");
-        assertThatThrownBy(() -> new ServerConfig().set("peers", "n1", "--peers"))
-                .hasMessageContaining("peers").hasMessageContaining("ID=HOST:PORT");
-        ServerConfig c = new ServerConfig();
-        c.set("election-timeout-min", "2s", "x");
-        c.set("election-timeout-max", "1s", "x");
-        assertThatThrownBy(c::validate).hasMessageContaining("election-timeout-max");
-        ServerConfig p = new ServerConfig();
-        p.set("peers", "a=127.0.0.1:1,b=127.0.0.1:2", "--peers");
-        assertThatThrownBy(p::validate).hasMessageContaining("node-id 'n1'");
+        assertThatThrownBy(() -> ServerConfig.SERVER.bind(null, Map.of("AGENTD_FAST_FAILOVER", "maybe"), Map.of()))
+                .hasMessage("AGENTD_FAST_FAILOVER: fast-failover: 'maybe' is not true or false");
+        assertThatThrownBy(() -> flags("peers", "n1"))
+                .hasMessageContaining("peers").hasMessageContaining("KEY=VALUE");
+        assertThatThrownBy(() -> flags("max-batch", "0"))
+                .hasMessage("--max-batch: max-batch: 0 is not between 1 and 10000");
+        assertThatThrownBy(() -> flags("election-timeout-min", "2s", "election-timeout-max", "1s"))
+                .hasMessageContaining("election-timeout-max (1s) must be greater than election-timeout-min (2s)");
+        assertThatThrownBy(() -> flags("peers", "a=127.0.0.1:1,b=127.0.0.1:2"))
+                .hasMessageContaining("node-id 'n1'");
+    }
+
+    @Test
+    void anEmptyValueIsRefusedAndMakesNoDirectoryNamedNull() throws Exception {
+        Path f = Files.writeString(dir.resolve("empty.yaml"), "data-dir:\n");
+        StringWriter err = new StringWriter();
+        CommandLine cl = Agentd.newCommandLine();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("server", "--config", f.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("data-dir: has no value");
+        assertThat(Path.of("null")).doesNotExist();
     }
 
     @Test
@@ -72,7 +108,7 @@ class ServerConfigTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("server", "--config", f.toString());
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("snapshot-threshold").contains("lots");
+        assertThat(err.toString()).contains("snapshot-threshold: 'lots' is not a whole number");
 
         StringWriter err2 = new StringWriter();
         CommandLine dev = Agentd.newCommandLine();
@@ -82,10 +118,19 @@ class ServerConfigTest {
     }
 
     @Test
-    void everyConfigKeyIsAlsoAFlag() {
+    void helpShowsEveryKeyWithWhatItDoesItsDefaultAndItsVariable() {
         CommandLine cl = Agentd.newCommandLine();
-        for (String key : ServerConfig.keys()) {
-            assertThat(cl.getSubcommands().get("server").getCommandSpec().findOption("--" + key)).as(key).isNotNull();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("server", "--help")).isZero();
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (ConfigKey k : ServerConfig.SERVER.keys()) {
+            assertThat(cl.getSubcommands().get("server").getCommandSpec().findOption("--" + k.name())).as(k.name())
+                    .isNotNull();
+            assertThat(help).contains("--" + k.name()).contains(k.env());
         }
+        assertThat(help).contains("a worker not heard from for this long is down and its agents move elsewhere"
+                + " (default: 10s; env AGENTD_WORKER_TTL)");
+        assertThat(help).contains("(default: none; env AGENTD_PEERS; comma-separated or repeated)");
     }
 }
