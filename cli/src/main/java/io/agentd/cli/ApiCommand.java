@@ -39,7 +39,8 @@ abstract class ApiCommand implements Callable<Integer> {
     if (client == null) {
       GlobalOptions global = root().global;
       Duration timeout = global.timeout(spec.commandLine());
-      // HttpURLConnection: the JDK HTTP client's first call costs a CLI run 0.3-0.6 s of start-up.
+      // HttpURLConnection: the JDK HTTP client's first call is a large share of a short CLI run
+      // (docs/benchmarks.md, "Measurements behind choices in the code").
       client = AgentdClient.builder()
           .transport(AgentdClient.Transport.URL_CONNECTION)
           .endpoints(global.endpoints(spec.commandLine()))

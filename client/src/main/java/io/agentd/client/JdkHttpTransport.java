@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * The JDK's {@link HttpClient}: pooled keep-alive connections, suited to long-lived processes
  * that send many calls from many threads (workers, benchmarks). Its first call in a process
- * costs a few hundred milliseconds of class loading and TLS set-up, even for http://.
+ * loads and sets up much (TLS included, even for http://), which short-lived processes feel.
  */
 final class JdkHttpTransport implements HttpTransport {
   private final HttpClient http;

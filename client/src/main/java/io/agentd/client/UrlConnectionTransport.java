@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@link HttpURLConnection}: about a tenth of the JDK HTTP client's start-up cost (measured
- * here: ~45 ms against 300-650 ms for the first call in a fresh JVM), so it suits short-lived
- * processes such as {@code agentctl}. Blocking, one connection per exchange in flight,
+ * {@link HttpURLConnection}: a small fraction of the JDK HTTP client's start-up cost for the
+ * first call in a fresh JVM (docs/benchmarks.md, "Measurements behind choices in the code"), so
+ * it suits short-lived processes such as {@code agentctl}. Blocking, one connection per exchange in flight,
  * keep-alive through the JDK's connection cache.
  *
  * <p>The timeout bounds each read of the answer rather than the whole exchange; the API's

@@ -48,7 +48,7 @@ public final class Agentd implements Callable<Integer> {
      * has at least two threads; below that it starts a new thread for every such stage. The
      * pool's default is one thread fewer than the cores, so on a 2-core machine every append a
      * Ratis follower received (Ratis continues it with {@code thenComposeAsync}) started and
-     * ended a thread: some 480 a second per follower under write load (JFR, bench/vs-etcd).
+     * ended a thread (docs/benchmarks.md, "Measurements behind choices in the code").
      * A value the operator set ({@code -D...}) is kept.
      */
     static String commonPoolParallelism(int cores, String configured) {

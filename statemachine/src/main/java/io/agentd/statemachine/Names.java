@@ -9,8 +9,9 @@ import java.util.Map;
  */
 public final class Names {
     // The shapes below are what these regular expressions say, checked by hand because apply runs
-    // them for every command on every replica (a regex matcher was ~6 % of a follower's CPU under
-    // spawn load); NamesShapeProperties compares each with its regex.
+    // them for every command on every replica, where a regex matcher is a visible share of the CPU
+    // (docs/benchmarks.md, "Measurements behind choices in the code"); NamesShapeProperties
+    // compares each with its regex.
     static final Shape DNS_LABEL = new Shape(1, 63, "a-z0-9", "a-z0-9-", "a-z0-9");      // [a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?
     static final Shape WORKER_ID = new Shape(1, 128, "A-Za-z0-9._-");                    // [A-Za-z0-9._-]{1,128}
     static final Shape LABEL_KEY = new Shape(1, 63, "A-Za-z0-9._/-");                    // [A-Za-z0-9._/-]{1,63}

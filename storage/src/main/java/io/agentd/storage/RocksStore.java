@@ -120,8 +120,7 @@ public final class RocksStore implements DurableStore {
             Files.createDirectories(abs);
             // A store with exactly this build's column families is opened at once and its version
             // checked then (OpenDb.open): checking first with a read-only open replayed the
-            // write-ahead log a second time (after a kill -9 with a million agents, 0.3-0.5 s of a
-            // restart). Any other set of families is checked read-only first, leaving it untouched
+            // write-ahead log a second time, a cost on every restart after a kill -9. Any other set of families is checked read-only first, leaving it untouched
             // (opening it with this build's families would create or refuse some).
             if (Files.exists(abs.resolve("CURRENT")) && !hasThisBuildsFamilies(abs)) {
                 checkSchema(abs, schemaVersion);
@@ -227,8 +226,8 @@ public final class RocksStore implements DurableStore {
     /**
      * {@inheritDoc} Sees one consistent state, even if commits run meanwhile. The blocks read
      * are not put in the block cache: a scan reads a whole table once (the registry load at
-     * start), and caching it cost 40 % of the scan's CPU (a million agents: 1.2 s against 0.7 s)
-     * while evicting what point reads use.
+     * start), and caching it costs much of the scan's CPU (docs/benchmarks.md, "Measurements behind
+     * choices in the code") while evicting what point reads use.
      */
     @Override
     public void scan(Table table, BiConsumer<byte[], byte[]> visitor) {
@@ -253,9 +252,9 @@ public final class RocksStore implements DurableStore {
      * {@inheritDoc}
      *
      * <p>Asks RocksDB to flush every table's memtable and returns at once. A checkpoint flushes
-     * them itself, on the caller's thread (Ratis' apply thread), and with memtables of several
-     * MB that was most of the 100-270 ms a snapshot took under write load; a flush started a
-     * moment before leaves it a small one.
+     * them itself, on the caller's thread (Ratis' apply thread), and with full memtables that is
+     * most of what a snapshot costs under write load; a flush started a moment before leaves it a
+     * small one.
      */
     @Override
     public void prepareCheckpoint() {
@@ -622,8 +621,8 @@ public final class RocksStore implements DurableStore {
                         .setKeepLogFileNum(5)
                         // A WAL file is kept until every family with data in it has flushed; the
                         // small tables (events, dedup, audit) rarely fill a memtable, so without a
-                        // bound the WAL grew to ~450 MB with a million agents, and opening after a
-                        // kill -9 replayed all of it (7.8 s; 1.9 s with this bound, 12 MB of WAL).
+                        // bound the WAL grows with the registry and opening after a kill -9 replays
+                        // all of it (docs/benchmarks.md, "Measurements behind choices in the code").
                         // This flushes the families that hold the oldest WAL file instead.
                         .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES));
                 List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
@@ -663,10 +662,9 @@ public final class RocksStore implements DurableStore {
             if (filter != null) {
                 tableConfig.setFilterPolicy(filter);
             }
-            // Level compaction (RocksDB's default). Universal compaction halved the compaction CPU
-            // with a million agents, but a late member then failed to catch up by snapshot
-            // install under fast snapshotting in 2 of 4 runs of LateMemberTest (0 of 4 with
-            // levels): reverted (docs/benchmarks.md, "Warm-up and a growing registry").
+            // Level compaction (RocksDB's default). Universal compaction costs less compaction CPU,
+            // but a late member then failed to catch up by snapshot install under fast
+            // snapshotting (LateMemberTest): docs/benchmarks.md, "Warm-up and a growing registry".
             return new ColumnFamilyOptions()
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
                     .setTableFormatConfig(tableConfig);

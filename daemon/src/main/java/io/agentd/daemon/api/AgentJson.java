@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * An agent as the API's JSON, written straight from the state machine's record: byte for byte
  * what {@code Json.write(Views.agent(a))} gives, without the view records in between and
- * without Jackson's reflective serializer (both showed in the profile of a spawn answer). It
+ * without Jackson's reflective serializer, both a cost on every spawn's answer. It
  * uses Jackson's own generator, so strings are escaped exactly as there; a test compares the
  * two over generated agents. A change to {@code AgentView} must be made here too.
  */

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * Notices at once that the leader's process is gone, so that a follower holds an election now
- * instead of after its election timeout (1-2 s by default).
+ * instead of after its election timeout.
  *
  * <p><b>How.</b> A follower keeps one TCP connection open to the leader's HTTP API, a request to
  * {@code /v1/internal/liveness} that the leader holds without answering. When the leader's
@@ -175,8 +175,8 @@ public final class LeaderLossDetector implements AutoCloseable {
 
     /**
      * Where a peer's log ends, or empty when it does not answer in time. A plain HTTP/1.0 request
-     * on a socket: the JDK's HTTP client spends about 300 ms on its first call in a process, which
-     * here would be most of the failover.
+     * on a socket: the JDK's HTTP client's first call in a process would be most of the failover
+     * (docs/benchmarks.md, "Measurements behind choices in the code").
      */
     private Optional<LogPosition> ask(HostPort address) {
         try (Socket s = new Socket()) {
@@ -197,7 +197,7 @@ public final class LeaderLossDetector implements AutoCloseable {
      * The log position in a whole HTTP answer of {@link #POSITION_PATH}, or empty unless it is a 200
      * with both numbers. Read with two patterns rather than a JSON parser: this runs once per dead
      * leader, so always cold, and Jackson's first tree read in an ObjectMapper builds its
-     * deserializers (tens of milliseconds of the failover, seen in a profile).
+     * deserializers, on the failover's critical path.
      */
     static Optional<LogPosition> parsePosition(String answer) {
         int body = answer.indexOf("\r\n\r\n");

@@ -34,8 +34,8 @@ final class RatisSettings {
      * Ratis extends a log segment by writing this many zero bytes at a time (so that an fsync of an
      * append does not also have to journal a new file size). A new segment, opened at every change of
      * term, is created with its first such stretch and synced, and a follower does that before it can
-     * acknowledge a new leader's first entry: 4 MiB (Ratis' default) took 19-24 ms to write and sync
-     * here, 1 MiB 7 ms (docs/benchmarks.md, "Failover and the dying leader's memory").
+     * acknowledge a new leader's first entry: a smaller stretch than Ratis' default shortens every
+     * failover (docs/benchmarks.md, "Failover and the dying leader's memory").
      */
     static final long PREALLOCATE_MAX = 1L << 20;
     static final int INSTALL_CHUNKS_IN_FLIGHT = 2;
@@ -56,7 +56,7 @@ final class RatisSettings {
         GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_MAX);
 
         // Election timeout (Ratis calls it rpc timeout); heartbeats are sent every min/2. Ratis'
-        // 150-300ms LAN default makes a loaded 2-core box hold elections it does not need.
+        // LAN default makes a loaded small machine hold elections it does not need.
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, time(c.electionTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, time(c.electionTimeoutMax()));
         // Timeout of one server-to-server request (append, install chunk): longer than an election,
@@ -127,8 +127,8 @@ final class RatisSettings {
      * (or the election timeout if that is shorter), with enough attempts to outlast the request
      * timeout, after which RaftNode has already failed the caller. The cap is short on purpose: a
      * follower's writes retry while an election runs, and a backoff that had grown to the election
-     * timeout kept them waiting up to that long after the new leader was ready (0.5-0.9 s measured
-     * in bench/vs-etcd). A retry costs one small request to a peer.
+     * timeout kept them waiting up to that long after the new leader was ready (docs/benchmarks.md,
+     * "Measurements behind choices in the code"). A retry costs one small request to a peer.
      */
     static RetryPolicy clientRetryPolicy(RaftNodeConfig c) {
         Duration maxSleep = c.electionTimeoutMin().compareTo(RETRY_MAX_SLEEP) < 0 ? c.electionTimeoutMin() : RETRY_MAX_SLEEP;

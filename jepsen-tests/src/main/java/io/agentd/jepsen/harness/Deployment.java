@@ -78,7 +78,7 @@ public final class Deployment implements AutoCloseable {
                 clocks.add(clock);
                 List<String> wrapped = new ArrayList<>(List.of("env", "LD_PRELOAD=" + FAKETIME,
                         "FAKETIME_TIMESTAMP_FILE=" + clock, "DONT_FAKE_MONOTONIC=1", "FAKETIME_CACHE_DURATION=1",
-                        // Without this, libfaketime's fix for timed waits makes a JVM spin (5x slower start, 1.5 cores idle).
+                        // Without this, libfaketime's fix for timed waits makes an idle JVM spin on its CPU.
                         "FAKETIME_FORCE_MONOTONIC_FIX=0"));
                 wrapped.addAll(cmd);
                 cmd = wrapped;

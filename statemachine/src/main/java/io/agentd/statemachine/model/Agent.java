@@ -32,7 +32,7 @@ public record Agent(String namespace, String name, long id, AgentSpec spec, Desi
         // Equal values shared between agents: most of an agent's memory otherwise (bench/scale.sh).
         // Specs need no lookup here: every spec in the registry was decoded from a log entry or the
         // store, and EntityCodec hands out one instance per encoding (hashing a spec per agent
-        // made loading slower).
+        // would be a cost on every load).
         namespace = Canonical.of(namespace);
         worker = Canonical.of(worker);
         pendingReason = Canonical.of(pendingReason);
