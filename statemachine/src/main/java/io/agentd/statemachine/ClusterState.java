@@ -16,89 +16,37 @@ import io.agentd.statemachine.store.ChangeSet;
 import io.agentd.statemachine.store.DurableStore;
 import io.agentd.statemachine.store.Table;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * The registry as one replica holds it in memory: entities, the indexes derived from
- * them, the change feed and the dedup table. Every mutation also records the bytes to
- * persist in the current {@link ChangeSet}, so memory and disk move together.
+ * The registry as one replica holds it in memory, one table per aggregate: {@link NamespaceTable}
+ * (with usage), {@link AgentTable} (with its queues, and feeding the namespaces' usage and the
+ * workers' assignments), {@link WorkerTable}, {@link EventFeed}, {@link DedupTable} and
+ * {@link AuditLog}; and the counters every entry moves (revision, log time). This class is what
+ * apply and readers see; every mutation also records the bytes to persist in the current
+ * {@link ChangeSet}, so memory and disk move together.
  *
  * <p>Not thread-safe. Only the apply thread mutates it; readers on other threads must
  * be excluded by the caller (the daemon holds a read/write lock around apply). Every
  * collection that apply iterates is sorted, so replicas act in the same order.
  */
 public final class ClusterState {
-    /** Events kept for /v1/events; older ones are dropped in revision order. */
-    public static final int EVENT_RETENTION = 100_000;
-    /** Audit records kept; the oldest revision's record is dropped as a new one comes. */
-    public static final long AUDIT_RETENTION = 100_000;
-    /** How long, in log time, a request id's reply is kept for retries. */
-    public static final long DEDUP_TTL_MILLIS = 60 * 60 * 1000L;
-    /** At most this many request ids are remembered; the oldest go first. */
-    public static final int DEDUP_MAX = 200_000;
-
-    private final TreeMap<String, Namespace> namespaces = new TreeMap<>();
-    private final TreeMap<AgentKey, Agent> agents = new TreeMap<>();
-    /**
-     * The same agents by key, for look-ups only (a spawn, a read, a worker's report): one probe
-     * instead of a descent of {@link #agents}, which with a million agents is some twenty nodes
-     * and a cache miss or more at each (a tenth of a follower's CPU in apply under spawn load).
-     * Never iterated: order comes from {@link #agents}.
-     */
-    private final HashMap<AgentKey, Agent> agentsByKey = new HashMap<>();
-    private final TreeMap<String, Worker> workers = new TreeMap<>();
-
-    // Derived indexes, rebuilt from entities on load.
-    private final Map<String, long[]> namespaceUsage = new HashMap<>(); // ns -> {agents, slots}
-    private final Map<String, TreeSet<AgentKey>> workerAgents = new HashMap<>();
-    private final Map<String, Integer> workerUsedSlots = new HashMap<>();
-    private final TreeMap<Long, AgentKey> pending = new TreeMap<>(); // by agent id: FIFO
-    private final TreeMap<Long, AgentKey> failed = new TreeMap<>(); // failed, should run: by agent id
-
-    private final TreeMap<EventKey, Event> events = new TreeMap<>();
-    private final HashMap<String, DedupEntry> dedup = new HashMap<>();
-    private final TreeSet<DedupKey> dedupOrder = new TreeSet<>();
+    private final NamespaceTable namespaces = new NamespaceTable();
+    private final WorkerTable workers = new WorkerTable();
+    private final AgentTable agents = new AgentTable(namespaces, workers);
+    private final EventFeed events = new EventFeed();
+    private final DedupTable dedup = new DedupTable();
+    private final AuditLog audit = new AuditLog();
 
     private long revision;
-    private long workerWrites; // not replicated: see workerWrites()
     private long time;
-    /** Number of audit records ever written; the key of the next one. */
-    private long auditSeq;
-    /** Events up to this revision may have been dropped by retention (read side only). */
-    private long eventsPrunedThrough;
     private ChangeSet changes = new ChangeSet();
     /** Set on a fresh registry: the first entry persists what {@link #initial()} made. */
     private boolean bootstrapPending;
-
-    record EventKey(long revision, int seq) implements Comparable<EventKey> {
-        @Override
-        public int compareTo(EventKey o) {
-            int c = Long.compare(revision, o.revision);
-            return c != 0 ? c : Integer.compare(seq, o.seq);
-        }
-    }
-
-    record DedupKey(long time, String requestId) implements Comparable<DedupKey> {
-        @Override
-        public int compareTo(DedupKey o) {
-            int c = Long.compare(time, o.time);
-            return c != 0 ? c : requestId.compareTo(o.requestId);
-        }
-    }
-
-    record DedupEntry(long time, byte[] reply) {
-    }
 
     // ------------------------------------------------------------------ reads
 
@@ -116,25 +64,24 @@ public final class ClusterState {
     }
 
     public Collection<Namespace> namespaces() {
-        return Collections.unmodifiableCollection(namespaces.values());
+        return namespaces.all();
     }
 
     /** {agents, slots in use by agents that should run} of a namespace. */
     public long[] usage(String namespace) {
-        long[] u = namespaceUsage.get(namespace);
-        return u == null ? new long[] {0, 0} : u.clone();
+        return namespaces.usage(namespace);
     }
 
     public Agent agent(AgentKey key) {
-        return agentsByKey.get(key);
+        return agents.get(key);
     }
 
     public Agent agent(String namespace, String name) {
-        return agentsByKey.get(new AgentKey(namespace, name));
+        return agents.get(new AgentKey(namespace, name));
     }
 
     public int agentCount() {
-        return agents.size();
+        return agents.count();
     }
 
     /** Agents in key order (namespace, name) matching the filter; namespace null = all. */
@@ -147,23 +94,7 @@ public final class ClusterState {
      * the filter, at most {@code limit}; namespace null = all.
      */
     public List<Agent> agents(String namespace, AgentKey after, Predicate<Agent> filter, int limit) {
-        NavigableMap<AgentKey, Agent> range = agents;
-        if (namespace != null) {
-            range = agents.subMap(new AgentKey(namespace, ""), true, new AgentKey(namespace + "\0", ""), false);
-        }
-        if (after != null) {
-            range = range.tailMap(after, false);
-        }
-        List<Agent> out = new ArrayList<>();
-        for (Agent a : range.values()) {
-            if (filter.test(a)) {
-                out.add(a);
-                if (out.size() >= limit) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return agents.list(namespace, after, filter, limit);
     }
 
     public Worker worker(String id) {
@@ -176,20 +107,19 @@ public final class ClusterState {
      * restored state starts again at 0), so compare it only with values from the same object.
      */
     public long workerWrites() {
-        return workerWrites;
+        return workers.writes();
     }
 
     public Collection<Worker> workers() {
-        return Collections.unmodifiableCollection(workers.values());
+        return workers.all();
     }
 
     public int usedSlots(String workerId) {
-        return workerUsedSlots.getOrDefault(workerId, 0);
+        return workers.usedSlots(workerId);
     }
 
     public SortedSet<AgentKey> agentsOn(String workerId) {
-        TreeSet<AgentKey> s = workerAgents.get(workerId);
-        return s == null ? Collections.emptySortedSet() : Collections.unmodifiableSortedSet(s);
+        return workers.agentsOn(workerId);
     }
 
     /**
@@ -213,40 +143,26 @@ public final class ClusterState {
      * at most {@code limit}: what the leader may reschedule.
      */
     public List<Agent> failedToRun(int limit) {
-        List<Agent> out = new ArrayList<>();
-        for (AgentKey k : failed.values()) {
-            if (out.size() >= limit) {
-                break;
-            }
-            out.add(agentsByKey.get(k));
-        }
-        return out;
+        return agents.failedToRun(limit);
     }
 
     public int pendingCount() {
-        return pending.size();
+        return agents.pendingCount();
     }
 
     /** Events with revision greater than {@code after}, oldest first, at most limit. */
     public List<Event> eventsAfter(long after, int limit) {
-        List<Event> out = new ArrayList<>();
-        for (Event e : events.tailMap(new EventKey(after, Integer.MAX_VALUE), false).values()) {
-            out.add(e);
-            if (out.size() >= limit) {
-                break;
-            }
-        }
-        return out;
+        return events.after(after, limit);
     }
 
     /** Events at or below this revision may be gone; a reader that is behind it missed some. */
     public long eventsPrunedThrough() {
-        return eventsPrunedThrough;
+        return events.prunedThrough();
     }
 
     /** Revision of the oldest retained event, or 0 when none. */
     public long oldestEventRevision() {
-        return events.isEmpty() ? 0 : events.firstKey().revision();
+        return events.oldestRevision();
     }
 
     // -------------------------------------------------------- apply plumbing
@@ -259,7 +175,7 @@ public final class ClusterState {
         this.changes = Objects.requireNonNull(cs);
         if (bootstrapPending) {
             bootstrapPending = false;
-            namespaces.values().forEach(this::putNamespace);
+            namespaces.persistAll(changes);
         }
     }
 
@@ -277,140 +193,54 @@ public final class ClusterState {
 
     void persistCounters() {
         WireWriter w = new WireWriter(24);
-        w.u8(1).uvarint(revision).svarint(time).uvarint(auditSeq);
+        w.u8(1).uvarint(revision).svarint(time).uvarint(audit.seq());
         changes.put(Table.META, Keys.STATE, w.toByteArray());
     }
 
     // ------------------------------------------------------------ mutations
 
     void putNamespace(Namespace n) {
-        namespaces.put(n.name(), n);
-        changes.put(Table.ENTITIES, Keys.namespace(n.name()), EntityCodec.encode(n));
+        namespaces.put(n, changes);
     }
 
     void putWorker(Worker w) {
-        workers.put(w.id(), w);
-        workerWrites++;
-        changes.put(Table.ENTITIES, Keys.worker(w.id()), EntityCodec.encode(w));
+        workers.put(w, changes);
     }
 
     /** Stores a new or changed agent and keeps every derived index in step. */
     void putAgent(Agent a) {
-        AgentKey key = a.key();
-        Agent old = agents.put(key, a);
-        if (old != null) {
-            key = agents.ceilingKey(key); // the instance the map keeps, so the indexes share it
-        }
-        agentsByKey.put(key, a);
-        unindex(old);
-        index(a, key);
-        changes.put(Table.ENTITIES, Keys.agent(key), EntityCodec.encode(a));
+        agents.put(a, changes);
     }
 
     void removeAgent(AgentKey key) {
-        Agent old = agents.remove(key);
-        agentsByKey.remove(key);
-        unindex(old);
-        changes.delete(Table.ENTITIES, Keys.agent(key));
-    }
-
-    /** Indexes an agent; {@code key} is its key, the instance the agents map holds when new (shared). */
-    private void index(Agent a, AgentKey key) {
-        long[] u = namespaceUsage.computeIfAbsent(a.namespace(), k -> new long[2]);
-        u[0]++;
-        if (a.desired() == DesiredState.RUNNING) {
-            u[1] += a.spec().slots();
-        }
-        if (a.assigned()) {
-            workerAgents.computeIfAbsent(a.worker(), k -> new TreeSet<>()).add(key);
-            workerUsedSlots.merge(a.worker(), a.spec().slots(), Integer::sum);
-        }
-        if (a.state() == AgentState.PENDING && a.desired() == DesiredState.RUNNING) {
-            pending.put(a.id(), key);
-        }
-        if (failedToRun(a)) {
-            failed.put(a.id(), key);
-        }
-    }
-
-    /** A failed agent that should run and that its policy would restart: a reschedule candidate. */
-    private static boolean failedToRun(Agent a) {
-        return a.state() == AgentState.FAILED && a.desired() == DesiredState.RUNNING && !a.assigned()
-                && a.spec().restart() != io.agentd.statemachine.model.RestartPolicy.NEVER;
-    }
-
-    private void unindex(Agent a) {
-        if (a == null) {
-            return;
-        }
-        long[] u = namespaceUsage.get(a.namespace());
-        u[0]--;
-        if (a.desired() == DesiredState.RUNNING) {
-            u[1] -= a.spec().slots();
-        }
-        if (a.assigned()) {
-            TreeSet<AgentKey> s = workerAgents.get(a.worker());
-            s.remove(a.key());
-            if (s.isEmpty()) {
-                workerAgents.remove(a.worker());
-            }
-            workerUsedSlots.merge(a.worker(), -a.spec().slots(), Integer::sum);
-        }
-        pending.remove(a.id());
-        failed.remove(a.id());
+        agents.remove(key, changes);
     }
 
     /** Pending agents in FIFO order (by id). */
     Collection<AgentKey> pendingQueue() {
-        return pending.values();
+        return agents.pendingQueue();
     }
 
     void appendEvent(Event e) {
-        events.put(new EventKey(e.revision(), e.seq()), e);
-        changes.put(Table.EVENTS, Keys.event(e.revision(), e.seq()), EntityCodec.event(e));
-        while (events.size() > EVENT_RETENTION) {
-            EventKey k = events.pollFirstEntry().getKey();
-            eventsPrunedThrough = Math.max(eventsPrunedThrough, k.revision());
-            changes.delete(Table.EVENTS, Keys.event(k.revision(), k.seq()));
-        }
+        events.append(e, changes);
     }
 
     /** Appends an audit record (one per applied command, rejected ones included). */
     void audit(AuditRecord a) {
-        long seq = ++auditSeq;
-        changes.put(Table.AUDIT, Keys.revision(seq), EntityCodec.audit(a));
-        if (seq > AUDIT_RETENTION) {
-            changes.delete(Table.AUDIT, Keys.revision(seq - AUDIT_RETENTION));
-        }
+        audit.append(a, changes);
     }
 
     byte[] dedupReply(String requestId) {
-        DedupEntry e = dedup.get(requestId);
-        return e == null ? null : e.reply();
+        return dedup.reply(requestId);
     }
 
     void putDedup(String requestId, byte[] reply) {
-        DedupEntry old = dedup.put(requestId, new DedupEntry(time, reply));
-        if (old != null) {
-            dedupOrder.remove(new DedupKey(old.time(), requestId));
-        }
-        dedupOrder.add(new DedupKey(time, requestId));
-        WireWriter w = new WireWriter(reply.length + 12);
-        w.i64(time).raw(reply);
-        changes.put(Table.DEDUP, Keys.requestId(requestId), w.toByteArray());
+        dedup.put(requestId, time, reply, changes);
     }
 
     /** Forgets request ids older than the TTL in log time, or beyond the count bound. */
     void expireDedup() {
-        while (!dedupOrder.isEmpty()) {
-            DedupKey oldest = dedupOrder.first();
-            if (oldest.time() >= time - DEDUP_TTL_MILLIS && dedupOrder.size() <= DEDUP_MAX) {
-                return;
-            }
-            dedupOrder.pollFirst();
-            dedup.remove(oldest.requestId());
-            changes.delete(Table.DEDUP, Keys.requestId(oldest.requestId()));
-        }
+        dedup.expire(time, changes);
     }
 
     // ----------------------------------------------------------------- load
@@ -418,7 +248,7 @@ public final class ClusterState {
     /** An empty registry with the {@code default} namespace, as every cluster starts. */
     public static ClusterState initial() {
         ClusterState s = new ClusterState();
-        s.namespaces.put(Namespace.DEFAULT, new Namespace(Namespace.DEFAULT, Quota.UNLIMITED, 0, 0));
+        s.namespaces.restore(new Namespace(Namespace.DEFAULT, Quota.UNLIMITED, 0, 0));
         s.bootstrapPending = true;
         return s;
     }
@@ -462,124 +292,24 @@ public final class ClusterState {
         }
         s.revision = r.uvarint();
         s.time = r.svarint();
-        s.auditSeq = r.uvarint();
+        s.audit.restore(r.uvarint());
         List<Agent> agents;
         try (OrderedDecoder<Agent> decoder = new OrderedDecoder<>(v -> EntityCodec.agent(new WireReader(v)),
                 decoders, chunk, 2 * decoders + 2)) {
             store.scan(Table.ENTITIES, (k, v) -> {
                 switch (k[0]) {
-                    case Keys.NAMESPACE -> {
-                        Namespace n = EntityCodec.namespace(new WireReader(v));
-                        s.namespaces.put(n.name(), n);
-                    }
+                    case Keys.NAMESPACE -> s.namespaces.restore(EntityCodec.namespace(new WireReader(v)));
                     case Keys.AGENT -> decoder.add(v);
-                    case Keys.WORKER -> {
-                        Worker w = EntityCodec.worker(new WireReader(v));
-                        s.workers.put(w.id(), w);
-                    }
+                    case Keys.WORKER -> s.workers.restore(EntityCodec.worker(new WireReader(v)));
                     default -> throw new IllegalStateException("unknown entity key prefix " + k[0]);
                 }
             });
             agents = decoder.finish();
         }
-        s.loadAgents(agents);
-        s.loadEvents(store);
-        s.loadDedup(store);
+        s.agents.load(agents);
+        s.events.load(store);
+        s.dedup.load(store);
         return s;
-    }
-
-    /**
-     * Puts the agents of a load, in the store's key order, and builds the indexes. The store's
-     * byte order of agent keys is their {@link AgentKey} order for every name the API accepts, so
-     * the maps are built from sorted arrays in linear time; were it ever not, each agent is put
-     * in turn (the same state, only slower).
-     */
-    private void loadAgents(List<Agent> inStoreOrder) {
-        int n = inStoreOrder.size();
-        Agent[] byKey = inStoreOrder.toArray(new Agent[0]);
-        AgentKey[] keys = new AgentKey[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = byKey[i].key();
-            agentsByKey.put(keys[i], byKey[i]);
-        }
-        if (!agents.isEmpty() || SortedArrays.firstOutOfOrder(keys, n) < n) {
-            for (int i = 0; i < n; i++) {
-                agents.put(keys[i], byKey[i]);
-                index(byKey[i], keys[i]);
-            }
-            return;
-        }
-        SortedArrays.fill(agents, keys, byKey, n);
-        // What index() does one agent at a time, with the sorted structures built in one go.
-        Map<String, List<AgentKey>> onWorker = new HashMap<>();
-        List<Integer> pendingAt = new ArrayList<>();
-        List<Integer> failedAt = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Agent a = byKey[i];
-            long[] u = namespaceUsage.computeIfAbsent(a.namespace(), k -> new long[2]);
-            u[0]++;
-            if (a.desired() == DesiredState.RUNNING) {
-                u[1] += a.spec().slots();
-            }
-            if (a.assigned()) {
-                onWorker.computeIfAbsent(a.worker(), k -> new ArrayList<>()).add(keys[i]);
-                workerUsedSlots.merge(a.worker(), a.spec().slots(), Integer::sum);
-            }
-            if (a.state() == AgentState.PENDING && a.desired() == DesiredState.RUNNING) {
-                pendingAt.add(i);
-            }
-            if (failedToRun(a)) {
-                failedAt.add(i);
-            }
-        }
-        onWorker.forEach((worker, ks) -> {
-            TreeSet<AgentKey> set = new TreeSet<>();
-            SortedArrays.fill(set, ks.toArray(new AgentKey[0]), ks.size());
-            workerAgents.put(worker, set);
-        });
-        fillById(pending, pendingAt, byKey, keys);
-        fillById(failed, failedAt, byKey, keys);
-    }
-
-    /** Puts id -> key of the agents at the given positions into an empty by-id index. */
-    private static void fillById(TreeMap<Long, AgentKey> index, List<Integer> at, Agent[] byKey, AgentKey[] keys) {
-        int m = at.size();
-        Long[] ids = new Long[m];
-        AgentKey[] values = new AgentKey[m];
-        for (int j = 0; j < m; j++) {
-            ids[j] = byKey[at.get(j)].id();
-            values[j] = keys[at.get(j)];
-        }
-        SortedArrays.putAll(index, ids, values, m);
-    }
-
-    private void loadEvents(DurableStore store) {
-        List<EventKey> keys = new ArrayList<>();
-        List<Event> values = new ArrayList<>();
-        store.scan(Table.EVENTS, (k, v) -> {
-            Event e = EntityCodec.event(v);
-            keys.add(new EventKey(e.revision(), e.seq()));
-            values.add(e);
-        });
-        SortedArrays.putAll(events, keys.toArray(new EventKey[0]), values.toArray(new Event[0]), keys.size());
-        if (events.size() >= EVENT_RETENTION) {
-            eventsPrunedThrough = events.firstKey().revision() - 1;
-        }
-    }
-
-    private void loadDedup(DurableStore store) {
-        List<DedupKey> order = new ArrayList<>();
-        store.scan(Table.DEDUP, (k, v) -> {
-            WireReader vr = new WireReader(v);
-            long t = vr.i64();
-            byte[] reply = java.util.Arrays.copyOfRange(v, 8, v.length);
-            String id = new String(k, java.nio.charset.StandardCharsets.UTF_8);
-            dedup.put(id, new DedupEntry(t, reply));
-            order.add(new DedupKey(t, id));
-        });
-        DedupKey[] sorted = order.toArray(new DedupKey[0]);
-        java.util.Arrays.sort(sorted);
-        SortedArrays.addAll(dedupOrder, sorted, sorted.length);
     }
 
     /**
@@ -589,35 +319,21 @@ public final class ClusterState {
      */
     public String fingerprint() {
         StringBuilder sb = new StringBuilder();
-        sb.append("rev=").append(revision).append(" time=").append(time).append(" audit=").append(auditSeq).append('\n');
-        namespaces.values().forEach(n -> sb.append(n).append('\n'));
-        agents.values().forEach(a -> sb.append(a).append('\n'));
-        workers.values().forEach(w -> sb.append(w).append('\n'));
-        events.values().forEach(e -> sb.append(e).append('\n'));
-        new TreeMap<>(dedup).forEach((k, v) -> sb.append(k).append('@').append(v.time()).append('=')
-                .append(java.util.HexFormat.of().formatHex(v.reply())).append('\n'));
+        sb.append("rev=").append(revision).append(" time=").append(time).append(" audit=").append(audit.seq())
+                .append('\n');
+        namespaces.fingerprint(sb);
+        agents.fingerprint(sb);
+        workers.fingerprint(sb);
+        events.fingerprint(sb);
+        dedup.fingerprint(sb);
         // Derived: what usage(), usedSlots() and agentsOn() answer (zero and empty as if absent),
         // the pending and failed queues in their order, the dedup expiry order. (Not the events'
         // pruned mark: a load estimates it from the oldest event kept.)
-        new TreeMap<>(namespaceUsage).forEach((k, v) -> {
-            if (v[0] != 0 || v[1] != 0) {
-                sb.append("usage ").append(k).append('=').append(v[0]).append('/').append(v[1]).append('\n');
-            }
-        });
-        new TreeMap<>(workerUsedSlots).forEach((k, v) -> {
-            if (v != 0) {
-                sb.append("slots ").append(k).append('=').append(v).append('\n');
-            }
-        });
-        new TreeMap<>(workerAgents).forEach((k, v) -> sb.append("on ").append(k).append('=').append(v).append('\n'));
-        sb.append("pending ").append(pending).append('\n');
-        sb.append("failed ").append(failed).append('\n');
-        sb.append("dedup order ").append(dedupOrder).append('\n');
-        // The look-up map holds exactly the ordered map's agents (it is never printed: its order is not defined).
-        long astray = agents.entrySet().stream().filter(e -> agentsByKey.get(e.getKey()) != e.getValue()).count();
-        if (astray != 0 || agentsByKey.size() != agents.size()) {
-            sb.append("look-up map differs: ").append(astray).append(" agents, size ").append(agentsByKey.size()).append('\n');
-        }
+        namespaces.fingerprintUsage(sb);
+        workers.fingerprintLoad(sb);
+        agents.fingerprintQueues(sb);
+        dedup.fingerprintOrder(sb);
+        agents.fingerprintLookUp(sb);
         return sb.toString();
     }
 }
