@@ -83,7 +83,7 @@ public final class CoordinatorNode implements AutoCloseable {
         this.raft = RaftNode.start(raftConfig(config), replica);
         this.coordinator = new Coordinator(config, raft, replica, waiters, readers, timer);
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
-        registerGauges();
+        registerGauges(waiters);
         this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),
                 replica::workersVersion, c -> coordinator.write(c, null, "lease-sweeper"),
                 new LeaseTracker.LeaderCheck() {
@@ -137,7 +137,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 .build();
     }
 
-    private void registerGauges() {
+    private void registerGauges(RevisionWaiters waiters) {
         metrics.register("raft_term", (Gauge<Long>) raft::term);
         metrics.register("raft_commit_index", (Gauge<Long>) raft::commitIndex);
         metrics.register("raft_applied_index", (Gauge<Long>) replica::appliedIndex);
@@ -146,6 +146,7 @@ public final class CoordinatorNode implements AutoCloseable {
         metrics.register("registry_agents", (Gauge<Integer>) () -> replica.read(s -> s.agentCount()));
         metrics.register("registry_pending_agents", (Gauge<Integer>) () -> replica.read(s -> s.pendingCount()));
         metrics.register("registry_workers", (Gauge<Integer>) () -> replica.read(s -> s.workers().size()));
+        metrics.register("blocking_queries_waiting", (Gauge<Integer>) waiters::waiting);
     }
 
     public HostPort httpAddress() {

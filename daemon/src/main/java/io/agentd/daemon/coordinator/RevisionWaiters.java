@@ -47,6 +47,11 @@ public final class RevisionWaiters {
         return f;
     }
 
+    /** Blocking queries parked now, waiting for the revision to pass theirs. */
+    public synchronized int waiting() {
+        return queue.size();
+    }
+
     /** Called after each applied entry with the new revision. */
     public void advance(long newRevision) {
         java.util.List<CompletableFuture<Boolean>> ready = new java.util.ArrayList<>();

@@ -65,11 +65,9 @@ class AgentctlEndToEndTest {
         String[] lines = table.out().split("\n");
         assertThat(lines[0]).contains("NAME").contains("STATE");
         int col = lines[0].indexOf("STATE");
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].contains("e2e-a")) {
-                assertThat(lines[i].substring(col)).startsWith("pending");
-            }
-        }
+        List<String> rows = java.util.Arrays.stream(lines).skip(1).filter(l -> l.contains(" e2e-a ")).toList();
+        assertThat(rows).as("one row for e2e-a in\n" + table.out()).hasSize(1);
+        assertThat(rows.get(0).substring(col)).startsWith("pending");
     }
 
     @Test

@@ -3,10 +3,12 @@ package io.agentd.daemon.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The API's behaviour on a one-node coordinator in this JVM. */
 class ApiTest extends OneNodeApiTest {
@@ -150,7 +152,9 @@ class ApiTest extends OneNodeApiTest {
         long rev = http.get("/v1/namespaces").revision();
         CompletableFuture<Http.Answer> waiting = CompletableFuture.supplyAsync(
                 () -> http.get("/v1/namespaces/default/agents?index=" + rev + "&wait=30s"));
-        Thread.sleep(300); // give the request time to park; the assertion below does not depend on it
+        // The write must come while the request is parked, or this would test an ordinary read.
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked() >= 1);
+        assertThat(waiting).isNotDone();
         http.post("/v1/namespaces/default/agents", spawnBody("wake", ""));
         Http.Answer a = waiting.get(20, TimeUnit.SECONDS);
         assertThat(a.revision()).isGreaterThan(rev);
@@ -160,6 +164,12 @@ class ApiTest extends OneNodeApiTest {
         Http.Answer idle = http.get("/v1/namespaces?index=" + now + "&wait=300ms");
         assertThat(idle.status()).isEqualTo(200);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isGreaterThanOrEqualTo(250);
+    }
+
+    /** Blocking queries parked on the node now, from its metrics. */
+    private long parked() {
+        return http.get("/metrics").body().lines().filter(l -> l.startsWith("agentd_blocking_queries_waiting "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
     @Test
@@ -173,6 +183,7 @@ class ApiTest extends OneNodeApiTest {
 
         CompletableFuture<Http.Answer> waiting = CompletableFuture.supplyAsync(
                 () -> http.get("/v1/agents?changedAfter=" + rev + "&index=" + rev + "&wait=30s"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked() >= 1);
         http.put("/v1/namespaces/delta/agents/d2/metadata/k", "{\"value\":\"v\"}");
         Http.Answer changed = waiting.get(20, TimeUnit.SECONDS);
         assertThat(changed.revision()).isGreaterThan(rev);
@@ -188,6 +199,7 @@ class ApiTest extends OneNodeApiTest {
         long rev = http.get("/v1/namespaces").revision();
         CompletableFuture<Http.Answer> poll = CompletableFuture.supplyAsync(
                 () -> http.get("/v1/events?after=" + rev + "&wait=30s"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked() >= 1);
         http.post("/v1/namespaces", "{\"name\":\"evt\"}");
         JsonNode page = poll.get(20, TimeUnit.SECONDS).json();
         assertThat(page.path("events").size()).isGreaterThanOrEqualTo(1);

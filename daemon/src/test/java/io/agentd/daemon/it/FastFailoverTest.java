@@ -55,14 +55,17 @@ class FastFailoverTest {
                 t.start();
                 probers.add(t);
             }
-            String via = first.get(Cluster.eventually().toSeconds(), TimeUnit.SECONDS);
+            String via;
+            try {
+                via = first.get(Cluster.eventually().toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("no survivor took a write within " + Cluster.eventually() + c.logs(), e);
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             for (Thread t : probers) {
                 t.join(5_000);
             }
-            boolean written = via != null;
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             System.out.printf("kill -9 of leader %s: first write through %s after %d ms%n", leader.id, via, ms);
-            assertThat(written).as("a survivor takes writes again%s", c.logs()).isTrue();
             assertThat(Duration.ofMillis(ms)).as("replaced without waiting out the election timeout%s", c.logs())
                     .isLessThan(FAST);
             assertThat(survivors.stream().map(ServerProcess::log))

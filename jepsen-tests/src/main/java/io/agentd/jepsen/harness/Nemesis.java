@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * network partitions (the leader isolated, a minority cut off, a bridge), a server's wall clock
  * skewed by up to a minute either way (libfaketime), and a worker cut off
  * from the coordinators, paused or killed. Each fault lasts a few seconds and is healed before
- * the next; all of it is recorded in the timeline.
+ * the next; all of it is recorded in the timeline. Faults come in rounds: every enabled fault
+ * once, in an order drawn from the seed, before any comes again, so a run of a few rounds'
+ * length has exercised each.
  */
 public final class Nemesis implements Runnable {
     /** The faults a run may pick from; {@code all} enables every one the network supports. */
@@ -37,6 +39,8 @@ public final class Nemesis implements Runnable {
     private final Timeline timeline;
     private final Random random;
     private final List<Fault> faults;
+    /** What is left of the current round, taken from the end. */
+    private final List<Fault> round = new ArrayList<>();
     private final long endNanos;
     private volatile boolean stopped;
 
@@ -63,7 +67,7 @@ public final class Nemesis implements Runnable {
                 if (stopped) {
                     return;
                 }
-                Fault f = faults.get(random.nextInt(faults.size()));
+                Fault f = next();
                 long duration = 2000 + random.nextInt(5000);
                 inject(f, duration);
             }
@@ -72,6 +76,14 @@ public final class Nemesis implements Runnable {
         } catch (Exception e) {
             timeline.note("nemesis failed: " + e);
         }
+    }
+
+    private Fault next() {
+        if (round.isEmpty()) {
+            round.addAll(faults);
+            java.util.Collections.shuffle(round, random);
+        }
+        return round.remove(round.size() - 1);
     }
 
     private void sleep(long ms) throws InterruptedException {
