@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +14,7 @@ class CommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String METADATA = "{\"key\": \"phase\", \"value\": \"3\", \"version\": 70}";
 
-  private final FakeCoordinator coordinator = new FakeCoordinator()
+  private final FakeApiServer coordinator = FakeApiServer.scripted()
       .on("POST", "/v1/namespaces/prod/agents", 201, Samples.AGENT)
       .on("POST", "/v1/namespaces/default/agents", 200, Samples.AGENT)
       .on("POST", "/v1/namespaces/default/agents/summarizer/stop", 200, Samples.AGENT)
@@ -39,7 +40,7 @@ class CommandsTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
-    FakeCoordinator.Received request = coordinator.received().get(0);
+    FakeApiServer.Received request = coordinator.received().get(0);
     assertThat(request.header("Idempotency-Key")).isNotBlank();
     assertThat(JSON.readTree(request.body())).isEqualTo(JSON.readTree("""
         {"name": "summarizer", "spec": {"command": "/usr/bin/python3", "args": ["agent.py", "--fast"],

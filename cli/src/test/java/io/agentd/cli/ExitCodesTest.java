@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ class ExitCodesTest {
       "429, SOMETHING_NEW, 5",
   })
   void apiErrorCodeChoosesTheExitCodeAndIsPrintedOnStderr(int status, String code, int exitCode) {
-    try (FakeCoordinator coordinator = new FakeCoordinator().failEverything(status, code)) {
+    try (FakeApiServer coordinator = FakeApiServer.scripted().failEverything(status, code)) {
       AgentctlRun run = agentctl("spawn", "a1", "--cmd", "sleep", "--addr", coordinator.addr(), "--timeout", "1s");
 
       assertThat(run.exitCode()).isEqualTo(exitCode);
@@ -38,7 +39,7 @@ class ExitCodesTest {
 
   @Test
   void noReachableEndpointExitsUnavailable() {
-    AgentctlRun run = agentctl("get", "a1", "--addr", FakeCoordinator.closedEndpoint());
+    AgentctlRun run = agentctl("get", "a1", "--addr", FakeApiServer.closedAddress());
 
     assertThat(run.exitCode()).isEqualTo(6);
     assertThat(run.out()).isEmpty();
@@ -47,7 +48,7 @@ class ExitCodesTest {
 
   @Test
   void noAnswerWithinTheTimeoutExitsTimedOut() {
-    try (FakeCoordinator coordinator = new FakeCoordinator().otherwise(200, Samples.AGENT, 3_000)) {
+    try (FakeApiServer coordinator = FakeApiServer.scripted().otherwise(200, Samples.AGENT, 3_000)) {
       AgentctlRun run = agentctl("get", "summarizer", "--addr", coordinator.addr(), "--timeout", "300ms");
 
       assertThat(run.exitCode()).isEqualTo(8);

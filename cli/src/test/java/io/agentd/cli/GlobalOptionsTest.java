@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GlobalOptionsTest {
 
-  private final FakeCoordinator coordinator = new FakeCoordinator()
+  private final FakeApiServer coordinator = FakeApiServer.scripted()
       .on("GET", "/v1/namespaces/default/agents/summarizer", 200, Samples.AGENT)
       .on("GET", "/v1/namespaces/prod/agents/summarizer", 200, Samples.agent("prod", "summarizer", "running", "w1", 57L))
       .on("GET", "/v1/namespaces/staging/agents/summarizer", 200, Samples.agent("staging", "summarizer", "running", "w1", 57L));
@@ -24,7 +25,7 @@ class GlobalOptionsTest {
 
   @Test
   void failsOverFromAClosedEndpointToTheNext() {
-    AgentctlRun run = agentctl("get", "summarizer", "--addr", FakeCoordinator.closedEndpoint() + "," + coordinator.addr());
+    AgentctlRun run = agentctl("get", "summarizer", "--addr", FakeApiServer.closedAddress() + "," + coordinator.addr());
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("summarizer");
@@ -43,7 +44,7 @@ class GlobalOptionsTest {
 
   @Test
   void addrFlagBeatsTheEnvironment() {
-    AgentctlRun run = agentctl(Map.of("AGENTCTL_ADDR", FakeCoordinator.closedEndpoint()),
+    AgentctlRun run = agentctl(Map.of("AGENTCTL_ADDR", FakeApiServer.closedAddress()),
         "get", "summarizer", "--addr", coordinator.addr());
 
     assertThat(run.exitCode()).isZero();
@@ -69,7 +70,7 @@ class GlobalOptionsTest {
     agentctl(env, "get", "summarizer", "--addr", coordinator.addr());
     agentctl("get", "summarizer", "--addr", coordinator.addr());
 
-    assertThat(coordinator.received()).extracting(FakeCoordinator.Received::path).containsExactly(
+    assertThat(coordinator.received()).extracting(FakeApiServer.Received::path).containsExactly(
         "/v1/namespaces/prod/agents/summarizer",
         "/v1/namespaces/staging/agents/summarizer",
         "/v1/namespaces/default/agents/summarizer");

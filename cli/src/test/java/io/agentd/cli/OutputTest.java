@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +19,7 @@ class OutputTest {
       + Samples.agent("default", "a-much-longer-name", "pending", null, null) + ","
       + Samples.agent("research", "r", "running", "worker-with-long-id", 1234567L) + "]";
 
-  private final FakeCoordinator coordinator = new FakeCoordinator()
+  private final FakeApiServer coordinator = FakeApiServer.scripted()
       .on("GET", "/v1/namespaces/default/agents/summarizer", 200, Samples.AGENT)
       .on("GET", "/v1/agents", 200, AGENTS)
       .on("GET", "/v1/namespaces/default", 200, Samples.NAMESPACE)

@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,7 @@ class SpawnFromFileTest {
   @TempDir
   Path dir;
 
-  private final FakeCoordinator coordinator = new FakeCoordinator();
+  private final FakeApiServer coordinator = FakeApiServer.scripted();
 
   @AfterEach
   void stop() {
@@ -148,7 +149,7 @@ class SpawnFromFileTest {
 
   @Test
   void aBatchTheServerRefusesStopsTheRunWithItsExitCode() throws Exception {
-    coordinator.on("POST", PATH, 400, FakeCoordinator.error("INVALID_ARGUMENT", "agents[0]: spec.slots bad"));
+    coordinator.on("POST", PATH, 400, FakeApiServer.error("INVALID_ARGUMENT", "agents[0]: spec.slots bad"));
     Path f = file("{\"name\": \"a1\", \"spec\": {\"command\": \"x\", \"slots\": 0}}");
     AgentctlRun run = agentctl("spawn", "-f", f.toString(), "--addr", coordinator.addr());
     assertThat(run.exitCode()).isEqualTo(2);

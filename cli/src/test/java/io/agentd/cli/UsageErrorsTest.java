@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,7 +94,7 @@ class UsageErrorsTest {
 
   @Test
   void deleteWithoutYesAndWithoutTerminalIsRefused() {
-    try (FakeCoordinator coordinator = new FakeCoordinator().on("DELETE", "/v1/namespaces/default/agents/a1", 200, Samples.AGENT)) {
+    try (FakeApiServer coordinator = FakeApiServer.scripted().on("DELETE", "/v1/namespaces/default/agents/a1", 200, Samples.AGENT)) {
       AgentctlRun run = agentctl("delete", "a1", "--addr", coordinator.addr());
 
       assertUsageError(run, "refusing to delete agent default/a1 without --yes");

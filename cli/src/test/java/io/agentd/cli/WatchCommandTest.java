@@ -1,5 +1,6 @@
 package io.agentd.cli;
 
+import io.agentd.client.FakeApiServer;
 import static io.agentd.cli.AgentctlRun.agentctl;
 import static io.agentd.cli.Samples.event;
 import static io.agentd.cli.Samples.events;
@@ -14,7 +15,7 @@ class WatchCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final FakeCoordinator coordinator = new FakeCoordinator();
+  private final FakeApiServer coordinator = FakeApiServer.scripted();
 
   @AfterEach
   void stop() {
@@ -35,7 +36,7 @@ class WatchCommandTest {
     assertThat(lines).hasSize(2);
     assertThat(JSON.readTree(lines.get(0))).isEqualTo(JSON.readTree(event(61, "AgentSpawned", "a1")));
     assertThat(JSON.readTree(lines.get(1))).isEqualTo(JSON.readTree(event(63, "AgentAssigned", "a1")));
-    assertThat(coordinator.received()).extracting(FakeCoordinator.Received::target).containsExactly(
+    assertThat(coordinator.received()).extracting(FakeApiServer.Received::target).containsExactly(
         "/v1/events?after=60&wait=30s&limit=1000",
         "/v1/events?after=61&wait=30s&limit=1000");
   }
@@ -51,7 +52,7 @@ class WatchCommandTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).startsWith("313").contains("QuotaSet", "default/a1");
-    assertThat(coordinator.received()).extracting(FakeCoordinator.Received::target).containsExactly(
+    assertThat(coordinator.received()).extracting(FakeApiServer.Received::target).containsExactly(
         "/v1/cluster/status",
         "/v1/events?after=310&wait=30s&limit=1000",
         "/v1/events?after=312&wait=30s&limit=1000");
