@@ -9,46 +9,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
-import java.util.stream.Stream;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.Cache;
 import org.rocksdb.Checkpoint;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.DBOptions;
-import org.rocksdb.Filter;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.RocksObject;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * A {@link DurableStore} in one RocksDB directory, one column family per {@link Table}.
@@ -74,10 +52,7 @@ public final class RocksStore implements DurableStore {
         RocksDB.loadLibrary();
     }
 
-    static final byte[] SCHEMA_KEY = "storage.schema-version".getBytes(StandardCharsets.US_ASCII);
     static final byte[] APPLIED_KEY = "storage.applied-index".getBytes(StandardCharsets.US_ASCII);
-    private static final long BLOCK_CACHE_BYTES = 64L << 20;
-    private static final double BLOOM_BITS_PER_KEY = 10;
 
     private final Path dir;
     private final int schemaVersion;
@@ -103,9 +78,6 @@ public final class RocksStore implements DurableStore {
      *     then left as it was), or holds data but no schema version
      * @throws UncheckedIOException if the directory cannot be read or opened
      */
-    /** Bound on the write-ahead log, so the replay after a crash stays short (see OpenDb). */
-    static final long MAX_TOTAL_WAL_BYTES = 16L << 20;
-
     public static RocksStore open(Path dir) {
         return open(dir, Table.SCHEMA_VERSION);
     }
@@ -113,17 +85,17 @@ public final class RocksStore implements DurableStore {
     /** {@link #open(Path)} with a given schema version; tests use it to fake other versions. */
     static RocksStore open(Path dir, int schemaVersion) {
         Path abs = dir.toAbsolutePath().normalize();
-        FileChannel lockFile = lock(abs);
+        FileChannel lockFile = StoreFiles.lock(abs);
         RuntimeException failure;
         try {
-            finishInterruptedRestore(abs);
+            StoreFiles.finishInterruptedRestore(abs);
             Files.createDirectories(abs);
             // A store with exactly this build's column families is opened at once and its version
             // checked then (OpenDb.open): checking first with a read-only open replayed the
             // write-ahead log a second time, a cost on every restart after a kill -9. Any other set of families is checked read-only first, leaving it untouched
             // (opening it with this build's families would create or refuse some).
-            if (Files.exists(abs.resolve("CURRENT")) && !hasThisBuildsFamilies(abs)) {
-                checkSchema(abs, schemaVersion);
+            if (Files.exists(abs.resolve("CURRENT")) && !StoreSchema.hasThisBuildsFamilies(abs)) {
+                StoreSchema.checkSchema(abs, schemaVersion);
             }
             return new RocksStore(abs, schemaVersion, lockFile, OpenDb.open(abs, schemaVersion));
         } catch (IOException e) {
@@ -139,33 +111,6 @@ public final class RocksStore implements DurableStore {
             failure.addSuppressed(e);
         }
         throw failure;
-    }
-
-    /**
-     * Locks {@code <dir>.lock}, a sibling because restores rename {@code dir} itself. Open
-     * moves and deletes directories to recover from a crash, so it must never run while
-     * another store has the directory open.
-     */
-    private static FileChannel lock(Path dir) {
-        try {
-            Files.createDirectories(dir.getParent());
-            FileChannel channel = FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                if (channel.tryLock() != null) {
-                    return channel;
-                }
-            } catch (OverlappingFileLockException e) {
-                // Held by another store in this JVM.
-            } catch (IOException e) {
-                channel.close();
-                throw e;
-            }
-            channel.close();
-            throw new IllegalStateException("store at " + dir + " is already open");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock store at " + dir, e);
-        }
     }
 
     /** The directory holding this store. */
@@ -260,7 +205,7 @@ public final class RocksStore implements DurableStore {
     public void prepareCheckpoint() {
         withDb("flush", db -> {
             try (FlushOptions options = new FlushOptions().setWaitForFlush(false)) {
-                db.rocks.flush(options, new ArrayList<>(db.families.values()));
+                db.rocks.flush(options, db.families());
             }
             return null;
         });
@@ -308,41 +253,37 @@ public final class RocksStore implements DurableStore {
         if (!Files.isDirectory(src)) {
             throw new NoSuchFileException(src.toString(), null, "no checkpoint directory");
         }
-        if (src.startsWith(dir) || dir.startsWith(src) || src.equals(stagingDir(dir)) || src.equals(asideDir(dir))) {
+        if (src.startsWith(dir) || dir.startsWith(src) || src.equals(StoreFiles.stagingDir(dir))
+                || src.equals(StoreFiles.asideDir(dir))) {
             throw new IllegalArgumentException("cannot restore " + dir + " from " + src);
         }
         requireOpen();
-        Path staging = stagingDir(dir);
+        Path staging = StoreFiles.stagingDir(dir);
         try {
-            deleteTree(staging);
-            copyTree(src, staging);
+            StoreFiles.deleteTree(staging);
+            StoreFiles.copyTree(src, staging);
             if (!Files.exists(staging.resolve("CURRENT"))) {
                 throw new IllegalArgumentException(src + " is not a store checkpoint: no CURRENT file");
             }
-            checkSchema(staging, schemaVersion);
+            StoreSchema.checkSchema(staging, schemaVersion);
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(staging, e);
+            StoreFiles.deleteQuietly(staging, e);
             throw e;
         } catch (RocksDBException e) {
-            deleteQuietly(staging, e);
+            StoreFiles.deleteQuietly(staging, e);
             throw rocksFailure("check checkpoint", src, e);
         }
         lock.writeLock().lock();
         try {
             if (current == null) {
-                deleteTree(staging);
+                StoreFiles.deleteTree(staging);
                 throw new IllegalStateException("store at " + dir + " is closed");
             }
             current.close();
             current = null;
-            Path aside = asideDir(dir);
-            deleteTree(aside); // left over from an earlier restore whose cleanup failed
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(dir.getParent());
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(dir.getParent());
+            StoreFiles.swapInStaging(dir);
             current = OpenDb.open(dir, schemaVersion);
-            deleteTree(aside);
+            StoreFiles.deleteTree(StoreFiles.asideDir(dir));
         } catch (RocksDBException e) {
             throw rocksFailure("reopen after restore", dir, e);
         } finally {
@@ -372,168 +313,10 @@ public final class RocksStore implements DurableStore {
         return "RocksStore[" + dir + "]";
     }
 
-    // ---- on-disk helpers ----
-
-    static Path stagingDir(Path dir) {
-        return dir.resolveSibling(dir.getFileName() + ".restore-new");
-    }
-
-    static Path asideDir(Path dir) {
-        return dir.resolveSibling(dir.getFileName() + ".restore-old");
-    }
-
-    /**
-     * Brings a directory left by a crash inside {@link #restoreFrom} back to one store. The
-     * staging copy is complete once the old content is aside (it is fsync'd before the
-     * first rename), so with no {@code dir} the swap is finished forward; a staging copy
-     * next to a live {@code dir} never got swapped in and is dropped.
-     */
-    private static void finishInterruptedRestore(Path dir) throws IOException {
-        Path staging = stagingDir(dir);
-        Path aside = asideDir(dir);
-        if (Files.exists(aside) && !Files.exists(dir)) {
-            Path complete = Files.exists(staging) ? staging : aside;
-            Files.move(complete, dir, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDir(dir.getParent());
-        }
-        deleteTree(aside);
-        deleteTree(staging);
-    }
-
-    /** Whether the store in {@code dir} has exactly the column families this build opens (read from its MANIFEST). */
-    private static boolean hasThisBuildsFamilies(Path dir) throws RocksDBException {
-        List<byte[]> names;
-        try (Options options = new Options()) {
-            names = RocksDB.listColumnFamilies(options, dir.toString());
-        }
-        java.util.Set<String> have = new java.util.TreeSet<>();
-        for (byte[] name : names) {
-            have.add(new String(name, StandardCharsets.UTF_8));
-        }
-        java.util.Set<String> want = new java.util.TreeSet<>();
-        want.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8));
-        for (Table table : Table.values()) {
-            want.add(table.cfName());
-        }
-        return have.equals(want);
-    }
-
-    /**
-     * Refuses a store whose stored schema version ({@code stored}, null if none) is not
-     * {@code expected}, or that holds data without a version.
-     */
-    private static void requireSchema(Path dir, byte[] stored, int expected, RocksDB db, List<ColumnFamilyHandle> handles) {
-        if (stored != null && decodeVersion(stored) != expected) {
-            throw new IllegalStateException("store at " + dir + " has schema version "
-                    + decodeVersion(stored) + " but this build reads schema version " + expected);
-        }
-        // A crash right after creation leaves no version; that is fine if nothing was written.
-        if (stored == null && !allEmpty(db, handles)) {
-            throw new IllegalStateException("store at " + dir + " holds data but no schema version;"
-                    + " this build reads schema version " + expected);
-        }
-    }
-
-    /**
-     * Checks the schema version of an existing store without changing it: opens it read-only
-     * with whatever column families it has (a newer version may have more).
-     */
-    private static void checkSchema(Path dir, int expected) throws RocksDBException {
-        List<byte[]> names;
-        try (Options options = new Options()) {
-            names = RocksDB.listColumnFamilies(options, dir.toString());
-        }
-        try (DBOptions options = new DBOptions(); ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()) {
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            for (byte[] name : names) {
-                descriptors.add(new ColumnFamilyDescriptor(name, familyOptions));
-            }
-            List<ColumnFamilyHandle> handles = new ArrayList<>();
-            try (RocksDB db = RocksDB.openReadOnly(options, dir.toString(), descriptors, handles)) {
-                try {
-                    byte[] meta = Table.META.cfName().getBytes(StandardCharsets.UTF_8);
-                    byte[] stored = null;
-                    for (ColumnFamilyHandle handle : handles) {
-                        if (Arrays.equals(handle.getName(), meta)) {
-                            stored = db.get(handle, SCHEMA_KEY);
-                        }
-                    }
-                    requireSchema(dir, stored, expected, db, handles);
-                } finally {
-                    handles.forEach(ColumnFamilyHandle::close);
-                }
-            }
-        }
-    }
-
-    private static boolean allEmpty(RocksDB db, List<ColumnFamilyHandle> handles) {
-        for (ColumnFamilyHandle handle : handles) {
-            try (RocksIterator it = db.newIterator(handle)) {
-                it.seekToFirst();
-                if (it.isValid()) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        List<Path> sources;
-        try (Stream<Path> walk = Files.walk(from)) {
-            sources = walk.toList(); // parents before children
-        }
-        List<Path> dirs = new ArrayList<>();
-        for (Path source : sources) {
-            Path target = to.resolve(from.relativize(source).toString());
-            if (Files.isDirectory(source)) {
-                Files.createDirectories(target);
-                dirs.add(target);
-            } else {
-                Files.copy(source, target);
-                try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
-            }
-        }
-        for (Path d : dirs) {
-            fsyncDir(d);
-        }
-        fsyncDir(to.getParent());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(root)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList(); // children before parents
-        }
-        for (Path p : paths) {
-            Files.delete(p);
-        }
-    }
-
-    private static void deleteQuietly(Path root, Exception cause) {
-        try {
-            deleteTree(root);
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    /** Makes renames and creations inside {@code dir} durable (POSIX needs the directory synced). */
-    private static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
-
     // ---- encodings ----
 
     private static boolean isReserved(Table table, byte[] key) {
-        return table == Table.META && (Arrays.equals(key, SCHEMA_KEY) || Arrays.equals(key, APPLIED_KEY));
+        return table == Table.META && (Arrays.equals(key, StoreSchema.SCHEMA_KEY) || Arrays.equals(key, APPLIED_KEY));
     }
 
     /** Term then index, two big-endian longs. */
@@ -550,17 +333,6 @@ public final class RocksStore implements DurableStore {
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         return new AppliedIndex(buffer.getLong(), buffer.getLong());
-    }
-
-    private static byte[] encodeVersion(int version) {
-        return ByteBuffer.allocate(Integer.BYTES).putInt(version).array();
-    }
-
-    private static int decodeVersion(byte[] bytes) {
-        if (bytes.length != Integer.BYTES) {
-            throw new IllegalStateException("schema version has " + bytes.length + " bytes, expected 4");
-        }
-        return ByteBuffer.wrap(bytes).getInt();
     }
 
     // ---- access to the open database ----
@@ -591,104 +363,5 @@ public final class RocksStore implements DurableStore {
 
     private static UncheckedIOException rocksFailure(String what, Path dir, RocksDBException e) {
         return new UncheckedIOException(new IOException(what + " failed for store at " + dir + ": " + e.getMessage(), e));
-    }
-
-    /** An open RocksDB with its column family handles and every native object it needs. */
-    private static final class OpenDb implements AutoCloseable {
-        final RocksDB rocks;
-        final WriteOptions writeOptions;
-        private final Map<Table, ColumnFamilyHandle> families;
-        /** Closed in reverse order: handles, then the database, then the options it used. */
-        private final List<RocksObject> owned;
-
-        private OpenDb(RocksDB rocks, WriteOptions writeOptions, Map<Table, ColumnFamilyHandle> families,
-                List<RocksObject> owned) {
-            this.rocks = rocks;
-            this.writeOptions = writeOptions;
-            this.families = families;
-            this.owned = owned;
-        }
-
-        static OpenDb open(Path dir, int schemaVersion) throws RocksDBException {
-            List<RocksObject> owned = new ArrayList<>();
-            try {
-                Cache cache = own(owned, new LRUCache(BLOCK_CACHE_BYTES)); // shared by all families
-                Filter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
-                DBOptions options = own(owned, new DBOptions()
-                        .setCreateIfMissing(true)
-                        .setCreateMissingColumnFamilies(true)
-                        .setMaxBackgroundJobs(2)
-                        .setKeepLogFileNum(5)
-                        // A WAL file is kept until every family with data in it has flushed; the
-                        // small tables (events, dedup, audit) rarely fill a memtable, so without a
-                        // bound the WAL grows with the registry and opening after a kill -9 replays
-                        // all of it (docs/benchmarks.md, "Measurements behind choices in the code").
-                        // This flushes the families that hold the oldest WAL file instead.
-                        .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES));
-                List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-                descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY,
-                        own(owned, familyOptions(cache, null))));
-                for (Table table : Table.values()) {
-                    // Entities are read by key (get); the other tables mostly by scan.
-                    Filter filter = table == Table.ENTITIES ? bloom : null;
-                    descriptors.add(new ColumnFamilyDescriptor(table.cfName().getBytes(StandardCharsets.UTF_8),
-                            own(owned, familyOptions(cache, filter))));
-                }
-                WriteOptions writeOptions = own(owned, new WriteOptions().setSync(false).setDisableWAL(false));
-                List<ColumnFamilyHandle> handles = new ArrayList<>();
-                RocksDB db = own(owned, RocksDB.open(options, dir.toString(), descriptors, handles));
-                owned.addAll(handles);
-                Map<Table, ColumnFamilyHandle> families = new EnumMap<>(Table.class);
-                for (Table table : Table.values()) {
-                    families.put(table, handles.get(table.ordinal() + 1));
-                }
-                OpenDb result = new OpenDb(db, writeOptions, families, owned);
-                byte[] stored = db.get(result.family(Table.META), SCHEMA_KEY);
-                requireSchema(dir, stored, schemaVersion, db, handles);
-                if (stored == null) {
-                    try (WriteOptions sync = new WriteOptions().setSync(true)) {
-                        db.put(result.family(Table.META), sync, SCHEMA_KEY, encodeVersion(schemaVersion));
-                    }
-                }
-                return result;
-            } catch (RocksDBException | RuntimeException e) {
-                closeAll(owned);
-                throw e;
-            }
-        }
-
-        private static ColumnFamilyOptions familyOptions(Cache cache, Filter filter) {
-            BlockBasedTableConfig tableConfig = new BlockBasedTableConfig().setBlockCache(cache);
-            if (filter != null) {
-                tableConfig.setFilterPolicy(filter);
-            }
-            // Level compaction (RocksDB's default). Universal compaction costs less compaction CPU,
-            // but a late member then failed to catch up by snapshot install under fast
-            // snapshotting (LateMemberTest): docs/benchmarks.md, "Warm-up and a growing registry".
-            return new ColumnFamilyOptions()
-                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                    .setTableFormatConfig(tableConfig);
-        }
-
-        private static <T extends RocksObject> T own(List<RocksObject> owned, T object) {
-            owned.add(object);
-            return object;
-        }
-
-        ColumnFamilyHandle family(Table table) {
-            return families.get(table);
-        }
-
-        @Override
-        public void close() {
-            closeAll(owned);
-        }
-
-        private static void closeAll(List<RocksObject> owned) {
-            for (int i = owned.size() - 1; i >= 0; i--) {
-                owned.get(i).close();
-            }
-            owned.clear();
-        }
     }
 }

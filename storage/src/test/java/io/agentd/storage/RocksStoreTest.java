@@ -125,7 +125,7 @@ class RocksStoreTest {
 
             assertThat(Contents.entries(store, Table.META)).containsExactly(Contents.entry(bytes("revision"), bytes("1")));
             assertThat(store.get(Table.META, RocksStore.APPLIED_KEY)).isNull();
-            assertThat(store.get(Table.META, RocksStore.SCHEMA_KEY)).isNull();
+            assertThat(store.get(Table.META, StoreSchema.SCHEMA_KEY)).isNull();
 
             ChangeSet forged = new ChangeSet();
             forged.put(Table.ENTITIES, bytes("fine"), bytes("1"));
@@ -183,8 +183,8 @@ class RocksStoreTest {
             assertThat(target.get(Table.ENTITIES, bytes("next"))).isEqualTo(bytes("1"));
         }
         assertThat(digests(checkpoint)).isEqualTo(checkpointFiles);
-        assertThat(RocksStore.stagingDir(tmp.resolve("b"))).doesNotExist();
-        assertThat(RocksStore.asideDir(tmp.resolve("b"))).doesNotExist();
+        assertThat(StoreFiles.stagingDir(tmp.resolve("b"))).doesNotExist();
+        assertThat(StoreFiles.asideDir(tmp.resolve("b"))).doesNotExist();
     }
 
     @Test
@@ -236,7 +236,7 @@ class RocksStoreTest {
             assertThatThrownBy(() -> store.restoreFrom(tmp.resolve("nowhere"))).isInstanceOf(IOException.class);
 
             assertThat(store.get(Table.ENTITIES, bytes("k"))).isEqualTo(bytes("v"));
-            assertThat(RocksStore.stagingDir(dir)).doesNotExist();
+            assertThat(StoreFiles.stagingDir(dir)).doesNotExist();
         }
     }
 
@@ -316,22 +316,22 @@ class RocksStoreTest {
         Path dir = tmp.resolve("db");
         Path newContent = storeWith(tmp.resolve("new"), "new", 20);
         storeWith(dir, "old", 10);
-        copyDir(newContent, RocksStore.stagingDir(dir));
-        Files.move(dir, RocksStore.asideDir(dir));
+        copyDir(newContent, StoreFiles.stagingDir(dir));
+        Files.move(dir, StoreFiles.asideDir(dir));
 
         try (RocksStore store = RocksStore.open(dir)) {
             assertThat(store.applied()).isEqualTo(new AppliedIndex(1, 20));
             assertThat(store.get(Table.ENTITIES, bytes("k"))).isEqualTo(bytes("new"));
         }
-        assertThat(RocksStore.stagingDir(dir)).doesNotExist();
-        assertThat(RocksStore.asideDir(dir)).doesNotExist();
+        assertThat(StoreFiles.stagingDir(dir)).doesNotExist();
+        assertThat(StoreFiles.asideDir(dir)).doesNotExist();
     }
 
     @Test
     void aCrashWhileCopyingTheCheckpointKeepsTheOldContent() throws IOException {
         Path dir = tmp.resolve("db");
         storeWith(dir, "old", 10);
-        Path staging = Files.createDirectory(RocksStore.stagingDir(dir));
+        Path staging = Files.createDirectory(StoreFiles.stagingDir(dir));
         Files.writeString(staging.resolve("000012.sst"), "half a file");
 
         try (RocksStore store = RocksStore.open(dir)) {
@@ -345,14 +345,14 @@ class RocksStoreTest {
     void aCrashBeforeTheOldCopyIsDeletedKeepsTheNewContent() throws IOException {
         Path dir = tmp.resolve("db");
         storeWith(dir, "old", 10);
-        Files.move(dir, RocksStore.asideDir(dir));
+        Files.move(dir, StoreFiles.asideDir(dir));
         copyDir(storeWith(tmp.resolve("new"), "new", 20), dir);
 
         try (RocksStore store = RocksStore.open(dir)) {
             assertThat(store.applied()).isEqualTo(new AppliedIndex(1, 20));
             assertThat(store.get(Table.ENTITIES, bytes("k"))).isEqualTo(bytes("new"));
         }
-        assertThat(RocksStore.asideDir(dir)).doesNotExist();
+        assertThat(StoreFiles.asideDir(dir)).doesNotExist();
     }
 
     // ---- helpers ----

@@ -1,43 +1,15 @@
 package io.agentd.daemon.raft;
 
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.proto.RaftProtos;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.retry.RetryPolicy;
-import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -52,65 +24,35 @@ import java.util.function.Consumer;
  * (the coordinator's ReadBarriers does that; doing it twice would only add a round trip), and
  * exactly-once writes (a request id and dedup table in the replicated state; Ratis' retry cache
  * only covers one client's retries for a minute).
+ *
+ * <p>Its parts: {@link LocalServer} (the server, and what it knows of the group), {@link WritePath}
+ * (writes and the client), {@link ReadIndexBarrier} (read barriers) and {@link PendingCalls} (calls
+ * in flight, their deadlines, and whether the node is closed or failed).
  */
 public final class RaftNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-    private static final Duration BARRIER_BACKOFF_MAX = Duration.ofMillis(500);
-    private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RaftNodeConfig config;
-    private final RaftPeerId selfId;
-    private final RaftGroup group;
     private final StateMachineAdapter stateMachine;
     private final LeadershipEvents events;
-    private final ScheduledExecutorService timer;
-    private final RaftProperties clientProperties;
-    private final RetryPolicy retryPolicy;
-    private final Semaphore writePermits;
-    private final ClientId barrierClientId = ClientId.randomId();
-    private final AtomicLong barrierCallIds = new AtomicLong();
-    /** Identity of the writes this node submits to its own server while it leads. */
-    private final ClientId localWriteClientId = ClientId.randomId();
-    private final AtomicLong localWriteCallIds = new AtomicLong();
-    private final AtomicLong electionCallIds = new AtomicLong();
-    private final AtomicLong lastReconnect = new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
-    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
-    private final Set<RaftClient> retiredClients = ConcurrentHashMap.newKeySet();
+    private final PendingCalls calls;
+    private final LocalServer server;
+    private final WritePath writes;
+    private final ReadIndexBarrier reads;
     private final List<Consumer<Throwable>> fatalListeners = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final RaftServer server;
-    private volatile RaftServer.Division division;
-    private volatile RaftClient client;
-    private volatile Throwable fatal;
 
     private RaftNode(RaftNodeConfig config, ReplicaStateMachine replica, Consumer<RaftProperties> tuneServer)
             throws IOException {
         this.config = Objects.requireNonNull(config, "config");
-        this.selfId = RaftPeerId.valueOf(config.nodeId());
-        List<RaftPeer> peers = new ArrayList<>();
-        config.peers().forEach((id, address) ->
-                peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
-        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers);
         this.events = new LeadershipEvents(config.nodeId());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "raft-timer-" + config.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.calls = new PendingCalls(config.nodeId(), config.requestTimeout());
         this.stateMachine = new StateMachineAdapter(replica, new AdapterEvents(), System::currentTimeMillis,
                 config.snapshotGracePeriod(), config.snapshotThreshold());
-        this.clientProperties = RatisSettings.client(config);
-        this.retryPolicy = RatisSettings.clientRetryPolicy(config);
-        this.writePermits = new Semaphore(config.maxPendingRequests());
         RaftProperties serverProperties = RatisSettings.server(config);
         tuneServer.accept(serverProperties);
-        this.server = RaftServer.newBuilder()
-                .setServerId(selfId)
-                .setGroup(group)
-                .setStateMachine(stateMachine)
-                .setProperties(serverProperties)
-                .setOption(RaftStorage.StartupOption.RECOVER)
-                .build();
+        this.server = new LocalServer(config, stateMachine, serverProperties);
+        this.writes = new WritePath(config, server, calls);
+        this.reads = new ReadIndexBarrier(config.nodeId(), server, calls);
     }
 
     /**
@@ -128,14 +70,13 @@ public final class RaftNode implements AutoCloseable {
         RaftNode node = new RaftNode(config, replica, tuneServer);
         try {
             node.server.start();
-            node.division = node.server.getDivision(node.group.getGroupId());
-            node.client = node.newClient();
+            node.writes.start();
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
         }
         LOG.info("{}: raft node started on {} in group {} with peers {}", config.nodeId(), config.raftAddress(),
-                node.group.getGroupId(), config.peers());
+                node.server.group().getGroupId(), config.peers());
         return node;
     }
 
@@ -164,94 +105,7 @@ public final class RaftNode implements AutoCloseable {
      * flight) or {@link RaftTimeoutException} (not applied within the request timeout; it may still be).
      */
     public CompletableFuture<Answer> propose(byte[] payload) {
-        Objects.requireNonNull(payload, "payload");
-        if (closed.get() || fatal != null) {
-            return CompletableFuture.failedFuture(closedException());
-        }
-        if (!writePermits.tryAcquire()) {
-            return CompletableFuture.failedFuture(new RaftUnavailableException(
-                    config.maxPendingRequests() + " writes are already in flight on " + config.nodeId()));
-        }
-        CompletableFuture<Answer> result = track(new CompletableFuture<>(), "write");
-        // Not copied: startTransaction copies it into the stamped entry.
-        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(payload));
-        if (isLeader()) {
-            submitLocally(message, result);
-        } else {
-            submitThroughClient(message, result);
-        }
-        return result;
-    }
-
-    /**
-     * The leader's own writes go straight to its server: no gRPC round trip to itself, and no
-     * client state (a leader cached from before an election, retry backoff) between a new leader
-     * and its first write. When the server turns out not to lead (or not to be ready yet), the
-     * write goes through the client, which finds the leader and retries.
-     */
-    private void submitLocally(Message message, CompletableFuture<Answer> result) {
-        askOwnServer(localWriteClientId, localWriteCallIds.incrementAndGet(), message,
-                RaftClientRequest.writeRequestType()).whenComplete((reply, err) -> {
-            if (err == null && reply.isSuccess()) {
-                writePermits.release();
-                completeWrite(result, reply);
-                return;
-            }
-            Throwable failure = err != null ? RaftFailures.unwrap(err) : reply.getException();
-            if (failure instanceof LeaderNotReadyException) {
-                // Refused before it was appended (an elected leader applies its first entry before it
-                // takes writes): hand it to the client, which retries until the leader is ready.
-                LOG.debug("{}: local write refused ({}), sending it through the client", config.nodeId(), failure);
-                submitThroughClient(message, result);
-                return;
-            }
-            // Anything else may have been appended before it failed (a leader that steps down fails
-            // its pending writes with NotLeaderException, and the entry may still commit): sending it
-            // again could apply it twice, so the caller decides (its Idempotency-Key makes a retry safe).
-            writePermits.release();
-            result.completeExceptionally(RaftFailures.translate(
-                    failure != null ? failure : new IOException("unsuccessful write reply " + reply), "write"));
-        });
-    }
-
-    private void submitThroughClient(Message message, CompletableFuture<Answer> result) {
-        RaftClient c = client;
-        CompletableFuture<RaftClientReply> sent;
-        try {
-            sent = c.async().send(message);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((reply, err) -> {
-            writePermits.release();
-            if (err != null) {
-                if (RaftFailures.poisonsClient(err)) {
-                    replaceClient(c, err);
-                }
-                result.completeExceptionally(RaftFailures.translate(err, "write"));
-            } else {
-                completeWrite(result, reply);
-            }
-        });
-    }
-
-    /**
-     * A committed write's answer. An empty one means the entry was applied but its answer was not
-     * kept: Ratis answered a retry from its retry cache with what a replica returned for an entry it
-     * had applied before it restarted (those are passed over, see {@link StateMachineAdapter}). The
-     * write took effect; the caller gets an error that says so, and a retry with the same
-     * Idempotency-Key returns the original answer from the registry's dedup table.
-     */
-    static void completeWrite(CompletableFuture<Answer> result, RaftClientReply reply) {
-        Message m = reply.getMessage();
-        if (m instanceof Answer a) {
-            result.complete(a);
-        } else if (m == null || m.getContent().isEmpty()) {
-            result.completeExceptionally(new RaftUnavailableException("the write was applied, but its answer was lost"
-                    + " in a change of leader; retry it with the same Idempotency-Key to get its answer"));
-        } else {
-            result.complete(Answer.ofBytes(m.getContent().toByteArray()));
-        }
+        return writes.propose(payload);
     }
 
     /**
@@ -261,90 +115,12 @@ public final class RaftNode implements AutoCloseable {
      * it completes is linearizable. Retries while there is no leader, until the request timeout.
      */
     public CompletableFuture<Void> readBarrier() {
-        if (closed.get() || fatal != null) {
-            return CompletableFuture.failedFuture(closedException());
-        }
-        CompletableFuture<Void> result = track(new CompletableFuture<>(), "read barrier");
-        askReadIndex(result, 0);
-        return result;
-    }
-
-    private void askReadIndex(CompletableFuture<Void> result, int attempt) {
-        if (result.isDone()) {
-            return;
-        }
-        if (closed.get() || fatal != null) {
-            result.completeExceptionally(closedException());
-            return;
-        }
-        // A "dummy" read: the server runs the linearizable read-index protocol and waits until it
-        // has applied the read index, but does not query the state machine.
-        askOwnServer(barrierClientId, barrierCallIds.incrementAndGet(), Message.EMPTY,
-                RaftClientRequest.readRequestType(false, false, true)).whenComplete((reply, err) -> {
-            Throwable failure = err;
-            if (failure == null && !reply.isSuccess()) {
-                failure = reply.getException() != null ? reply.getException()
-                        : new IOException("unsuccessful read index reply " + reply);
-            }
-            if (failure == null) {
-                result.complete(null);
-                return;
-            }
-            Throwable cause = RaftFailures.unwrap(failure);
-            if (closed.get() || !RaftFailures.isTransient(cause)) {
-                result.completeExceptionally(RaftFailures.translate(failure, "read barrier"));
-                return;
-            }
-            if (RaftFailures.isGrpcStatus(cause)) {
-                reconnectToLeader(cause);
-            }
-            long backoff = Math.min(BARRIER_BACKOFF_MAX.toMillis(), 20L << Math.min(attempt, 10));
-            LOG.debug("{}: read index attempt {} failed, retrying in {}ms: {}", config.nodeId(), attempt, backoff,
-                    cause.toString());
-            schedule(() -> askReadIndex(result, attempt + 1), backoff);
-        });
-    }
-
-    /** A request to this node's own Raft server, without the client; failures come back in the future. */
-    private CompletableFuture<RaftClientReply> askOwnServer(ClientId clientId, long callId, Message message,
-                                                            RaftClientRequest.Type type) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(selfId)
-                .setGroupId(group.getGroupId())
-                .setCallId(callId)
-                .setMessage(message)
-                .setType(type)
-                .build();
-        try {
-            return server.submitClientRequestAsync(request);
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /**
-     * A follower asks the leader for the read index over the server-to-server channel, which Ratis
-     * resets only for log replication. After the leader was unreachable that channel waits out
-     * gRPC's reconnect backoff (up to two minutes) and fails every read index meanwhile; a fresh
-     * channel connects at once. At most once a second.
-     */
-    private void reconnectToLeader(Throwable cause) {
-        Optional<String> leader = leaderId();
-        long now = System.nanoTime();
-        long last = lastReconnect.get();
-        if (leader.isEmpty() || leader.get().equals(config.nodeId()) || now - last < RECONNECT_INTERVAL_NANOS
-                || !lastReconnect.compareAndSet(last, now) || !(cause instanceof Exception e)) {
-            return;
-        }
-        LOG.info("{}: reconnecting to leader {} after {}", config.nodeId(), leader.get(), cause.toString());
-        server.getServerRpc().handleException(RaftPeerId.valueOf(leader.get()), e, true);
+        return reads.ask();
     }
 
     /** Whether this node is the leader (it may not accept writes until it has applied its first entry). */
     public boolean isLeader() {
-        RaftServer.Division d = division;
-        return d != null && d.getInfo().isLeader();
+        return server.isLeader();
     }
 
     /**
@@ -353,30 +129,20 @@ public final class RaftNode implements AutoCloseable {
      * only regained in a later term.
      */
     public boolean leadsIn(long term) {
-        RaftServer.Division d = division;
-        if (d == null || term <= 0) {
-            return false;
-        }
-        var info = d.getInfo();
-        // The role read between two reads of the same term: it was this node's role in that term.
-        return info.getCurrentTerm() == term && info.isLeader() && info.getCurrentTerm() == term;
+        return server.leadsIn(term);
     }
 
     public Optional<String> leaderId() {
-        RaftServer.Division d = division;
-        return Optional.ofNullable(d == null ? null : d.getInfo().getLeaderId()).map(RaftPeerId::toString);
+        return server.leaderId();
     }
 
     public long term() {
-        RaftServer.Division d = division;
-        return d == null ? 0 : d.getInfo().getCurrentTerm();
+        return server.term();
     }
 
     /** Where this node's log ends ({@link LogPosition#EMPTY} before it has an entry). */
     public LogPosition lastLogEntry() {
-        RaftServer.Division d = division;
-        TermIndex last = d == null ? null : d.getRaftLog().getLastEntryTermIndex();
-        return last == null ? LogPosition.EMPTY : new LogPosition(last.getTerm(), last.getIndex());
+        return server.lastLogEntry();
     }
 
     /**
@@ -389,41 +155,12 @@ public final class RaftNode implements AutoCloseable {
      * last entry).
      */
     public boolean electAfterLeaderLoss(String leaderId) {
-        RaftServer.Division d = division;
-        if (d == null || closed.get() || fatal != null) {
-            return false;
-        }
-        var info = d.getInfo();
-        RaftPeerId leader = info.getLeaderId();
-        TermIndex last = d.getRaftLog().getLastEntryTermIndex();
-        if (!info.isFollower() || leader == null || !leader.toString().equals(leaderId) || last == null
-                || last.getTerm() != info.getCurrentTerm()) {
-            return false;
-        }
-        RaftProtos.StartLeaderElectionRequestProto request = RaftProtos.StartLeaderElectionRequestProto.newBuilder()
-                .setServerRequest(RaftProtos.RaftRpcRequestProto.newBuilder()
-                        .setRequestorId(leader.toByteString())
-                        .setReplyId(selfId.toByteString())
-                        .setRaftGroupId(RaftProtos.RaftGroupIdProto.newBuilder().setId(group.getGroupId().toByteString()))
-                        .setCallId(electionCallIds.incrementAndGet()))
-                .setLeaderLastEntry(last.toProto())
-                .build();
-        try {
-            boolean started = server.startLeaderElection(request).getServerReply().getSuccess();
-            LOG.info("{}: leader {} is gone; {} an election at once (term {}, log at {})", config.nodeId(), leaderId,
-                    started ? "started" : "could not start", info.getCurrentTerm(), last);
-            return started;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: could not start an election after leader {} was gone: {}", config.nodeId(), leaderId,
-                    e.toString());
-            return false;
-        }
+        return !calls.isDown() && server.electAfterLeaderLoss(leaderId);
     }
 
     /** The highest log index this node knows to be committed. */
     public long commitIndex() {
-        RaftServer.Division d = division;
-        return d == null ? 0 : Math.max(0, d.getRaftLog().getLastCommittedIndex());
+        return server.commitIndex();
     }
 
     /** The highest log index this node's state machine has applied (configuration entries included). */
@@ -433,31 +170,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** The voting members, sorted by id. */
     public List<Member> members() {
-        RaftServer.Division d = division;
-        RaftGroup current = d == null ? group : d.getGroup();
-        Optional<String> leader = leaderId();
-        Member.Role self = d == null ? Member.Role.UNKNOWN : switch (d.getInfo().getCurrentRole()) {
-            case LEADER -> Member.Role.LEADER;
-            case FOLLOWER -> Member.Role.FOLLOWER;
-            case CANDIDATE -> Member.Role.CANDIDATE;
-            case LISTENER -> Member.Role.LISTENER;
-            default -> Member.Role.UNKNOWN;
-        };
-        List<Member> members = new ArrayList<>();
-        for (RaftPeer p : current.getPeers()) {
-            String id = p.getId().toString();
-            Member.Role role;
-            if (id.equals(config.nodeId())) {
-                role = self;
-            } else if (leader.isEmpty()) {
-                role = Member.Role.UNKNOWN;
-            } else {
-                role = leader.get().equals(id) ? Member.Role.LEADER : Member.Role.FOLLOWER;
-            }
-            members.add(new Member(id, p.getAddress(), role));
-        }
-        members.sort(Comparator.comparing(Member::id));
-        return List.copyOf(members);
+        return server.members();
     }
 
     /**
@@ -480,7 +193,7 @@ public final class RaftNode implements AutoCloseable {
     public void onFatalError(Consumer<Throwable> listener) {
         Objects.requireNonNull(listener, "listener");
         fatalListeners.add(listener);
-        Throwable f = fatal;
+        Throwable f = calls.fatal();
         if (f != null) {
             events.post(() -> listener.accept(f));
         }
@@ -488,98 +201,30 @@ public final class RaftNode implements AutoCloseable {
 
     /** The failure that killed this node, if any. */
     public Optional<Throwable> fatalError() {
-        return Optional.ofNullable(fatal);
+        return Optional.ofNullable(calls.fatal());
     }
 
     /** Closes the client, then the server; fails what is still pending. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!calls.markClosed()) {
             return;
         }
         LOG.info("{}: closing raft node", config.nodeId());
-        RaftClient c = client;
-        if (c != null) {
-            closeQuietly(c);
-        }
-        retiredClients.forEach(RaftNode::closeQuietly);
+        writes.closeClients();
         try {
             server.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: closing the raft server failed", config.nodeId(), e);
         }
-        RaftUnavailableException gone = closedException();
-        for (CompletableFuture<?> f : pending) {
-            f.completeExceptionally(gone);
-        }
+        calls.failAll();
         events.close();
-        timer.shutdownNow();
-    }
-
-    private RaftClient newClient() {
-        RaftClient.Builder b = RaftClient.newBuilder()
-                .setClientId(ClientId.randomId())
-                .setRaftGroup(group)
-                .setProperties(clientProperties)
-                .setRetryPolicy(retryPolicy);
-        leaderId().map(RaftPeerId::valueOf).ifPresent(b::setLeaderId);
-        return b.build();
-    }
-
-    /**
-     * Ratis' ordered async client fails every later request once one request has failed for
-     * good; replace it so new writes work again. The old one is closed once its in-flight
-     * requests had time to finish.
-     */
-    private synchronized void replaceClient(RaftClient failed, Throwable cause) {
-        if (closed.get() || client != failed) {
-            return;
-        }
-        LOG.warn("{}: replacing the raft client after {}", config.nodeId(), RaftFailures.unwrap(cause).toString());
-        client = newClient();
-        retiredClients.add(failed);
-        schedule(() -> {
-            retiredClients.remove(failed);
-            closeQuietly(failed);
-        }, config.requestTimeout().toMillis());
-    }
-
-    /** Keeps {@code f} for close() and fails it with RaftTimeoutException after the request timeout. */
-    private <T> CompletableFuture<T> track(CompletableFuture<T> f, String what) {
-        pending.add(f);
-        Duration timeout = config.requestTimeout();
-        ScheduledFuture<?> deadline = schedule(() -> f.completeExceptionally(new RaftTimeoutException(
-                what + " did not complete within " + timeout.toMillis() + "ms")), timeout.toMillis());
-        f.whenComplete((v, e) -> {
-            pending.remove(f);
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
-        });
-        return f;
-    }
-
-    private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
-        try {
-            return timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closing: close() fails whatever is still pending.
-            return null;
-        }
-    }
-
-    private RaftUnavailableException closedException() {
-        Throwable f = fatal;
-        return f == null ? new RaftUnavailableException("raft node " + config.nodeId() + " is closed")
-                : new RaftUnavailableException("raft node " + config.nodeId() + " failed: " + f, f);
+        calls.stopTimer();
     }
 
     private void reportFatal(Throwable cause) {
-        synchronized (this) {
-            if (fatal != null) {
-                return;
-            }
-            fatal = cause;
+        if (!calls.markFailed(cause)) {
+            return;
         }
         LOG.error("{}: raft node failed and stops", config.nodeId(), cause);
         events.changed(Leadership.NONE);
@@ -590,14 +235,6 @@ public final class RaftNode implements AutoCloseable {
                 LOG.error("fatal error listener failed", e);
             }
         }));
-    }
-
-    private static void closeQuietly(RaftClient c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("closing raft client failed", e);
-        }
     }
 
     private final class AdapterEvents implements StateMachineAdapter.Events {
@@ -618,7 +255,7 @@ public final class RaftNode implements AutoCloseable {
 
         @Override
         public void closed() {
-            if (!closed.get()) {
+            if (!calls.isClosed()) {
                 reportFatal(new IllegalStateException("Ratis closed the raft server of " + config.nodeId()
                         + " by itself"));
             }

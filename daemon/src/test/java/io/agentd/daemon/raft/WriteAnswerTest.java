@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What a successful write reply becomes for the caller (RaftNode.completeWrite). */
+/** What a successful write reply becomes for the caller (WritePath.completeWrite). */
 class WriteAnswerTest {
     private static RaftClientReply reply(Message m) {
         return RaftClientReply.newBuilder()
@@ -30,21 +30,21 @@ class WriteAnswerTest {
     void anAnswerMadeInThisProcessIsHandedOverAsItIs() throws Exception {
         Answer a = Answer.of("value", s -> s.getBytes());
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        RaftNode.completeWrite(result, reply(a));
+        WritePath.completeWrite(result, reply(a));
         assertThat(result.get()).isSameAs(a);
     }
 
     @Test
     void bytesFromAnotherNodeBecomeAnAnswerOfThoseBytes() throws Exception {
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        RaftNode.completeWrite(result, reply(Message.valueOf("xyz")));
+        WritePath.completeWrite(result, reply(Message.valueOf("xyz")));
         assertThat(result.get().bytes()).isEqualTo("xyz".getBytes());
     }
 
     @Test
     void anEmptyAnswerIsAnErrorThatSaysTheWriteWasAppliedAndHowToGetItsAnswer() {
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        RaftNode.completeWrite(result, reply(Message.EMPTY));
+        WritePath.completeWrite(result, reply(Message.EMPTY));
         assertThatThrownBy(result::get)
                 .isInstanceOf(ExecutionException.class)
                 .cause()
