@@ -109,10 +109,10 @@ public final class Agentd implements Callable<Integer> {
             err.flush();
             Runtime.getRuntime().halt(70);
         });
-        io.agentd.daemon.worker.WorkerDaemon devWorker = null;
+        io.agentd.worker.WorkerDaemon devWorker = null;
         if (dev) {
             // One worker in the same process: spawned agents really run.
-            io.agentd.daemon.worker.WorkerConfig wc = new io.agentd.daemon.worker.WorkerConfig();
+            io.agentd.worker.WorkerConfig wc = new io.agentd.worker.WorkerConfig();
             wc.servers = java.util.List.of(java.net.URI.create("http://" + node.httpAddress()));
             wc.workerId = "dev-worker";
             wc.slots = 16;
@@ -122,7 +122,7 @@ public final class Agentd implements Callable<Integer> {
             wc.fenceMargin = java.time.Duration.ofSeconds(1);
             wc.stopGrace = java.time.Duration.ofSeconds(1);
             try {
-                devWorker = io.agentd.daemon.worker.WorkerDaemon.start(wc.validate());
+                devWorker = io.agentd.worker.WorkerDaemon.start(wc.validate());
             } catch (java.io.IOException e) {
                 err.println("agentd: cannot start the dev worker: " + e.getMessage());
                 node.close();
@@ -130,7 +130,7 @@ public final class Agentd implements Callable<Integer> {
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        io.agentd.daemon.worker.WorkerDaemon worker = devWorker;
+        io.agentd.worker.WorkerDaemon worker = devWorker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (worker != null) {
                 worker.close(); // its agents stop before the coordinator goes
@@ -301,10 +301,10 @@ public final class Agentd implements Callable<Integer> {
                 description = "With --on-sigterm drain: agents migrating off at once (default: 4).")
         String drainParallel;
 
-        public io.agentd.daemon.worker.WorkerConfig resolve() {
-            io.agentd.daemon.worker.WorkerConfig c = new io.agentd.daemon.worker.WorkerConfig();
+        public io.agentd.worker.WorkerConfig resolve() {
+            io.agentd.worker.WorkerConfig c = new io.agentd.worker.WorkerConfig();
             if (config != null) {
-                c.load(config);
+                io.agentd.daemon.config.WorkerConfigFile.load(c, config);
             }
             java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
             flags.put("servers", servers);
@@ -338,23 +338,23 @@ public final class Agentd implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            io.agentd.daemon.worker.WorkerConfig c;
+            io.agentd.worker.WorkerConfig c;
             try {
                 c = resolve();
             } catch (ConfigException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
                 return 2;
             }
-            io.agentd.daemon.worker.WorkerDaemon d;
+            io.agentd.worker.WorkerDaemon d;
             try {
-                d = io.agentd.daemon.worker.WorkerDaemon.start(c);
+                d = io.agentd.worker.WorkerDaemon.start(c);
             } catch (java.io.IOException e) {
                 spec.commandLine().getErr().println("agentd: cannot start the worker: " + e.getMessage());
                 return 1;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (c.onSigterm == io.agentd.daemon.worker.WorkerConfig.OnShutdown.DRAIN) {
+                if (c.onSigterm == io.agentd.worker.WorkerConfig.OnShutdown.DRAIN) {
                     d.drainThenClose(c.drainTimeout);
                 } else {
                     d.close();
