@@ -47,8 +47,8 @@ final class LocalApi implements AutoCloseable {
     /** Largest request body read; a larger one is refused with 413 before it reaches the coordinators. */
     static final int MAX_BODY = 1 << 20;
 
-    /** What the worker tells the local API about an agent known by its secret. */
-    record AgentIdentity(String namespace, String name, String checkpoint) {
+    /** What the worker tells the local API about the agent that holds {@code secret}. */
+    record AgentIdentity(String secret, String namespace, String name, String checkpoint) {
     }
 
     /** The answer to one request: an HTTP status and a body written as JSON. */

@@ -1,0 +1,190 @@
+package io.agentd.worker;
+
+import io.agentd.client.AgentdClient;
+import io.agentd.client.AgentdException;
+import io.agentd.client.api.HeartbeatView;
+import io.agentd.client.api.RegisterWorkerRequest;
+import io.agentd.client.api.WorkerView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The worker's lease (docs/design-notes.md, "Workers"): registration, renewals, and self-fencing.
+ *
+ * <p>The lease runs from when the renewal that succeeded was <em>sent</em>, on the monotonic
+ * clock, for the TTL the coordinators announce less the fence margin. A process may run until
+ * that deadline less its kill grace ({@link #left}); its watchdog gets that deadline after every
+ * renewal, and the actions thread also checks it every 100 ms ({@link #check}): whichever acts
+ * first, the agents stop then.
+ *
+ * <p>Threads: renewals run on a thread of their own ({@code worker-heartbeat}), bounded by the
+ * client's deadline, and hand each new deadline to the actions thread, which never waits on the
+ * network; {@link #left} and {@link #registeredAt} may be read on any thread.
+ */
+final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    /** What holds processes under this lease (the supervisor); called on the actions thread. */
+    interface Holder {
+        /** The largest kill grace of the processes that run now, or null when none runs. */
+        Duration longestKillGrace();
+
+        /** A renewal moved the deadline; {@code afterLapse}: the lease had run out before it. */
+        void extended(boolean afterLapse);
+
+        /** Stop every process at once: {@code why} the lease is gone. */
+        void fence(String why);
+
+        /** The coordinators hold no lease for this worker any more: its agents may be handed on. */
+        void lost();
+    }
+
+    private final WorkerConfig config;
+    private final AgentdClient client;
+    private final String advertised;
+    private final ScheduledExecutorService actions;
+    private final ScheduledExecutorService heartbeats;
+    private final LongSupplier clock;
+    private final BooleanSupplier afterRegistration;
+    private Holder holder;
+
+    private volatile boolean running = true;
+    /** When the lease runs out (monotonic nanos), the fence margin already taken off. Actions thread writes. */
+    private volatile long leaseUntil;
+    private volatile LeaseTimings timings;
+    private volatile boolean registered; // heartbeat thread writes
+    /**
+     * The revision of this worker's current registration. An assignment answer older than it
+     * predates the registration (and maybe the expiry before it): it is void, never acted on.
+     */
+    private volatile long registeredAt = Long.MAX_VALUE;
+
+    /**
+     * @param afterRegistration runs on the heartbeat thread after each registration; false: register again next round
+     */
+    LeaseKeeper(WorkerConfig config, AgentdClient client, String advertised, ScheduledExecutorService actions,
+                LongSupplier clock, BooleanSupplier afterRegistration) {
+        this.config = config;
+        this.client = client;
+        this.advertised = advertised;
+        this.actions = actions;
+        this.clock = clock;
+        this.afterRegistration = afterRegistration;
+        this.leaseUntil = clock.getAsLong(); // no lease yet
+        this.timings = LeaseTimings.of(config);
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> WorkerDaemon.daemonThread(r, "worker-heartbeat"));
+    }
+
+    /** Starts renewing and checking; {@code holder} is told what happens to the lease. */
+    void start(Holder holder) {
+        this.holder = holder;
+        heartbeats.scheduleWithFixedDelay(this::round, 0, timings.renewInterval().toMillis(), TimeUnit.MILLISECONDS);
+        actions.scheduleWithFixedDelay(this::check, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** The revision of the current registration; {@code Long.MAX_VALUE} before the first. Any thread. */
+    long registeredAt() {
+        return registeredAt;
+    }
+
+    /** The timings in force. Any thread. */
+    @Override
+    public LeaseTimings timings() {
+        return timings;
+    }
+
+    /**
+     * How long a process that takes {@code killGrace} to be killed may still run: the lease left
+     * less that grace; negative when it must stop now. Any thread.
+     */
+    @Override
+    public Duration left(Duration killGrace) {
+        if (config.unsafeNoFencing) {
+            // The broken build the safety tests must catch; even it needs to have registered once.
+            return registered ? Duration.ofDays(365) : Duration.ZERO;
+        }
+        return Duration.ofNanos(leaseUntil - clock.getAsLong()).minus(killGrace);
+    }
+
+    /** One heartbeat round (heartbeat thread): register if needed, renew, hand the lease on. */
+    private void round() {
+        if (!running) {
+            return;
+        }
+        try {
+            if (!registered) {
+                WorkerView reg = client.registerWorker(new RegisterWorkerRequest(
+                        config.workerId, advertised, config.zone, config.labels, config.slots));
+                registeredAt = reg.revision();
+                registered = true;
+                LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
+                if (!afterRegistration.getAsBoolean()) {
+                    registered = false; // register and try again on the next round
+                }
+            }
+            long sentAt = clock.getAsLong();
+            HeartbeatView hb = client.heartbeat(config.workerId);
+            LeaseTimings t = timings;
+            if (hb.leaseTtlMs() != t.ttl().toMillis()) {
+                t = t.withTtl(Duration.ofMillis(hb.leaseTtlMs()));
+                String misfit = t.misfit();
+                if (misfit != null) {
+                    LOG.error(misfit);
+                }
+                timings = t;
+            }
+            long until = sentAt + t.ttl().minus(t.fenceMargin()).toNanos();
+            actions.execute(() -> extend(until));
+        } catch (AgentdException e) {
+            if ("FAILED_PRECONDITION".equals(e.code()) || "NOT_FOUND".equals(e.code())) {
+                LOG.warn("the coordinators no longer hold a lease for this worker ({}): stopping every agent and "
+                        + "registering again", e.getMessage());
+                registered = false;
+                actions.execute(() -> {
+                    leaseUntil = clock.getAsLong();
+                    holder.lost();
+                });
+            } else {
+                LOG.debug("heartbeat failed: {}", e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat round failed", e);
+        }
+    }
+
+    /** A renewal succeeded (actions thread): the new deadline goes to every watchdog. */
+    private void extend(long until) {
+        if (until - leaseUntil <= 0) {
+            return; // an older renewal's answer came late
+        }
+        boolean lapsed = left(timings.stopGrace()).isNegative();
+        leaseUntil = until;
+        holder.extended(lapsed);
+    }
+
+    /**
+     * Self-fencing on the worker's own clock (actions thread, every 100 ms), at the deadline the
+     * watchdogs have too: whichever acts first, the agents stop then.
+     */
+    private void check() {
+        Duration grace = holder.longestKillGrace();
+        if (running && grace != null && left(grace).isNegative()) {
+            LOG.warn("no lease renewal for {} ms: fencing, stopping every agent", timings.ttl().toMillis());
+            holder.fence("lease ran out");
+        }
+    }
+
+    /** Stops renewing; the lease runs out on its own. */
+    @Override
+    public void close() {
+        running = false;
+        heartbeats.shutdownNow();
+    }
+}
