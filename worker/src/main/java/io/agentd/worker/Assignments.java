@@ -18,14 +18,27 @@ import java.util.TreeMap;
  *
  * <p>{@code ended}: the token of each agent's last instance that ended here. A watcher answer
  * can be older than the report of that end; without this the worker would start the ended
- * assignment once more (jepsen-tests/FINDINGS.md #4).
+ * assignment once more (jepsen-tests/FINDINGS.md #4). An entry is kept only while an answer that
+ * shows that assignment here can still come, so the map holds about the agents assigned here
+ * plus the ends not yet confirmed, whatever the churn:
+ * <ul>
+ *   <li>once the coordinators accepted the end at revision R ({@link #confirmed}) and an answer
+ *       at R or later has been merged, every later answer is later than R, and the known entry
+ *       of that assignment (changes never mention an agent that left this worker) goes too;</li>
+ *   <li>once an answer shows the agent with another token, or a full list lacks it, the
+ *       coordinators have moved past that token, and tokens never come back.</li>
+ * </ul>
  */
 final class Assignments {
     private TreeMap<String, AgentView> known;
     /** The revision {@link #known} is at (the last answer merged), and the registration it is valid for. */
     private long knownRevision = -1;
     private long knownRegistration = -1;
-    private final Map<String, Long> ended = new HashMap<>();
+    private final Map<String, Ended> ended = new HashMap<>();
+
+    /** An assignment that ended here, and the revision at which the coordinators applied its end (0: not yet known). */
+    private record Ended(long token, long confirmedAt) {
+    }
 
     /** A full answer at {@code revision}, for the registration at {@code registration}: replaces what is known. */
     void replace(long revision, long registration, List<AgentView> agents) {
@@ -35,6 +48,11 @@ final class Assignments {
         }
         knownRevision = revision;
         knownRegistration = registration;
+        ended.entrySet().removeIf(e -> {
+            AgentView now = known.get(e.getKey());
+            return now == null || !holds(now, e.getValue().token());
+        });
+        forgetConfirmed();
     }
 
     /**
@@ -48,9 +66,29 @@ final class Assignments {
         }
         knownRevision = revision;
         for (AgentView a : agents) {
-            known.put(Instance.key(a), a);
+            String key = Instance.key(a);
+            known.put(key, a);
+            Ended e = ended.get(key);
+            if (e != null && !holds(a, e.token())) {
+                ended.remove(key);
+            }
         }
+        forgetConfirmed();
         return true;
+    }
+
+    /** Drops the ends the merged answers are past, with what is known of their assignments. */
+    private void forgetConfirmed() {
+        ended.entrySet().removeIf(e -> {
+            if (e.getValue().confirmedAt() == 0 || e.getValue().confirmedAt() > knownRevision) {
+                return false;
+            }
+            AgentView a = known == null ? null : known.get(e.getKey());
+            if (a != null && holds(a, e.getValue().token())) {
+                known.remove(e.getKey());
+            }
+            return true;
+        });
     }
 
     /** The revision of the last answer merged, -1 when none. */
@@ -70,12 +108,26 @@ final class Assignments {
 
     /** The instance of {@code token} ended here (reported, or stopped as stale): never start it again. */
     void ended(String key, long token) {
-        ended.put(key, token);
+        ended.put(key, new Ended(token, 0));
+    }
+
+    /** The coordinators applied the end of {@code token} at {@code revision} (its final report was accepted). */
+    void confirmed(String key, long token, long revision) {
+        Ended e = ended.get(key);
+        if (e != null && e.token() == token && revision > 0) {
+            ended.put(key, new Ended(token, revision));
+            forgetConfirmed();
+        }
     }
 
     /** Whether this assignment may be started here: it did not end here before. */
     boolean mayStart(AgentView a) {
-        return !a.fencingToken().equals(ended.get(Instance.key(a)));
+        Ended e = ended.get(Instance.key(a));
+        return e == null || !holds(a, e.token());
+    }
+
+    private static boolean holds(AgentView a, long token) {
+        return a.fencingToken() != null && a.fencingToken() == token;
     }
 
     /** How many ended assignments are remembered. */

@@ -87,6 +87,7 @@ public final class WorkerDaemon implements AutoCloseable {
         reporter.outcomes(new Reporter.Outcomes() {
             @Override
             public void ended(AgentView a, long revision) {
+                assignments.confirmed(Instance.key(a), a.fencingToken(), revision);
             }
 
             @Override
