@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +25,9 @@ import java.util.function.Supplier;
  * {@link Supervisor}. After a full list, each query asks only for the agents changed since the
  * last answer, so an answer costs what changed rather than everything this worker runs. A full
  * list again after a new registration, when a change could not be merged, and every
- * {@link #FULL_RESYNC}. An answer older than the current registration is void, never acted on.
+ * {@link #FULL_RESYNC}; a full list is asked for without waiting for a change. An answer older
+ * than the current registration, or one that a registration overtook while it was under way,
+ * is void, never acted on.
  *
  * <p>Threads: the queries run on {@code worker-assignments}; {@link #answered} and
  * {@link #reconcileKnown} on the actions thread; {@link #resync} on any.
@@ -40,7 +41,7 @@ final class AssignmentWatcher implements AutoCloseable {
     private final String workerId;
     private final AgentdClient client;
     private final Supplier<URI> leader;
-    private final LongSupplier registeredAt;
+    private final Registration registration;
     private final ScheduledExecutorService actions;
     private final Assignments assignments;
     private final Supervisor supervisor;
@@ -49,18 +50,26 @@ final class AssignmentWatcher implements AutoCloseable {
     /** Set when the watcher must ask for the full list next (the chain of changes broke). */
     private volatile boolean resyncNeeded = true;
 
+    /** This worker's registration ({@link LeaseKeeper}); read on any thread. */
+    interface Registration {
+        /** The revision of the current registration; {@code Long.MAX_VALUE} before the first. */
+        long revision();
+
+        /** A registration is under way: the revision it will have is not known yet. */
+        boolean changing();
+    }
+
     /**
-     * @param leader       the endpoint where renewals last succeeded (the leader): it applies a
-     *                     commit first and answers a blocking query at once, while a follower
-     *                     learns of the commit a round later
-     * @param registeredAt the revision of the current registration ({@link LeaseKeeper#registeredAt})
+     * @param leader the endpoint where renewals last succeeded (the leader): it applies a commit
+     *               first and answers a blocking query at once, while a follower learns of the
+     *               commit a round later
      */
-    AssignmentWatcher(String workerId, AgentdClient client, Supplier<URI> leader, LongSupplier registeredAt,
+    AssignmentWatcher(String workerId, AgentdClient client, Supplier<URI> leader, Registration registration,
                       ScheduledExecutorService actions, Assignments assignments, Supervisor supervisor) {
         this.workerId = workerId;
         this.client = client;
         this.leader = leader;
-        this.registeredAt = registeredAt;
+        this.registration = registration;
         this.actions = actions;
         this.assignments = assignments;
         this.supervisor = supervisor;
@@ -79,33 +88,48 @@ final class AssignmentWatcher implements AutoCloseable {
     private void watch() {
         long revision = 0;
         long lastFull = 0;
+        long fullRegistration = -1; // the registration the last full list was taken for
         AgentFilter mine = new AgentFilter(null, workerId, Map.of());
         while (running) {
             try {
+                long reg = registration.revision();
+                if (reg == Long.MAX_VALUE || registration.changing()) {
+                    sleep(50); // not registered yet, or a registration under way: its answers would be void
+                    continue;
+                }
                 long since = revision;
-                boolean full = resyncNeeded || System.nanoTime() - lastFull > FULL_RESYNC.toNanos();
+                boolean full = resyncNeeded || reg != fullRegistration
+                        || System.nanoTime() - lastFull > FULL_RESYNC.toNanos();
                 if (full) {
                     resyncNeeded = false;
                 }
-                var request = full ? Api.listAgents(null, mine) : Api.listAgentsChangedAfter(null, mine, since);
+                // A full list is wanted now; changes are waited for.
+                var request = full ? Api.listAgents(null, mine)
+                        : Api.listAgentsChangedAfter(null, mine, since)
+                                .withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30)));
                 client.preferEndpoint(leader.get());
-                ApiReply<List<AgentView>> reply = client.send(
-                        request.withRead(ReadOptions.blocking(revision, Duration.ofSeconds(30))));
-                if (reply.revision() < registeredAt.getAsLong() || reply.revision() < since) {
-                    // Not registered yet, or an answer from before the registration (or from before
-                    // the last one): ask for everything again (from the same index, so the next
-                    // answer comes at once), shortly.
+                ApiReply<List<AgentView>> reply = client.send(request);
+                if (registration.changing() || registration.revision() != reg) {
+                    // A registration came while this was under way (it may be what woke the
+                    // query): the answer is void; a full list for the new one follows.
+                    resyncNeeded = true;
+                    continue;
+                }
+                if (reply.revision() < reg || reply.revision() < since) {
+                    // An answer from before the registration (or from before the last one): ask
+                    // for everything again, shortly.
                     resyncNeeded = true;
                     sleep(200);
                     continue;
                 }
                 if (full) {
                     lastFull = System.nanoTime();
+                    fullRegistration = reg;
                 }
                 revision = reply.revision();
                 List<AgentView> agents = reply.value();
                 long answeredAt = reply.revision();
-                actions.execute(() -> answered(full, since, answeredAt, agents));
+                actions.execute(() -> answered(full, since, answeredAt, reg, agents));
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
@@ -118,23 +142,24 @@ final class AssignmentWatcher implements AutoCloseable {
     }
 
     /**
-     * One answer (actions thread): a full list replaces what is known, changes since
-     * {@code since} are merged in when they follow on from it; either is then reconciled.
+     * One answer (actions thread), taken for the registration at {@code reg}: a full list
+     * replaces what is known, changes since {@code since} are merged in when they follow on from
+     * it; either is then reconciled. Void when a newer registration has come meanwhile.
      */
-    void answered(boolean full, long since, long answeredAt, List<AgentView> agents) {
-        long registration = registeredAt.getAsLong();
-        if (answeredAt < registration) {
-            LOG.debug("ignoring an assignment answer at revision {}, older than the registration at {}",
-                    answeredAt, registration);
+    void answered(boolean full, long since, long answeredAt, long reg, List<AgentView> agents) {
+        long current = registration.revision();
+        if (reg != current || answeredAt < current) {
+            LOG.debug("ignoring an assignment answer at revision {} for the registration at {}: registered at {}",
+                    answeredAt, reg, current);
             resyncNeeded = true;
             return;
         }
         if (full) {
-            assignments.replace(answeredAt, registration, agents);
+            assignments.replace(answeredAt, reg, agents);
             supervisor.reconcile(assignments.known(), true);
             return;
         }
-        if (!assignments.merge(since, answeredAt, registration, agents)) {
+        if (!assignments.merge(since, answeredAt, reg, agents)) {
             LOG.debug("ignoring changes after revision {}: known is at {}", since, assignments.revision());
             resyncNeeded = true;
             return;

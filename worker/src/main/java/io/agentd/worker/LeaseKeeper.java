@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -24,11 +26,17 @@ import java.util.function.LongSupplier;
  * renewal, and the actions thread also checks it every 100 ms ({@link #check}): whichever acts
  * first, the agents stop then.
  *
+ * <p>The timings follow the TTL ({@link LeaseTimings}), which a worker learns only from a
+ * renewal's answer. So it registers with no capacity, renews, and offers its slots (registers
+ * again) only once the timings are known to fit that TTL: nothing is ever placed on a worker that
+ * could not run it. Timings that cannot fit end the worker ({@link #cannotRun}); so does a later
+ * TTL they cannot fit, after its agents are fenced.
+ *
  * <p>Threads: renewals run on a thread of their own ({@code worker-heartbeat}), bounded by the
  * client's deadline, and hand each new deadline to the actions thread, which never waits on the
- * network; {@link #left} and {@link #registeredAt} may be read on any thread.
+ * network; {@link #left}, {@link #timings}, {@link #revision} and {@link #changing} may be read on any thread.
  */
-final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
+final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registration, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
     /** What holds processes under this lease (the supervisor); called on the actions thread. */
@@ -46,6 +54,9 @@ final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
         void lost();
     }
 
+    /** Slots offered until the timings are known to fit the coordinators' TTL. */
+    static final int NO_CAPACITY = 0;
+
     private final WorkerConfig config;
     private final AgentdClient client;
     private final String advertised;
@@ -60,11 +71,16 @@ final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
     private volatile long leaseUntil;
     private volatile LeaseTimings timings;
     private volatile boolean registered; // heartbeat thread writes
+    /** The current registration offers the configured slots (the timings fit). Heartbeat thread. */
+    private boolean capacityOffered;
+    private final CompletableFuture<String> cannotRun = new CompletableFuture<>();
     /**
      * The revision of this worker's current registration. An assignment answer older than it
      * predates the registration (and maybe the expiry before it): it is void, never acted on.
      */
     private volatile long registeredAt = Long.MAX_VALUE;
+    /** A registration call is under way (set before it is sent, cleared once its revision is known). */
+    private volatile boolean registering;
 
     /**
      * @param afterRegistration runs on the heartbeat thread after each registration; false: register again next round
@@ -78,23 +94,36 @@ final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
         this.clock = clock;
         this.afterRegistration = afterRegistration;
         this.leaseUntil = clock.getAsLong(); // no lease yet
-        this.timings = LeaseTimings.of(config);
+        this.timings = LeaseTimings.provisional(config);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> WorkerDaemon.daemonThread(r, "worker-heartbeat"));
     }
 
     /** Starts renewing and checking; {@code holder} is told what happens to the lease. */
     void start(Holder holder) {
         this.holder = holder;
-        heartbeats.scheduleWithFixedDelay(this::round, 0, timings.renewInterval().toMillis(), TimeUnit.MILLISECONDS);
+        heartbeats.execute(this::round);
         actions.scheduleWithFixedDelay(this::check, 100, 100, TimeUnit.MILLISECONDS);
     }
 
-    /** The revision of the current registration; {@code Long.MAX_VALUE} before the first. Any thread. */
-    long registeredAt() {
+    @Override
+    public long revision() {
         return registeredAt;
     }
 
-    /** The timings in force. Any thread. */
+    @Override
+    public boolean changing() {
+        return registering;
+    }
+
+    /**
+     * Completes with the reason when the worker cannot run agents: the timings set cannot fit the
+     * coordinators' TTL. It has stopped renewing by then, and fenced any agent it ran.
+     */
+    CompletableFuture<String> cannotRun() {
+        return cannotRun;
+    }
+
+    /** The timings in force: provisional until the first renewal's answer. Any thread. */
     @Override
     public LeaseTimings timings() {
         return timings;
@@ -113,35 +142,13 @@ final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
         return Duration.ofNanos(leaseUntil - clock.getAsLong()).minus(killGrace);
     }
 
-    /** One heartbeat round (heartbeat thread): register if needed, renew, hand the lease on. */
+    /** One heartbeat round (heartbeat thread): register if needed, renew, hand the lease on; then the next. */
     private void round() {
         if (!running) {
             return;
         }
         try {
-            if (!registered) {
-                WorkerView reg = client.registerWorker(new RegisterWorkerRequest(
-                        config.workerId, advertised, config.zone, config.labels, config.slots));
-                registeredAt = reg.revision();
-                registered = true;
-                LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
-                if (!afterRegistration.getAsBoolean()) {
-                    registered = false; // register and try again on the next round
-                }
-            }
-            long sentAt = clock.getAsLong();
-            HeartbeatView hb = client.heartbeat(config.workerId);
-            LeaseTimings t = timings;
-            if (hb.leaseTtlMs() != t.ttl().toMillis()) {
-                t = t.withTtl(Duration.ofMillis(hb.leaseTtlMs()));
-                String misfit = t.misfit();
-                if (misfit != null) {
-                    LOG.error(misfit);
-                }
-                timings = t;
-            }
-            long until = sentAt + t.ttl().minus(t.fenceMargin()).toNanos();
-            actions.execute(() -> extend(until));
+            renew();
         } catch (AgentdException e) {
             if ("FAILED_PRECONDITION".equals(e.code()) || "NOT_FOUND".equals(e.code())) {
                 LOG.warn("the coordinators no longer hold a lease for this worker ({}): stopping every agent and "
@@ -157,6 +164,68 @@ final class LeaseKeeper implements Supervisor.Lease, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("heartbeat round failed", e);
         }
+        if (running) {
+            try {
+                heartbeats.schedule(this::round, timings.renewInterval().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    private void renew() {
+        if (!registered) {
+            register(NO_CAPACITY);
+            registered = true;
+            capacityOffered = false;
+        }
+        long sentAt = clock.getAsLong();
+        HeartbeatView hb = client.heartbeat(config.workerId);
+        Duration ttl = Duration.ofMillis(hb.leaseTtlMs());
+        LeaseTimings t = timings;
+        if (!ttl.equals(t.ttl())) {
+            t = LeaseTimings.derive(ttl, config);
+            String misfit = t.misfit(config);
+            if (misfit != null) {
+                cannotRun(misfit);
+                return;
+            }
+            timings = t;
+            LOG.info("lease TTL {} ms: renewals every {} ms, fence margin {} ms, stop grace {} ms", ttl.toMillis(),
+                    t.renewInterval().toMillis(), t.fenceMargin().toMillis(), t.stopGrace().toMillis());
+        }
+        long until = sentAt + t.ttl().minus(t.fenceMargin()).toNanos();
+        actions.execute(() -> extend(until));
+        if (!capacityOffered) {
+            register(config.slots);
+            capacityOffered = true;
+            LOG.info("registered as worker {} with {} slots", config.workerId, config.slots);
+            if (!afterRegistration.getAsBoolean()) {
+                capacityOffered = false; // register and try again on the next round
+            }
+        }
+    }
+
+    private void register(int slots) {
+        registering = true;
+        try {
+            WorkerView reg = client.registerWorker(new RegisterWorkerRequest(
+                    config.workerId, advertised, config.zone, config.labels, slots));
+            registeredAt = reg.revision();
+        } finally {
+            registering = false;
+        }
+    }
+
+    /** The timings set cannot fit the TTL: no more renewals, every agent stops, and the worker is told to exit. */
+    private void cannotRun(String why) {
+        LOG.error(why);
+        running = false;
+        actions.execute(() -> {
+            leaseUntil = clock.getAsLong();
+            holder.fence("the lease's timings do not fit the coordinators' TTL");
+        });
+        cannotRun.complete(why);
     }
 
     /** A renewal succeeded (actions thread): the new deadline goes to every watchdog. */

@@ -24,11 +24,12 @@ public final class WorkerConfig {
     public int slots = 8;
     public Path dataDir = Path.of("agentd-worker");
     public String address = "127.0.0.1:7422";
-    public Duration heartbeatInterval = Duration.ofSeconds(1);
-    /** Agents are stopped this long before the lease would run out. */
-    public Duration fenceMargin = Duration.ofSeconds(1);
-    /** SIGTERM to SIGKILL when stopping an agent. */
-    public Duration stopGrace = Duration.ofSeconds(2);
+    /** How often the lease is renewed; null: from the coordinators' TTL (see {@link LeaseTimings}). */
+    public Duration heartbeatInterval;
+    /** Agents are stopped this long before the lease would run out; null: from the TTL. */
+    public Duration fenceMargin;
+    /** SIGTERM to SIGKILL when stopping an agent; null: from the TTL. */
+    public Duration stopGrace;
     public int maxRestarts = 5;
     public Duration restartWindow = Duration.ofSeconds(60);
     public long logMaxBytes = 10L << 20;
@@ -225,8 +226,14 @@ public final class WorkerConfig {
         if (slots < 0) {
             throw new IllegalArgumentException("--slots: must be >= 0");
         }
-        if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
+        if (heartbeatInterval != null && (heartbeatInterval.isZero() || heartbeatInterval.isNegative())) {
             throw new IllegalArgumentException("--heartbeat-interval: must be positive");
+        }
+        if (fenceMargin != null && fenceMargin.isNegative()) {
+            throw new IllegalArgumentException("--fence-margin: must not be negative");
+        }
+        if (stopGrace != null && (stopGrace.isNegative() || stopGrace.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new IllegalArgumentException("--stop-grace: must be between 0 and 1h");
         }
         return this;
     }

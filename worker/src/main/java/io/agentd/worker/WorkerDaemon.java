@@ -83,7 +83,7 @@ public final class WorkerDaemon implements AutoCloseable {
         this.supervisor = new Supervisor(new Supervisor.Setup(config, watchdog, "http://" + advertised,
                 RunningAgent.underWatchdogs(spares)), lease, assignments, reporter, secrets, actions, System::nanoTime);
         this.watcher = new AssignmentWatcher(config.workerId, watchClient, heartbeatClient::preferredEndpoint,
-                lease::registeredAt, actions, assignments, supervisor);
+                lease, actions, assignments, supervisor);
         reporter.outcomes(new Reporter.Outcomes() {
             @Override
             public void ended(AgentView a, long revision) {
@@ -137,6 +137,16 @@ public final class WorkerDaemon implements AutoCloseable {
 
     public String id() {
         return config.workerId;
+    }
+
+    /**
+     * Completes with the reason when this worker cannot run agents: timings set by the operator
+     * (heartbeat interval, fence margin, stop grace) cannot fit the TTL the coordinators announce.
+     * It has stopped renewing and stopped its agents by then; the caller should {@link #close()}
+     * it and exit with a failure.
+     */
+    public CompletableFuture<String> cannotRun() {
+        return lease.cannotRun();
     }
 
     /** The address the worker advertises (its local API). */

@@ -81,7 +81,8 @@ final class WorkerHarness implements AutoCloseable {
             Duration.ofSeconds(1), Duration.ofSeconds(2));
     final Supervisor supervisor;
     final AssignmentWatcher watcher;
-    private long registration = 1;
+    /** The revision of the worker's registration in these tests. */
+    static final long REGISTRATION = 1;
 
     WorkerHarness(Path dataDir, int maxRestarts) {
         WorkerConfig config = new WorkerConfig();
@@ -123,8 +124,19 @@ final class WorkerHarness implements AutoCloseable {
         };
         supervisor = new Supervisor(new Supervisor.Setup(config, dataDir.resolve("agentd-watchdog"),
                 "http://127.0.0.1:1", starter), lease, assignments, recorder, new AgentSecrets(), actions, System::nanoTime);
+        AssignmentWatcher.Registration registered = new AssignmentWatcher.Registration() {
+            @Override
+            public long revision() {
+                return REGISTRATION;
+            }
+
+            @Override
+            public boolean changing() {
+                return false;
+            }
+        };
         watcher = new AssignmentWatcher("w1", AgentdClient.builder().endpoint(URI.create("http://127.0.0.1:1")).build(),
-                () -> null, () -> registration, actions, assignments, supervisor);
+                () -> null, registered, actions, assignments, supervisor);
     }
 
     /** Runs {@code work} on the actions thread after everything queued there before it, and returns its result. */
@@ -146,11 +158,11 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     void full(long revision, AgentView... agents) throws Exception {
-        onActions(() -> watcher.answered(true, 0, revision, List.of(agents)));
+        onActions(() -> watcher.answered(true, 0, revision, REGISTRATION, List.of(agents)));
     }
 
     void changes(long since, long revision, AgentView... agents) throws Exception {
-        onActions(() -> watcher.answered(false, since, revision, List.of(agents)));
+        onActions(() -> watcher.answered(false, since, revision, REGISTRATION, List.of(agents)));
     }
 
     List<FakeAgent> startedWith(String name, long token) {
