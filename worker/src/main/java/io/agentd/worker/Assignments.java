@@ -18,7 +18,7 @@ import java.util.TreeMap;
  *
  * <p>{@code ended}: the token of each agent's last instance that ended here. A watcher answer
  * can be older than the report of that end; without this the worker would start the ended
- * assignment once more (jepsen-tests/FINDINGS.md #4). An entry is kept only while an answer that
+ * assignment once more (docs/design-notes.md, "Workers"). An entry is kept only while an answer that
  * shows that assignment here can still come, so the map holds about the agents assigned here
  * plus the ends not yet confirmed, whatever the churn:
  * <ul>

@@ -183,7 +183,8 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
         HeartbeatView hb = client.heartbeat(config.workerId);
         Duration ttl = Duration.ofMillis(hb.leaseTtlMs());
         LeaseTimings t = timings;
-        if (!ttl.equals(t.ttl())) {
+        boolean newTtl = !ttl.equals(t.ttl());
+        if (newTtl) {
             t = LeaseTimings.derive(ttl, config);
             String misfit = t.misfit(config);
             if (misfit != null) {
@@ -195,7 +196,7 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
                     t.renewInterval().toMillis(), t.fenceMargin().toMillis(), t.stopGrace().toMillis());
         }
         long until = sentAt + t.ttl().minus(t.fenceMargin()).toNanos();
-        actions.execute(() -> extend(until));
+        actions.execute(() -> extend(until, newTtl));
         if (!capacityOffered) {
             register(config.slots);
             capacityOffered = true;
@@ -228,10 +229,15 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
         cannotRun.complete(why);
     }
 
-    /** A renewal succeeded (actions thread): the new deadline goes to every watchdog. */
-    private void extend(long until) {
-        if (until - leaseUntil <= 0) {
-            return; // an older renewal's answer came late
+    /**
+     * A renewal succeeded (actions thread): the new deadline goes to every watchdog. Renewals
+     * answer in order, so one that ends earlier than the deadline held comes from a shorter TTL
+     * or margin ({@code newTtl}); it then replaces the deadline, earlier or not, because the
+     * coordinators count that TTL now.
+     */
+    private void extend(long until, boolean newTtl) {
+        if (!newTtl && until - leaseUntil <= 0) {
+            return;
         }
         boolean lapsed = left(timings.stopGrace()).isNegative();
         leaseUntil = until;

@@ -145,6 +145,19 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void aShorterTtlLaterShortensTheLeaseAtOnceAndTheTimingsFollowIt() throws Exception {
+        coordinator(10_000);
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
+        start(new WorkerConfig(), told);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease.left(Duration.ZERO).compareTo(Duration.ofSeconds(8)) > 0);
+        ttlMs = 2000; // the coordinators were restarted with a shorter TTL
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease.timings().ttl().equals(Duration.ofSeconds(2)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lease.left(Duration.ZERO).compareTo(Duration.ofMillis(1750)) <= 0);
+        assertThat(lease.timings()).isEqualTo(LeaseTimings.derive(Duration.ofSeconds(2), new WorkerConfig()));
+        assertThat(lease.cannotRun()).isNotDone();
+    }
+
+    @Test
     void aLaterTtlThatTheSetTimingsCannotFitFencesTheAgentsAndEndsTheWorker() throws Exception {
         coordinator(10_000);
         List<String> told = Collections.synchronizedList(new ArrayList<>());
