@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
 /**
@@ -121,36 +120,32 @@ public final class Agentd implements Callable<Integer> {
             err.flush();
             Runtime.getRuntime().halt(70);
         });
-        io.agentd.daemon.worker.WorkerDaemon devWorker = null;
+        io.agentd.worker.WorkerDaemon devWorker = null;
         if (dev) {
             // One worker in the same process: spawned agents really run.
-            io.agentd.daemon.worker.WorkerConfig wc = new io.agentd.daemon.worker.WorkerConfig();
+            io.agentd.worker.WorkerConfig wc = new io.agentd.worker.WorkerConfig();
             wc.servers = java.util.List.of(java.net.URI.create("http://" + node.httpAddress()));
             wc.workerId = "dev-worker";
             wc.slots = 16;
             wc.dataDir = config.dataDir.resolve("worker");
-            wc.address = "127.0.0.1:0";
-            wc.heartbeatInterval = java.time.Duration.ofMillis(500);
-            wc.fenceMargin = java.time.Duration.ofSeconds(1);
-            wc.stopGrace = java.time.Duration.ofSeconds(1);
+            wc.address = "127.0.0.1:0"; // its lease timings follow the worker-ttl
             try {
-                devWorker = io.agentd.daemon.worker.WorkerDaemon.start(wc.validate());
+                devWorker = io.agentd.worker.WorkerDaemon.start(wc.validate());
             } catch (java.io.IOException e) {
                 err.println("agentd: cannot start the dev worker: " + e.getMessage());
                 node.close();
                 return 1;
             }
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        io.agentd.daemon.worker.WorkerDaemon worker = devWorker;
+        io.agentd.worker.WorkerDaemon worker = devWorker;
+        java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (worker != null) {
                 worker.close(); // its agents stop before the coordinator goes
             }
             node.close();
-            stopped.countDown();
             // SIGTERM is the normal way to stop a daemon: exit 0 once everything is closed.
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(exitCode.get());
         }, "agentd-shutdown"));
         out.printf("agentd %s: node %s, API on http://%s, Raft on %s, data in %s%n", dev ? "dev" : "server",
                 config.nodeId, node.httpAddress(), config.raftAddr, config.dataDir.toAbsolutePath());
@@ -158,12 +153,12 @@ public final class Agentd implements Callable<Integer> {
             out.printf("try: bin/agentctl --addr http://%s cluster status%n", node.httpAddress());
         }
         out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        // Returns only when the dev worker cannot run (the shutdown hook ends the process otherwise).
+        String why = (worker == null ? new java.util.concurrent.CompletableFuture<String>() : worker.cannotRun()).join();
+        err.println("agentd: the dev worker cannot run: " + why);
+        err.flush();
+        exitCode.set(2);
+        return 2;
     }
 
     @Command(name = "server", mixinStandardHelpOptions = true,
@@ -265,15 +260,15 @@ public final class Agentd implements Callable<Integer> {
         String localApi;
 
         @Option(names = "--heartbeat-interval", paramLabel = "D",
-                description = "Lease renewal interval; the coordinators own the TTL (default: 1s).")
+                description = "Lease renewal interval (default: worker-ttl/10, at most 1s).")
         String heartbeatInterval;
 
         @Option(names = "--stop-grace", paramLabel = "D",
-                description = "SIGTERM to SIGKILL when stopping an agent (default: 2s).")
+                description = "SIGTERM to SIGKILL when stopping an agent (default: worker-ttl/5, at most 2s).")
         String stopGrace;
 
         @Option(names = "--fence-margin", paramLabel = "D",
-                description = "Agents stop this long before the lease would run out (default: 1s).")
+                description = "Agents stop this long before the lease would run out (default: worker-ttl/10, 250ms-1s).")
         String fenceMargin;
 
         @Option(names = "--max-restarts", paramLabel = "N",
@@ -312,10 +307,10 @@ public final class Agentd implements Callable<Integer> {
                 description = "With --on-sigterm drain: agents migrating off at once (default: 4).")
         String drainParallel;
 
-        public io.agentd.daemon.worker.WorkerConfig resolve() {
-            io.agentd.daemon.worker.WorkerConfig c = new io.agentd.daemon.worker.WorkerConfig();
+        public io.agentd.worker.WorkerConfig resolve() {
+            io.agentd.worker.WorkerConfig c = new io.agentd.worker.WorkerConfig();
             if (config != null) {
-                c.load(config);
+                io.agentd.daemon.config.WorkerConfigFile.load(c, config);
             }
             java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
             flags.put("servers", servers);
@@ -349,40 +344,39 @@ public final class Agentd implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            io.agentd.daemon.worker.WorkerConfig c;
+            io.agentd.worker.WorkerConfig c;
             try {
                 c = resolve();
             } catch (io.agentd.daemon.config.ConfigException | IllegalArgumentException e) {
                 spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
                 return 2;
             }
-            io.agentd.daemon.worker.WorkerDaemon d;
+            io.agentd.worker.WorkerDaemon d;
             try {
-                d = io.agentd.daemon.worker.WorkerDaemon.start(c);
+                d = io.agentd.worker.WorkerDaemon.start(c);
             } catch (java.io.IOException e) {
                 spec.commandLine().getErr().println("agentd: cannot start the worker: " + e.getMessage());
                 return 1;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (c.onSigterm == io.agentd.daemon.worker.WorkerConfig.OnShutdown.DRAIN) {
+                if (c.onSigterm == io.agentd.worker.WorkerConfig.OnShutdown.DRAIN && exitCode.get() == 0) {
                     d.drainThenClose(c.drainTimeout);
                 } else {
                     d.close();
                 }
-                stopped.countDown();
                 // SIGTERM is the normal way to stop a worker: exit 0 once its agents are stopped.
-                Runtime.getRuntime().halt(0);
+                Runtime.getRuntime().halt(exitCode.get());
             }, "agentd-worker-shutdown"));
             spec.commandLine().getOut().printf("agentd worker %s: %d slots, coordinators %s, data in %s%n", c.workerId,
                     c.slots, c.servers, c.dataDir.toAbsolutePath());
             spec.commandLine().getOut().flush();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 0;
+            // Returns only when the worker cannot run (the shutdown hook ends the process otherwise).
+            String why = d.cannotRun().join();
+            spec.commandLine().getErr().println("agentd: the worker cannot run: " + why);
+            spec.commandLine().getErr().flush();
+            exitCode.set(2);
+            return 2;
         }
     }
 }

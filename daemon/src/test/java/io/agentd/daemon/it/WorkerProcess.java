@@ -50,6 +50,11 @@ final class WorkerProcess implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 
+    /** Waits for it to exit by itself; its exit code, or null if it still runs after {@code seconds}. */
+    Integer awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
     String log() {
         return ChildJvm.tail(dataDir.resolve("worker.log"));
     }

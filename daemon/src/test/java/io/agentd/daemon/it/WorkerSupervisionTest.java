@@ -2,8 +2,8 @@ package io.agentd.daemon.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentd.daemon.CoordinatorNode;
-import io.agentd.daemon.worker.WorkerConfig;
-import io.agentd.daemon.worker.WorkerDaemon;
+import io.agentd.worker.WorkerConfig;
+import io.agentd.worker.WorkerDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,25 +169,47 @@ class WorkerSupervisionTest {
     @Test
     void agentsReportHealthAndProgressThroughTheLocalApi() throws Exception {
         Path script = dir.resolve("healthy.sh");
+        Path answers = dir.resolve("healthy.answers");
+        // Three good reports close together (each one's answer waits for its turn to be sent, so
+        // they go out side by side), then a bad status word and a checkpoint over the
+        // coordinators' limit: the local API answers each with what the coordinators said.
         Files.writeString(script, """
                 for s in 1 2 3; do
-                  curl -sf -X PUT -H "Authorization: Bearer $AGENTD_AGENT_SECRET" \\
+                  curl -s -X PUT -H "Authorization: Bearer $AGENTD_AGENT_SECRET" \\
                     --data "{\\"status\\":\\"degraded\\",\\"progress\\":\\"step $s of 3\\"}" \\
-                    "$AGENTD_LOCAL_API/v1/self/health"
+                    "$AGENTD_LOCAL_API/v1/self/health" > ANSWERS.$s &
+                  sleep 0.3
                 done
+                wait
+                curl -s -o /dev/null -w 'health %{http_code}\\n' -X PUT -H "Authorization: Bearer $AGENTD_AGENT_SECRET" \\
+                  --data '{"status":"great"}' "$AGENTD_LOCAL_API/v1/self/health" >> ANSWERS
+                head -c 70000 /dev/zero | tr '\\0' x > ANSWERS.big
+                curl -s -o /dev/null -w 'checkpoint %{http_code}\\n' -X PUT \\
+                  -H "Authorization: Bearer $AGENTD_AGENT_SECRET" --data-binary @ANSWERS.big \\
+                  "$AGENTD_LOCAL_API/v1/self/checkpoint" >> ANSWERS
                 exec sleep 600
-                """);
+                """.replace("ANSWERS", answers.toString()));
         Http.Answer a = http.post("/v1/namespaces/default/agents", "{\"name\":\"healthy\",\"spec\":{"
                 + "\"command\":\"/bin/sh\",\"args\":[\"" + script + "\"]}}");
         assertThat(a.status()).as(a.body()).isEqualTo(201);
-        // Three reports in quick succession: coalesced, and the latest one wins.
+        // The first went out at once; the second waited for its turn and was replaced by the third.
         await().atMost(Cluster.eventually()).until(() -> "step 3 of 3".equals(
                 agent("healthy").path("health").path("progress").asText()));
+        await().atMost(Cluster.eventually()).until(() -> Files.exists(Path.of(answers + ".3"))
+                && !Files.readString(Path.of(answers + ".3")).isEmpty());
+        assertThat(Files.readString(Path.of(answers + ".1"))).isEqualTo("{\"accepted\":true}");
+        assertThat(Files.readString(Path.of(answers + ".2"))).isEqualTo("{\"accepted\":true,\"replaced\":true}");
+        assertThat(Files.readString(Path.of(answers + ".3"))).isEqualTo("{\"accepted\":true}");
         assertThat(agent("healthy").path("health").path("status").asText()).isEqualTo("degraded");
         io.agentd.cli.AgentctlRun describe = io.agentd.cli.AgentctlRun.agentctl(
                 java.util.Map.of("AGENTCTL_ADDR", node.httpAddress().toString()), "describe", "healthy");
         assertThat(describe.out()).contains("Health:").contains("degraded: step 3 of 3");
-        // Bad reports are refused where they come in.
+        // The coordinators judge what a report or a checkpoint may hold; the agent gets their answer.
+        await().atMost(Cluster.eventually()).until(() -> Files.exists(answers)
+                && Files.readAllLines(answers).size() == 2);
+        assertThat(Files.readAllLines(answers)).containsExactly("health 400", "checkpoint 400");
+        assertThat(agent("healthy").path("health").path("status").asText()).isEqualTo("degraded");
+        // Without the agent's secret the local API refuses.
         Http local = new Http("http://" + worker.address());
         assertThat(local.send("PUT", "/v1/self/health", "{\"status\":\"ok\"}", "Authorization", "Bearer nope")
                 .status()).isEqualTo(401);
