@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.PropertyNamingStrategy;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.introspect.AnnotatedField;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -73,7 +75,7 @@ public final class ConfigBinder<T> {
         this.envPrefix = envPrefix;
         for (Field f : type.getFields()) {
             if (f.isAnnotationPresent(Setting.class) && !Modifier.isStatic(f.getModifiers())) {
-                fields.put(kebab(f.getName()), f);
+                fields.put(key(f), f);
             }
         }
         if (fields.isEmpty()) {
@@ -136,7 +138,12 @@ public final class ConfigBinder<T> {
             mapper = new ObjectMapper()
                     .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
                     .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)
-                    .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                    .setPropertyNamingStrategy(new PropertyNamingStrategy() {
+                        @Override
+                        public String nameForField(MapperConfig<?> config, AnnotatedField field, String name) {
+                            return key(field.getAnnotated());
+                        }
+                    })
                     .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                     .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .registerModule(types);
@@ -148,8 +155,11 @@ public final class ConfigBinder<T> {
     public List<ConfigKey> keys() {
         JsonNode base = mapper().valueToTree(defaults.get());
         List<ConfigKey> out = new ArrayList<>();
-        fields.forEach((name, f) -> out.add(new ConfigKey(name, env(name), text(base.get(name)),
-                f.getAnnotation(Setting.class).value(), kind(f))));
+        fields.forEach((name, f) -> {
+            Setting s = f.getAnnotation(Setting.class);
+            String dflt = s.defaultText().isEmpty() ? text(base.get(name)) : s.defaultText();
+            out.add(new ConfigKey(name, env(name), dflt, s.value(), kind(f)));
+        });
         return out;
     }
 
@@ -353,6 +363,12 @@ public final class ConfigBinder<T> {
             v.forEach(x -> parts.add(x.asText()));
         }
         return String.join(",", parts);
+    }
+
+    /** A field's key: its {@link Setting#name}, or its name in kebab case. */
+    static String key(Field f) {
+        Setting s = f.getAnnotation(Setting.class);
+        return s != null && !s.name().isEmpty() ? s.name() : kebab(f.getName());
     }
 
     static String kebab(String camel) {

@@ -29,6 +29,8 @@ class ConfigBinderTest {
         public Map<String, String> label = new TreeMap<>();
         @Setting("servers to talk to")
         public List<String> servers = List.of("a", "b");
+        @Setting(value = "this process's id", name = "worker-id", defaultText = "from the host name")
+        public String id;
 
         @Override
         public void check() {
@@ -128,6 +130,17 @@ class ConfigBinderTest {
                 new ConfigKey("fast-failover", "AGENTD_FAST_FAILOVER", "true", "whether to fail over fast",
                         ConfigKey.Kind.VALUE),
                 new ConfigKey("label", "AGENTD_LABEL", "", "labels of this process", ConfigKey.Kind.MAP),
-                new ConfigKey("servers", "AGENTD_SERVERS", "a,b", "servers to talk to", ConfigKey.Kind.LIST));
+                new ConfigKey("servers", "AGENTD_SERVERS", "a,b", "servers to talk to", ConfigKey.Kind.LIST),
+                new ConfigKey("worker-id", "AGENTD_WORKER_ID", "from the host name", "this process's id",
+                        ConfigKey.Kind.VALUE));
+    }
+
+    @Test
+    void aKeyMayBeNamedOtherwiseThanItsField() throws IOException {
+        assertThat(binder.bind(null, Map.of(), Map.of()).id).isNull();
+        assertThat(binder.bind(yaml("worker-id: w7\n"), Map.of(), Map.of()).id).isEqualTo("w7");
+        assertThat(binder.bind(null, Map.of("AGENTD_WORKER_ID", "w8"), Map.of()).id).isEqualTo("w8");
+        assertThatThrownBy(() -> binder.bind(yaml("id: w7\n"), Map.of(), Map.of()))
+                .hasMessageContaining("unknown config key 'id'");
     }
 }

@@ -38,8 +38,6 @@ class ArchitectureTest {
         MAY_USE.put("raft", List.of("daemon.raft", "statemachine.store"));
         MAY_USE.put("config", List.of("daemon.config", "config", "client"));
         MAY_USE.put("metrics", List.of("daemon.metrics"));
-        // The worker runtime, on its way to a module of its own (which may use client/ alone).
-        MAY_USE.put("worker", List.of("daemon.worker", "daemon.config", "client", "statemachine.model"));
     }
 
     /** Daemon package → libraries it must not use. */

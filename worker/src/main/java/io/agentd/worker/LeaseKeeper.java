@@ -149,6 +149,9 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
         }
         try {
             renew();
+        } catch (RegistrationRefused e) {
+            cannotRun("the coordinators refuse this worker's settings: " + e.getMessage());
+            return;
         } catch (AgentdException e) {
             if ("FAILED_PRECONDITION".equals(e.code()) || "NOT_FOUND".equals(e.code())) {
                 LOG.warn("the coordinators no longer hold a lease for this worker ({}): stopping every agent and "
@@ -213,8 +216,22 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
             WorkerView reg = client.registerWorker(new RegisterWorkerRequest(
                     config.workerId, advertised, config.zone, config.labels, slots));
             registeredAt = reg.revision();
+        } catch (AgentdException e) {
+            // The coordinators judge ids, zones and labels: what they refuse as invalid will not
+            // become valid by asking again.
+            if ("INVALID_ARGUMENT".equals(e.code())) {
+                throw new RegistrationRefused(e.getMessage());
+            }
+            throw e;
         } finally {
             registering = false;
+        }
+    }
+
+    /** The coordinators refused the registration as invalid: the worker cannot run with these settings. */
+    private static final class RegistrationRefused extends RuntimeException {
+        RegistrationRefused(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -1,168 +1,107 @@
 package io.agentd.worker;
 
-import io.agentd.client.ApiDurations;
+import io.agentd.config.ConfigBinder;
+import io.agentd.config.ConfigException;
+import io.agentd.config.Setting;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Settings of {@code agentd worker}, typed and validated in one place. Values given as text
- * ({@link #set}: flags, a config file) are checked here; a bad one is an
- * {@link IllegalArgumentException} whose message names the key. Reading a file is the daemon's
- * job (it owns the file formats).
+ * Settings of {@code agentd worker}, typed, defaulted and checked in one place. {@link #BINDER}
+ * binds them from a YAML file, the environment ({@code AGENTD_SLOTS} for {@code slots}) and flags,
+ * each overriding the one before; tests and {@code agentd dev} set the fields and call {@link
+ * #validate}. Checks throw {@link ConfigException} naming the key. Label names and values are the
+ * coordinators' to judge: a registration they refuse ends the worker with their reason.
  */
-public final class WorkerConfig {
+public final class WorkerConfig implements ConfigBinder.Checked {
+    @Setting("the coordinators' API endpoints, URL,...")
     public List<URI> servers = List.of(URI.create("http://127.0.0.1:7420"));
+    @Setting(value = "this worker's id: 1-128 of A-Z, a-z, 0-9, '.', '_', '-'",
+            defaultText = "from the host name and data dir, stable across restarts")
     public String workerId;
+    @Setting("the zone this worker is in")
     public String zone = "";
+    @Setting(value = "a label this worker offers to agents' constraints, KEY=VALUE", name = "label")
     public Map<String, String> labels = new TreeMap<>();
+    @Setting("capacity in slots, 0 to 100000")
     public int slots = 8;
+    @Setting("agent logs and the watchdog script")
     public Path dataDir = Path.of("agentd-worker");
+    @Setting(value = "where the local API for agents listens, and the address advertised for logs (HOST:PORT)",
+            name = "local-api")
     public String address = "127.0.0.1:7422";
     /** How often the lease is renewed; null: from the coordinators' TTL (see {@link LeaseTimings}). */
+    @Setting(value = "how often the lease is renewed", defaultText = "a tenth of the coordinators' TTL, at most 1s")
     public Duration heartbeatInterval;
     /** Agents are stopped this long before the lease would run out; null: from the TTL. */
+    @Setting(value = "agents stop this long before the lease would run out",
+            defaultText = "a tenth of the TTL, 250ms to 1s")
     public Duration fenceMargin;
     /** SIGTERM to SIGKILL when stopping an agent; null: from the TTL. */
+    @Setting(value = "SIGTERM to SIGKILL when stopping an agent", defaultText = "a fifth of the TTL, at most 2s")
     public Duration stopGrace;
+    @Setting("restarts of an agent within restart-window before it is reported failed, 0 to 1000")
     public int maxRestarts = 5;
+    @Setting("see max-restarts")
     public Duration restartWindow = Duration.ofSeconds(60);
+    @Setting("an agent's log file is rotated at this size, 4096 to 2^40 bytes")
     public long logMaxBytes = 10L << 20;
+    @Setting("rotated log files kept per agent, 1 to 100")
     public int logFiles = 5;
     /** Watchdogs kept started ahead of need, so that an agent's start is a pipe write (0: none). */
+    @Setting("watchdogs kept started ahead of need, so that starting an agent is a pipe write, 0 to 64")
     public int spareWatchdogs = 2;
     /** What SIGTERM does: stop the agents here and exit, or drain them to other workers first. */
+    @Setting("on SIGTERM, stop the agents here and exit, or first drain them to other workers: stop or drain")
     public OnShutdown onSigterm = OnShutdown.STOP;
     /** How long a drain at shutdown may take before the agents still here are stopped. */
+    @Setting("with on-sigterm drain: agents still here after this are stopped")
     public Duration drainTimeout = Duration.ofSeconds(60);
     /** Agents migrating off at once during a drain at shutdown. */
+    @Setting("with on-sigterm drain: agents migrating off at once, 1 to 10000")
     public int drainParallel = 4;
     /**
      * A deliberately broken build, for the safety tests only: no self-fencing and no watchdog
      * deadline, so a cut-off worker runs its agents on while they are handed to another.
      */
+    @Setting("UNSAFE, for the safety tests only: the worker never fences itself")
     public boolean unsafeNoFencing = false;
 
     /** What the worker does with its agents when told to shut down. */
     public enum OnShutdown { STOP, DRAIN }
 
-    private static final Map<String, java.util.function.BiConsumer<WorkerConfig, String>> KEYS =
-            new java.util.LinkedHashMap<>();
-
-    static {
-        KEYS.put("servers", (c, v) -> c.servers = servers(v));
-        KEYS.put("worker-id", (c, v) -> c.workerId = v);
-        KEYS.put("zone", (c, v) -> c.zone = v);
-        KEYS.put("label", (c, v) -> c.labels = labels(v));
-        KEYS.put("slots", (c, v) -> c.slots = (int) number("slots", v, 0, 100_000));
-        KEYS.put("data-dir", (c, v) -> c.dataDir = Path.of(v));
-        KEYS.put("local-api", (c, v) -> c.address = hostPort("local-api", v));
-        KEYS.put("heartbeat-interval", (c, v) -> c.heartbeatInterval = duration("heartbeat-interval", v));
-        KEYS.put("stop-grace", (c, v) -> c.stopGrace = duration("stop-grace", v));
-        KEYS.put("fence-margin", (c, v) -> c.fenceMargin = duration("fence-margin", v));
-        KEYS.put("max-restarts", (c, v) -> c.maxRestarts = (int) number("max-restarts", v, 0, 1000));
-        KEYS.put("restart-window", (c, v) -> c.restartWindow = duration("restart-window", v));
-        KEYS.put("log-max-bytes", (c, v) -> c.logMaxBytes = number("log-max-bytes", v, 4096, 1L << 40));
-        KEYS.put("log-files", (c, v) -> c.logFiles = (int) number("log-files", v, 1, 100));
-        KEYS.put("spare-watchdogs", (c, v) -> c.spareWatchdogs = (int) number("spare-watchdogs", v, 0, 64));
-        KEYS.put("on-sigterm", (c, v) -> c.onSigterm = onShutdown(v));
-        KEYS.put("drain-timeout", (c, v) -> c.drainTimeout = duration("drain-timeout", v));
-        KEYS.put("unsafe-no-fencing", (c, v) -> c.unsafeNoFencing = switch (v.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("unsafe-no-fencing: '" + v + "' must be true or false");
-        });
-        KEYS.put("drain-parallel", (c, v) -> c.drainParallel = (int) number("drain-parallel", v, 1, 10_000));
-    }
-
-    /** The keys a config file (and the matching {@code --key} flags) may set. */
-    public static Iterable<String> keys() {
-        return java.util.Collections.unmodifiableSet(KEYS.keySet());
-    }
-
-    /** Sets one key from text; errors name the key and where the value came from. */
-    public void set(String key, String value, String source) {
-        java.util.function.BiConsumer<WorkerConfig, String> setter = KEYS.get(key);
-        if (setter == null) {
-            throw new IllegalArgumentException(source + ": unknown worker config key '" + key + "' (known: "
-                    + String.join(", ", KEYS.keySet()) + ")");
-        }
-        try {
-            setter.accept(this, value);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            throw new IllegalArgumentException(source + ": " + (m.startsWith(key + ":") ? m : key + ": " + m), e);
-        }
-    }
-
-    private static long number(String key, String v, long min, long max) {
-        long n;
-        try {
-            n = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + ": " + n + " is not between " + min + " and " + max);
-        }
-        return n;
-    }
+    /** Binds the settings of {@code agentd worker}: defaults, file, environment, flags. */
+    public static final ConfigBinder<WorkerConfig> BINDER = ConfigBinder.of(WorkerConfig.class, WorkerConfig::new,
+                    "AGENTD_")
+            .withType(URI.class, "a URL like http://host:port", WorkerConfig::server, URI::toString)
+            .withType(OnShutdown.class, "stop or drain", WorkerConfig::onShutdown,
+                    o -> o.name().toLowerCase(java.util.Locale.ROOT));
 
     private static OnShutdown onShutdown(String v) {
-        return switch (v.trim()) {
+        return switch (v) {
             case "stop" -> OnShutdown.STOP;
             case "drain" -> OnShutdown.DRAIN;
-            default -> throw new IllegalArgumentException("on-sigterm: '" + v + "' must be stop or drain");
+            default -> throw new IllegalArgumentException("'" + v + "' must be stop or drain");
         };
     }
 
-    /** {@code k=v,k2=v2} into a sorted map. */
-    static Map<String, String> labels(String csv) {
-        Map<String, String> out = new TreeMap<>();
-        for (String part : csv.split(",")) {
-            String t = part.trim();
-            if (t.isEmpty()) {
-                continue;
-            }
-            int eq = t.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("label: '" + t + "' is not k=v");
-            }
-            out.put(t.substring(0, eq), t.substring(eq + 1));
-        }
-        return out;
-    }
-
-    public static List<URI> servers(String csv) {
-        List<URI> out = new ArrayList<>();
-        for (String s : csv.split(",")) {
-            String t = s.trim();
-            if (t.isEmpty()) {
-                continue;
-            }
-            URI u = URI.create(t.contains("://") ? t : "http://" + t);
-            if (u.getHost() == null || u.getPort() <= 0) {
-                throw new IllegalArgumentException("servers: '" + t + "' is not a URL like http://host:port");
-            }
-            out.add(u);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("servers: no server given");
-        }
-        return out;
-    }
-
-    public static Duration duration(String flag, String text) {
+    /** A coordinator's endpoint: a URL with host and port, {@code http://} when no scheme is given. */
+    static URI server(String text) {
+        URI u;
         try {
-            return ApiDurations.parse(text);
+            u = URI.create(text.contains("://") ? text : "http://" + text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+            throw new IllegalArgumentException("'" + text + "' is not a URL like http://host:port");
         }
+        if (u.getHost() == null || u.getPort() <= 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a URL like http://host:port");
+        }
+        return u;
     }
 
     /** HOST:PORT (an IPv6 host in brackets) in the form it is advertised in. */
@@ -216,25 +155,62 @@ public final class WorkerConfig {
         return (clean.length() > 100 ? clean.substring(0, 100) : clean) + "-" + Integer.toHexString(hash);
     }
 
+    /** Checks every value (ConfigException naming the key) and fills in the default id. Returns this. */
     public WorkerConfig validate() {
+        check();
+        return this;
+    }
+
+    @Override
+    public void check() {
+        if (servers == null || servers.isEmpty()) {
+            throw new ConfigException("servers", "servers: no server given");
+        }
         if (workerId == null) {
             workerId = defaultId(dataDir);
         }
         if (!workerId.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw new IllegalArgumentException("--worker-id: '" + workerId + "' must be 1-128 of A-Z, a-z, 0-9, '.', '_' and '-'");
+            throw new ConfigException("worker-id", "worker-id: '" + workerId
+                    + "' must be 1-128 of A-Z, a-z, 0-9, '.', '_' and '-'");
         }
-        if (slots < 0) {
-            throw new IllegalArgumentException("--slots: must be >= 0");
+        try {
+            address = hostPort("local-api", address);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("local-api", e.getMessage());
         }
-        if (heartbeatInterval != null && (heartbeatInterval.isZero() || heartbeatInterval.isNegative())) {
-            throw new IllegalArgumentException("--heartbeat-interval: must be positive");
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            if (l.getKey().isEmpty() || l.getValue() == null) {
+                throw new ConfigException("label", "label: '" + l.getKey() + "' needs a name and a value");
+            }
+        }
+        range("slots", slots, 0, 100_000);
+        range("max-restarts", maxRestarts, 0, 1000);
+        range("log-max-bytes", logMaxBytes, 4096, 1L << 40);
+        range("log-files", logFiles, 1, 100);
+        range("spare-watchdogs", spareWatchdogs, 0, 64);
+        range("drain-parallel", drainParallel, 1, 10_000);
+        positive("restart-window", restartWindow);
+        positive("drain-timeout", drainTimeout);
+        if (heartbeatInterval != null) {
+            positive("heartbeat-interval", heartbeatInterval);
         }
         if (fenceMargin != null && fenceMargin.isNegative()) {
-            throw new IllegalArgumentException("--fence-margin: must not be negative");
+            throw new ConfigException("fence-margin", "fence-margin must not be negative");
         }
         if (stopGrace != null && (stopGrace.isNegative() || stopGrace.compareTo(Duration.ofHours(1)) > 0)) {
-            throw new IllegalArgumentException("--stop-grace: must be between 0 and 1h");
+            throw new ConfigException("stop-grace", "stop-grace must be between 0 and 1h");
         }
-        return this;
+    }
+
+    private static void range(String key, long n, long min, long max) {
+        if (n < min || n > max) {
+            throw new ConfigException(key, key + ": " + n + " is not between " + min + " and " + max);
+        }
+    }
+
+    private static void positive(String key, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new ConfigException(key, key + " must be greater than zero");
+        }
     }
 }

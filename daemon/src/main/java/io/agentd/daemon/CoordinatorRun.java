@@ -1,0 +1,79 @@
+package io.agentd.daemon;
+
+import io.agentd.daemon.config.ServerConfig;
+import io.agentd.worker.WorkerConfig;
+import io.agentd.worker.WorkerDaemon;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What {@code agentd server} and {@code agentd dev} run: a coordinator (and in dev, a worker beside it). */
+final class CoordinatorRun {
+    private CoordinatorRun() {
+    }
+
+    /** Runs until SIGTERM (which exits 0 once everything is closed); returns only with an exit code on failure. */
+    static int run(CommandSpec spec, ServerConfig config, boolean dev) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CoordinatorNode node;
+        try {
+            node = CoordinatorNode.start(config);
+        } catch (Exception e) {
+            err.println("agentd: cannot start: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        // An invariant or I/O failure in apply must stop the node loudly, never limp on.
+        node.raft().onFatalError(t -> {
+            err.println("agentd: fatal: the state machine failed; stopping: " + t);
+            t.printStackTrace(err);
+            err.flush();
+            Runtime.getRuntime().halt(70);
+        });
+        WorkerDaemon devWorker = null;
+        if (dev) {
+            // One worker in the same process: spawned agents really run.
+            WorkerConfig wc = new WorkerConfig();
+            wc.servers = List.of(URI.create("http://" + node.httpAddress()));
+            wc.workerId = "dev-worker";
+            wc.slots = 16;
+            wc.dataDir = config.dataDir.resolve("worker");
+            wc.address = "127.0.0.1:0"; // its lease timings follow the worker-ttl
+            try {
+                devWorker = WorkerDaemon.start(wc.validate());
+            } catch (IOException e) {
+                err.println("agentd: cannot start the dev worker: " + e.getMessage());
+                node.close();
+                return 1;
+            }
+        }
+        WorkerDaemon worker = devWorker;
+        AtomicInteger exitCode = new AtomicInteger();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (worker != null) {
+                worker.close(); // its agents stop before the coordinator goes
+            }
+            node.close();
+            // SIGTERM is the normal way to stop a daemon: exit 0 once everything is closed.
+            Runtime.getRuntime().halt(exitCode.get());
+        }, "agentd-shutdown"));
+        out.printf("agentd %s: node %s, API on http://%s, Raft on %s, data in %s%n", dev ? "dev" : "server",
+                config.nodeId, node.httpAddress(), config.raftAddr, config.dataDir.toAbsolutePath());
+        if (dev) {
+            out.printf("try: bin/agentctl --addr http://%s cluster status%n", node.httpAddress());
+        }
+        out.flush();
+        // Returns only when the dev worker cannot run (the shutdown hook ends the process otherwise).
+        String why = (worker == null ? new CompletableFuture<String>() : worker.cannotRun()).join();
+        err.println("agentd: the dev worker cannot run: " + why);
+        err.flush();
+        exitCode.set(2);
+        return 2;
+    }
+}
