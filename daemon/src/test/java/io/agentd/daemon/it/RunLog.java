@@ -25,6 +25,12 @@ final class RunLog {
                 + dir + "/$AGENTD_AGENT_NAME; sleep 0.1; done";
     }
 
+    /** The spawn request of an agent {@code name} that writes such a log into {@code dir}. */
+    static String spawnBody(String name, Path dir) {
+        return "{\"name\":\"" + name + "\",\"spec\":{\"command\":\"/bin/bash\",\"args\":[\"-c\",\""
+                + agentScript(dir) + "\"]}}";
+    }
+
     static List<Instance> read(Path file) throws IOException {
         Map<Long, Instance> byToken = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
