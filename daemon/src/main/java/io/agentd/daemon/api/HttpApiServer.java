@@ -110,7 +110,12 @@ public final class HttpApiServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Answers an oversized body with the API's JSON error instead of Netty's empty 413. */
+    /**
+     * Answers an oversized body with the API's JSON error instead of Netty's empty 413, and keeps
+     * the connection: the aggregator drops the rest of that body as it arrives. Closing instead, with
+     * the client still sending, makes the kernel reset the connection, and a reset can throw away
+     * the answer before the client has read it. A client that asked to close closes after reading.
+     */
     private static final class LimitedAggregator extends HttpObjectAggregator {
         private final int limit;
 
@@ -123,8 +128,8 @@ public final class HttpApiServer implements AutoCloseable {
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             FullHttpResponse r = json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     Json.write(ErrorBody.of("PAYLOAD_TOO_LARGE", "request body is larger than " + limit + " bytes")));
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            HttpUtil.setKeepAlive(r, HttpUtil.isKeepAlive(oversized));
+            ctx.writeAndFlush(r);
         }
     }
 
