@@ -181,6 +181,16 @@ public final class Runner {
         Path jar = o.jar != null ? o.jar : findJar();
         Path dir = o.out != null ? o.out : jar.getParent().getParent().getParent().resolve("jepsen-tests").resolve("runs")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + o.seed);
+        if (Files.isDirectory(dir)) {
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    // Its servers' data dirs would be reused: the run would start from the last one's state.
+                    out.println("jepsen-tests/run: " + dir + " already holds files (an earlier run?): give --out a new"
+                            + " or empty directory");
+                    return 2;
+                }
+            }
+        }
         Files.createDirectories(dir);
         // Three workers of 4 slots for 6 lease agents: bin-packing fills two, and any one's agents fit elsewhere.
         int workers = o.workers != null ? o.workers : (o.workloads.contains("lease") ? 3 : 0);

@@ -29,6 +29,7 @@ class SafetyRunTest {
     private static Outcome run(String name, String... args) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Path out = RUNS.resolve(name).toAbsolutePath();
+        deleteTree(out); // a run starts from empty data dirs: what an earlier run left would be its state
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--out";
@@ -39,6 +40,17 @@ class SafetyRunTest {
         JsonNode verdicts = out.resolve("verdicts.json").toFile().exists()
                 ? new ObjectMapper().readTree(out.resolve("verdicts.json").toFile()) : null;
         return new Outcome(exit, text, verdicts);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     private static void assumeNetworkFaults() {
@@ -117,5 +129,18 @@ class SafetyRunTest {
         assertThat(Runner.run(new String[] {"--time-limit", "soon"}, new PrintStream(buf, true, StandardCharsets.UTF_8)))
                 .isEqualTo(2);
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("--time-limit must be a whole number");
+    }
+
+    /** Its servers' data dirs would be reused, and the run would start from the last run's state. */
+    @Test
+    void aRunRefusesAnOutputDirectoryThatHoldsAnEarlierRun() throws Exception {
+        Path used = java.nio.file.Files.createTempDirectory("used-run");
+        java.nio.file.Files.createDirectories(used.resolve("n1"));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int exit = Runner.run(new String[] {"--out", used.toString(), "--time-limit", "5", "--nemesis", "none"},
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertThat(exit).isEqualTo(2);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("already holds files");
+        deleteTree(used);
     }
 }
