@@ -1,14 +1,8 @@
 package io.agentd.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import io.agentd.client.api.AgentView;
 import io.agentd.client.api.ClusterStatusView;
 import io.agentd.client.api.CreateNamespaceRequest;
-import io.agentd.client.api.ErrorBody;
 import io.agentd.client.api.EventsPage;
 import io.agentd.client.api.MemberView;
 import io.agentd.client.api.MetadataView;
@@ -20,18 +14,11 @@ import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.client.api.WorkerView;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client of the agentd HTTP/JSON API over several coordinator endpoints.
@@ -52,33 +39,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AgentdClient {
 
-  private static final String REVISION_HEADER = "X-Agentd-Revision";
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
-
   private final List<URI> endpoints;
-  private final String token;
-  private final Duration requestTimeout;
-  private final Duration deadline;
-  private final int maxAttempts;
-  private final HttpTransport http;
-  private final ObjectMapper mapper;
-  private final AtomicInteger preferred = new AtomicInteger();
+  private final FailoverCalls calls;
 
   private AgentdClient(Builder builder) {
     this.endpoints = List.copyOf(builder.endpoints);
-    this.token = builder.token;
-    this.requestTimeout = builder.requestTimeout;
-    this.deadline = builder.deadline != null ? builder.deadline : builder.requestTimeout.multipliedBy(3);
-    this.maxAttempts = builder.maxAttempts > 0 ? builder.maxAttempts : Math.max(3, 2 * endpoints.size());
-    Duration connectTimeout = builder.connectTimeout != null
-        ? builder.connectTimeout
-        : min(requestTimeout, Duration.ofSeconds(3));
-    this.http = builder.transport == Transport.URL_CONNECTION
+    Duration requestTimeout = builder.requestTimeout;
+    Duration deadline = builder.deadline != null ? builder.deadline : requestTimeout.multipliedBy(3);
+    int maxAttempts = builder.maxAttempts > 0 ? builder.maxAttempts : Math.max(3, 2 * endpoints.size());
+    Duration connectTimeout = builder.connectTimeout != null ? builder.connectTimeout
+        : (requestTimeout.compareTo(Duration.ofSeconds(3)) <= 0 ? requestTimeout : Duration.ofSeconds(3));
+    HttpTransport http = builder.transport == Transport.URL_CONNECTION
         ? new UrlConnectionTransport(connectTimeout)
         : new JdkHttpTransport(connectTimeout);
-    // Unknown fields are skipped: the server may add fields, never rename them.
-    this.mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.calls = new FailoverCalls(endpoints, builder.token, requestTimeout, deadline, maxAttempts, http);
   }
 
   public static Builder builder() {
@@ -92,7 +66,7 @@ public final class AgentdClient {
 
   /** The endpoint the next call starts at: the one that answered last (the first one at the start). */
   public URI preferredEndpoint() {
-    return endpoints.get(preferred.get());
+    return calls.preferredEndpoint();
   }
 
   /**
@@ -101,10 +75,7 @@ public final class AgentdClient {
    * as a worker whose lease renewals (which only the leader answers) found the leader.
    */
   public void preferEndpoint(URI endpoint) {
-    int i = endpoints.indexOf(endpoint);
-    if (i >= 0) {
-      preferred.set(i);
-    }
+    calls.prefer(endpoint);
   }
 
   // Namespaces
@@ -243,176 +214,7 @@ public final class AgentdClient {
    * @throws AgentdException for an error answer, or when no endpoint answered in time
    */
   public <T> ApiReply<T> send(ApiRequest<T> request) {
-    String idempotencyKey = request.isWrite()
-        ? request.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString())
-        : null;
-    // A call that may have reached the server is repeated only when the server dedups it.
-    boolean repeatable = !request.isWrite() || idempotencyKey != null;
-    byte[] body = request.body().map(this::toJson).orElse(null);
-    Duration attemptTimeout = requestTimeout.plus(request.serverWait());
-    long deadlineNanos = System.nanoTime() + saturatedNanos(deadline.plus(request.serverWait()));
-
-    Map<URI, String> failures = new LinkedHashMap<>();
-    AgentdException last = null;
-    int first = preferred.get();
-    for (int attempt = 0; attempt < maxAttempts; attempt++) {
-      if (attempt > 0 && attempt % endpoints.size() == 0) {
-        pause(backoff(attempt / endpoints.size()), deadlineNanos);
-      }
-      long remaining = deadlineNanos - System.nanoTime();
-      if (remaining <= 0) {
-        break;
-      }
-      int index = (first + attempt) % endpoints.size();
-      URI endpoint = endpoints.get(index);
-      Duration timeout = min(attemptTimeout, Duration.ofNanos(remaining));
-      HttpTransport.Response response;
-      try {
-        response = http.exchange(request.method(), URI.create(endpoint + request.pathAndQuery()),
-            headers(idempotencyKey, body != null), body, timeout);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AgentdException(0, AgentdException.INTERRUPTED, "interrupted during " + request, e);
-      } catch (HttpTransport.TransportException e) {
-        AgentdException failure = transportFailure(request, endpoint, e);
-        failures.put(endpoint, e.getMessage());
-        if (e.kind() != HttpTransport.TransportException.Kind.NOT_SENT && !repeatable) {
-          throw failure;
-        }
-        last = failure;
-        continue;
-      }
-      int status = response.status();
-      if (status / 100 == 2) {
-        preferred.set(index);
-        return reply(request, response);
-      }
-      AgentdException error = errorAnswer(status, response.body());
-      if (status != 503) {
-        preferred.set(index);
-        throw error;
-      }
-      failures.put(endpoint, "503 " + error.getMessage());
-      last = error;
-    }
-    throw exhausted(request, last, failures);
-  }
-
-  private Map<String, String> headers(String idempotencyKey, boolean hasBody) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Accept", "application/json");
-    if (token != null) {
-      headers.put("Authorization", "Bearer " + token);
-    }
-    if (idempotencyKey != null) {
-      headers.put("Idempotency-Key", idempotencyKey);
-    }
-    if (hasBody) {
-      headers.put("Content-Type", "application/json");
-    }
-    return headers;
-  }
-
-  private <T> ApiReply<T> reply(ApiRequest<T> request, HttpTransport.Response response) {
-    int status = response.status();
-    long revision = response.header(REVISION_HEADER).map(AgentdClient::parseRevision).orElse(0L);
-    try {
-      JsonNode json = response.body().length == 0 ? NullNode.getInstance() : mapper.readTree(response.body());
-      T value = json.isNull() ? null : mapper.readerFor(request.answerType()).readValue(json);
-      return new ApiReply<>(status, value, json, revision,
-          response.header("X-Agentd-Continue").orElse(null));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new AgentdException(status, AgentdException.INTERNAL,
-          "unreadable answer to " + request + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Reads an error answer; one without the API's error body gets the code of its status. */
-  private AgentdException errorAnswer(int status, byte[] body) {
-    try {
-      ErrorBody error = mapper.readValue(body, ErrorBody.class);
-      if (error != null && error.error() != null && error.error().code() != null) {
-        return new AgentdException(status, error.error().code(), error.error().message());
-      }
-    } catch (IOException e) {
-      // Not the API's error body, e.g. from a proxy: fall through.
-    }
-    String text = new String(body, StandardCharsets.UTF_8).strip();
-    String message = "HTTP " + status + (text.isEmpty() ? "" : ": " + abbreviate(text, 200));
-    return new AgentdException(status, AgentdException.codeForStatus(status), message);
-  }
-
-  private static AgentdException transportFailure(ApiRequest<?> request, URI endpoint,
-      HttpTransport.TransportException e) {
-    String code = e.kind() == HttpTransport.TransportException.Kind.TIMEOUT
-        ? AgentdException.TIMEOUT
-        : AgentdException.UNAVAILABLE;
-    String what = code.equals(AgentdException.TIMEOUT) ? "no answer in time" : "cannot reach";
-    return new AgentdException(0, code, what + " " + endpoint + " for " + request + ": " + e.getMessage(),
-        e.getCause());
-  }
-
-  private AgentdException exhausted(ApiRequest<?> request, AgentdException last, Map<URI, String> failures) {
-    if (last == null) {
-      return new AgentdException(0, AgentdException.TIMEOUT, "deadline of " + deadline + " passed before "
-          + request + " could be sent");
-    }
-    if (last.status() != 0 || last.code().equals(AgentdException.TIMEOUT)) {
-      return last;
-    }
-    List<String> tried = new ArrayList<>();
-    failures.forEach((endpoint, failure) -> tried.add(endpoint + ": " + failure));
-    return new AgentdException(0, AgentdException.UNAVAILABLE,
-        "no endpoint reachable for " + request + " (" + String.join("; ", tried) + ")", last.getCause());
-  }
-
-  private static void pause(Duration backoff, long deadlineNanos) {
-    long nanos = Math.min(backoff.toNanos(), deadlineNanos - System.nanoTime());
-    if (nanos <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AgentdException(0, AgentdException.INTERRUPTED, "interrupted while waiting to retry", e);
-    }
-  }
-
-  /** Doubles per full round up to a second, with jitter so clients do not retry in step. */
-  private static Duration backoff(int round) {
-    Duration base = FIRST_BACKOFF.multipliedBy(1L << Math.min(round - 1, 10));
-    Duration capped = min(base, MAX_BACKOFF);
-    return capped.plusMillis(ThreadLocalRandom.current().nextLong(capped.toMillis() / 2 + 1));
-  }
-
-  private byte[] toJson(Object body) {
-    try {
-      return mapper.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write request body as JSON: " + e.getMessage(), e);
-    }
-  }
-
-  private static long parseRevision(String header) {
-    try {
-      return Long.parseLong(header.strip());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static String abbreviate(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max) + "…";
-  }
-
-  /** Nanoseconds, capped at about 146 years so that adding them to nanoTime cannot overflow. */
-  private static long saturatedNanos(Duration duration) {
-    return duration.compareTo(Duration.ofDays(365L * 146)) > 0 ? Long.MAX_VALUE / 2 : duration.toNanos();
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+    return calls.send(request);
   }
 
   /** How a client carries its calls; the API and the retry rules are the same with either. */
