@@ -53,6 +53,12 @@ public final class ServerConfig implements ConfigBinder.Checked {
     public int maxInflightBatches = 1;
     @Setting("a worker not heard from for this long is down and its agents move elsewhere")
     public Duration workerTtl = Duration.ofSeconds(10);
+    /**
+     * Runs without authentication and, on a non-loopback address, without TLS. Off by default:
+     * a server then requires a token on every request and TLS wherever it listens beyond loopback.
+     */
+    @Setting("INSECURE: no authentication, and plain HTTP even beyond loopback; for trusted hosts and tests only")
+    public boolean insecure = false;
     /** A deliberately broken build, for the safety tests only: reads skip the leadership check. */
     @Setting("UNSAFE, for the safety tests only: reads answer without confirming leadership")
     public boolean unsafeStaleReads = false;
