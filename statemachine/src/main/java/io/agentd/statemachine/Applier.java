@@ -84,8 +84,8 @@ public final class Applier {
     }
 
     private void audit(Envelope e, String result) {
-        state.audit(new AuditRecord(state.revision(), state.time(), e.actor(), e.requestId(), e.command().kind(),
-                e.command().target(), result));
+        state.audit(new AuditRecord(state.revision(), state.time(), e.actor(), e.role(), e.remote(), e.requestId(),
+                e.command().kind(), e.command().target(), result));
     }
 
     private static Reply dispatch(Tx tx, Command c, long term) {
@@ -124,6 +124,12 @@ public final class Applier {
             return AgentRules.reschedule(tx, x);
         } else if (c instanceof Command.ReportHealth x) {
             return AgentRules.reportHealth(tx, x);
+        } else if (c instanceof Command.CreateToken x) {
+            return TokenRules.create(tx, x);
+        } else if (c instanceof Command.RevokeToken x) {
+            return TokenRules.revoke(tx, x);
+        } else if (c instanceof Command.BootstrapToken x) {
+            return TokenRules.bootstrap(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

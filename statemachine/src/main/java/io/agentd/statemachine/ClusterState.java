@@ -11,6 +11,7 @@ import io.agentd.statemachine.model.DesiredState;
 import io.agentd.statemachine.model.Event;
 import io.agentd.statemachine.model.Namespace;
 import io.agentd.statemachine.model.Quota;
+import io.agentd.statemachine.model.Token;
 import io.agentd.statemachine.model.Worker;
 import io.agentd.statemachine.store.ChangeSet;
 import io.agentd.statemachine.store.DurableStore;
@@ -25,8 +26,8 @@ import java.util.function.Predicate;
 /**
  * The registry as one replica holds it in memory, one table per aggregate: {@link NamespaceTable}
  * (with usage), {@link AgentTable} (with its queues, and feeding the namespaces' usage and the
- * workers' assignments), {@link WorkerTable}, {@link EventFeed}, {@link DedupTable} and
- * {@link AuditLog}; and the counters every entry moves (revision, log time). This class is what
+ * workers' assignments), {@link WorkerTable}, {@link EventFeed}, {@link DedupTable},
+ * {@link AuditLog} and {@link TokenTable}; and the counters every entry moves (revision, log time). This class is what
  * apply and readers see; every mutation also records the bytes to persist in the current
  * {@link ChangeSet}, so memory and disk move together.
  *
@@ -41,6 +42,7 @@ public final class ClusterState {
     private final EventFeed events = new EventFeed();
     private final DedupTable dedup = new DedupTable();
     private final AuditLog audit = new AuditLog();
+    private final TokenTable tokens = new TokenTable();
 
     private long revision;
     private long time;
@@ -57,6 +59,26 @@ public final class ClusterState {
     /** Log time of the last applied entry, epoch millis. */
     public long time() {
         return time;
+    }
+
+    /** The API token with this id, or null. */
+    public Token token(String id) {
+        return tokens.get(id);
+    }
+
+    /** The API token whose secret hashes to {@code hash} (64 lowercase hex digits), or null. */
+    public Token tokenByHash(String hash) {
+        return tokens.byHash(hash);
+    }
+
+    /** Every API token, revoked and expired ones included, in id order. */
+    public Collection<Token> tokens() {
+        return tokens.all();
+    }
+
+    /** Whether any token was ever created (the bootstrap is done). */
+    public boolean hasTokens() {
+        return !tokens.isEmpty();
     }
 
     public Namespace namespace(String name) {
@@ -207,6 +229,10 @@ public final class ClusterState {
         workers.put(w, changes);
     }
 
+    void putToken(Token t) {
+        tokens.put(t, changes);
+    }
+
     /** Stores a new or changed agent and keeps every derived index in step. */
     void putAgent(Agent a) {
         agents.put(a, changes);
@@ -301,6 +327,7 @@ public final class ClusterState {
                     case Keys.NAMESPACE -> s.namespaces.restore(EntityCodec.namespace(new WireReader(v)));
                     case Keys.AGENT -> decoder.add(v);
                     case Keys.WORKER -> s.workers.restore(EntityCodec.worker(new WireReader(v)));
+                    case Keys.TOKEN -> s.tokens.restore(EntityCodec.token(v));
                     default -> throw new IllegalStateException("unknown entity key prefix " + k[0]);
                 }
             });
@@ -326,6 +353,7 @@ public final class ClusterState {
         workers.fingerprint(sb);
         events.fingerprint(sb);
         dedup.fingerprint(sb);
+        tokens.fingerprint(sb);
         // Derived: what usage(), usedSlots() and agentsOn() answer (zero and empty as if absent),
         // the pending and failed queues in their order, the dedup expiry order. (Not the events'
         // pruned mark: a load estimates it from the oldest event kept.)

@@ -9,6 +9,7 @@ final class Keys {
     static final byte NAMESPACE = 'N';
     static final byte AGENT = 'A';
     static final byte WORKER = 'W';
+    static final byte TOKEN = 'T';
     static final byte[] STATE = "sm.state".getBytes(StandardCharsets.US_ASCII);
 
     private Keys() {
@@ -20,6 +21,10 @@ final class Keys {
 
     static byte[] worker(String id) {
         return prefixed(WORKER, id);
+    }
+
+    static byte[] token(String id) {
+        return prefixed(TOKEN, id);
     }
 
     static byte[] agent(AgentKey k) {

@@ -227,6 +227,36 @@ public final class Names {
         return token;
     }
 
+    /** Longest life of a token: ten years. */
+    public static final long MAX_TOKEN_TTL_MILLIS = 10L * 366 * 24 * 3600 * 1000;
+
+    /** The SHA-256 of a token's secret, as 64 lowercase hex digits. */
+    public static String tokenHash(String hash) {
+        if (hash == null || hash.length() != 64) {
+            throw Rejection.invalid("a token hash is 64 hex digits");
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = hash.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                throw Rejection.invalid("a token hash is 64 lowercase hex digits");
+            }
+        }
+        return hash;
+    }
+
+    /** A token's id: "t" and digits. */
+    public static String tokenId(String id) {
+        if (id == null || id.length() < 2 || id.length() > 21 || id.charAt(0) != 't') {
+            throw Rejection.invalid("token id '" + abbreviate(id) + "' must be t and its number, such as t12");
+        }
+        for (int i = 1; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                throw Rejection.invalid("token id '" + abbreviate(id) + "' must be t and its number, such as t12");
+            }
+        }
+        return id;
+    }
+
     /** Returns true when the request id is well formed; null means "no id". */
     public static String requestId(String value) {
         if (value != null && !REQUEST_ID.matches(value)) {

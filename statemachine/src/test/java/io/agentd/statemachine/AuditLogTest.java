@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AuditLogTest {
-    private static final AuditRecord RECORD = new AuditRecord(1, 1_000, "t", null, "SpawnAgent", "default/a", "OK");
+    private static final AuditRecord RECORD = new AuditRecord(1, 1_000, "t", "", "", null, "SpawnAgent", "default/a", "OK");
 
     @Test
     void recordsAreNumberedOnAndTheOneBeyondTheRetentionIsDeleted() {

@@ -43,7 +43,14 @@ class CodecTest {
             new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2, 3)),
             new Envelope(null, "sweeper", new Command.ExpireWorker("w1", 12, 0)),
             new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2, 0)),
-            new Envelope(null, "w1", new Command.ReportHealth("default", "a1", 9, "degraded", "step 3 of 10")));
+            new Envelope(null, "w1", new Command.ReportHealth("default", "a1", 9, "degraded", "step 3 of 10")),
+            new Envelope("r9", "t1", "admin", "127.0.0.1:4000", new Command.CreateToken("ab".repeat(32),
+                    io.agentd.statemachine.model.Role.READER, new java.util.TreeSet<>(java.util.Set.of("team-a")), null,
+                    3_600_000, "dashboards")),
+            new Envelope(null, "t1", "admin", "", new Command.CreateToken("cd".repeat(32),
+                    io.agentd.statemachine.model.Role.WORKER, null, "w1", 0, null)),
+            new Envelope(null, "t1", new Command.RevokeToken("t7")),
+            new Envelope(null, "n1", new Command.BootstrapToken("ef".repeat(32))));
 
     @Test
     void everyCommandRoundTrips() {
@@ -69,8 +76,24 @@ class CodecTest {
                 + "0a2f62696e2f736c656570" + "01023130" + "01014b0156" + "01042f746d70" + "02"
                 + "01047465616d0178" + "00" + "01";
         byte[] bytes = HexFormat.of().parseHex(golden);
-        assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(2)))).isEqualTo(golden);
         assertThat(CommandCodec.decodeBatch(bytes)).containsExactly(ALL.get(2));
+    }
+
+    /**
+     * Entries of the second format (version byte 2) carry the actor's role and address in each
+     * envelope; that is what is written now.
+     */
+    @Test
+    void goldenBytesOfASecondFormatEntryWithTheCallersRoleAndAddress() {
+        String plain = "02010102723203626f62" + "00" + "00" + "030764656661756c740261310a2f62696e2f736c656570"
+                + "0102313001014b015601042f746d700201047465616d01780001";
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(2)))).isEqualTo(plain);
+        Envelope withCaller = new Envelope("r2", "t12", "operator", "10.0.0.7:51000", ALL.get(2).command());
+        String golden = "0201010272320374313208" + "6f70657261746f72" + "0e" + "31302e302e302e373a3531303030"
+                + "030764656661756c740261310a2f62696e2f736c6565700102313001014b015601042f746d700201047465616d"
+                + "01780001";
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(withCaller))).isEqualTo(golden);
+        assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(golden))).containsExactly(withCaller);
     }
 
     /**
@@ -85,11 +108,15 @@ class CodecTest {
         Envelope reschedule0 = new Envelope(null, "leader", new Command.RescheduleAgent("default", "a1", 40, 2, 0));
         assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(oldExpiry))).containsExactly(expiry0);
         assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(oldReschedule))).containsExactly(reschedule0);
-        assertThat(HexFormat.of().formatHex(CommandCodec.encode(expiry0))).isEqualTo(oldExpiry);
-        assertThat(HexFormat.of().formatHex(CommandCodec.encode(reschedule0))).isEqualTo(oldReschedule);
+        // Term 0 is still written with the old type codes (in today's entry format).
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(expiry0)))
+                .isEqualTo("0201" + "00" + "0773776565706572" + "0000" + "09" + "027731" + "0c");
+        assertThat(HexFormat.of().formatHex(CommandCodec.encode(reschedule0)))
+                .isEqualTo("0201" + "00" + "066c6561646572" + "0000" + "0f" + "0764656661756c74" + "026131" + "28" + "02");
 
-        String expiry = "0101" + "00" + "0773776565706572" + "11" + "027731" + "0c" + "03";
-        String reschedule = "0101" + "00" + "066c6561646572" + "12" + "0764656661756c74" + "026131" + "28" + "02" + "03";
+        String expiry = "0201" + "00" + "0773776565706572" + "0000" + "11" + "027731" + "0c" + "03";
+        String reschedule = "0201" + "00" + "066c6561646572" + "0000" + "12" + "0764656661756c74" + "026131" + "28"
+                + "02" + "03";
         assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(8)))).isEqualTo(expiry);
         assertThat(HexFormat.of().formatHex(CommandCodec.encode(ALL.get(15)))).isEqualTo(reschedule);
         assertThat(CommandCodec.decodeBatch(HexFormat.of().parseHex(expiry))).containsExactly(ALL.get(8));

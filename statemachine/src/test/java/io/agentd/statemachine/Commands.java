@@ -200,7 +200,17 @@ final class Commands {
                         .as((p, data) -> (Draft) s -> {
                             Target t = instance(p, s);
                             return new Command.PutCheckpoint(t.namespace(), t.name(), t.number(), data);
-                        }))
+                        })),
+                // Tokens: a few hashes, so that repeats (ALREADY_EXISTS) happen too.
+                fixed(1, Combinators.combine(Arbitraries.of("a", "b", "c").map(h -> h.repeat(64)),
+                        Arbitraries.of(io.agentd.statemachine.model.Role.class),
+                        Arbitraries.of(java.util.Set.<String>of(), java.util.Set.of("team-a")),
+                        Arbitraries.longs().between(0, 5_000))
+                        .as((hash, role, scope, ttl) -> new Command.CreateToken(hash, role,
+                                role.scopable() ? new java.util.TreeSet<>(scope) : null,
+                                role == io.agentd.statemachine.model.Role.WORKER ? "w1" : null, ttl, "t"))),
+                fixed(1, Arbitraries.integers().between(1, 60).map(i -> new Command.RevokeToken("t" + i))),
+                fixed(1, Arbitraries.of("d", "e").map(h -> new Command.BootstrapToken(h.repeat(64))))
         ));
     }
 

@@ -25,8 +25,8 @@ import java.util.List;
 /**
  * The log format: a batch of envelopes per entry, and the matching batch of replies.
  * <pre>
- * entry  := u8 version(=1) uvarint count envelope*
- * envelope := optString requestId, string actor, u8 commandType, command fields
+ * entry  := u8 version(=1 or 2) uvarint count envelope*
+ * envelope := optString requestId, string actor, [v2: string role, string remote], u8 commandType, command fields
  * replies := u8 version(=1) uvarint count reply*
  * reply  := u8 code, string message, uvarint revision, bool created, u8 bodyKind, body
  * </pre>
@@ -35,6 +35,8 @@ import java.util.List;
  */
 public final class CommandCodec {
     public static final int ENTRY_V1 = 1;
+    /** Envelopes carry the actor's role and address too; what is written now. */
+    public static final int ENTRY_V2 = 2;
 
     static final int T_CREATE_NAMESPACE = 1;
     static final int T_SET_QUOTA = 2;
@@ -57,19 +59,23 @@ public final class CommandCodec {
     static final int T_EXPIRE_WORKER_2 = 17;
     /** RescheduleAgent with the deciding leader's term; type 15 likewise. */
     static final int T_RESCHEDULE_AGENT_2 = 18;
+    static final int T_CREATE_TOKEN = 19;
+    static final int T_REVOKE_TOKEN = 20;
+    static final int T_BOOTSTRAP_TOKEN = 21;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
     private static final int B_AGENT = 2;
     private static final int B_WORKER = 3;
     private static final int B_METADATA = 4;
+    private static final int B_TOKEN = 5;
 
     private CommandCodec() {
     }
 
     public static byte[] encodeBatch(List<Envelope> batch) {
         WireWriter w = new WireWriter(256 * batch.size() + 8);
-        w.u8(ENTRY_V1).uvarint(batch.size());
+        w.u8(ENTRY_V2).uvarint(batch.size());
         for (Envelope e : batch) {
             envelope(w, e);
         }
@@ -98,7 +104,7 @@ public final class CommandCodec {
             size += p.length;
         }
         WireWriter w = new WireWriter(size + 6);
-        w.u8(ENTRY_V1).uvarint(count);
+        w.u8(ENTRY_V2).uvarint(count);
         for (byte[] p : parts) {
             w.raw(p);
         }
@@ -112,20 +118,20 @@ public final class CommandCodec {
     public static List<Envelope> decodeBatch(byte[] bytes) {
         WireReader r = new WireReader(bytes);
         int v = r.u8();
-        if (v != ENTRY_V1) {
+        if (v != ENTRY_V1 && v != ENTRY_V2) {
             throw new WireReader.MalformedException("unknown entry format version " + v);
         }
         int n = r.collectionSize();
         List<Envelope> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(envelope(r));
+            out.add(envelope(r, v));
         }
         r.expectEnd();
         return out;
     }
 
     private static void envelope(WireWriter w, Envelope e) {
-        w.optString(e.requestId()).string(e.actor());
+        w.optString(e.requestId()).string(e.actor()).string(e.role()).string(e.remote());
         Command c = e.command();
         if (c instanceof CreateNamespace x) {
             w.u8(T_CREATE_NAMESPACE).string(x.name());
@@ -172,14 +178,24 @@ public final class CommandCodec {
             if (x.term() != 0) {
                 w.uvarint(x.term());
             }
+        } else if (c instanceof Command.CreateToken x) {
+            w.u8(T_CREATE_TOKEN).string(x.hash()).u8(x.role().wire())
+                    .strings(x.namespaces() == null ? List.of() : List.copyOf(x.namespaces()))
+                    .optString(x.workerId()).uvarint(x.ttlMillis()).optString(x.description());
+        } else if (c instanceof Command.RevokeToken x) {
+            w.u8(T_REVOKE_TOKEN).string(x.id());
+        } else if (c instanceof Command.BootstrapToken x) {
+            w.u8(T_BOOTSTRAP_TOKEN).string(x.hash());
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
     }
 
-    private static Envelope envelope(WireReader r) {
+    private static Envelope envelope(WireReader r, int version) {
         String requestId = r.optString();
         String actor = r.string();
+        String role = version >= ENTRY_V2 ? r.string() : "";
+        String remote = version >= ENTRY_V2 ? r.string() : "";
         int type = r.u8();
         Command c = switch (type) {
             case T_CREATE_NAMESPACE -> new CreateNamespace(r.string(), EntityCodec.quota(r));
@@ -209,9 +225,14 @@ public final class CommandCodec {
             case T_REPORT_HEALTH -> new Command.ReportHealth(r.string(), r.string(), r.uvarint(), r.string(), r.string());
             case T_RESCHEDULE_AGENT, T_RESCHEDULE_AGENT_2 -> new Command.RescheduleAgent(r.string(), r.string(),
                     r.uvarint(), r.uvarintInt(), type == T_RESCHEDULE_AGENT_2 ? r.uvarint() : 0);
+            case T_CREATE_TOKEN -> new Command.CreateToken(r.string(),
+                    WireEnum.fromWire(io.agentd.statemachine.model.Role.class, r.u8()),
+                    new java.util.TreeSet<>(r.strings()), r.optString(), r.uvarint(), r.optString());
+            case T_REVOKE_TOKEN -> new Command.RevokeToken(r.string());
+            case T_BOOTSTRAP_TOKEN -> new Command.BootstrapToken(r.string());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
-        return new Envelope(requestId, actor, c);
+        return new Envelope(requestId, actor, role, remote, c);
     }
 
     // ---- replies ----
@@ -271,6 +292,9 @@ public final class CommandCodec {
         } else if (b instanceof MetadataResult m) {
             w.u8(B_METADATA);
             EntityCodec.metadataResult(w, m);
+        } else if (b instanceof io.agentd.statemachine.model.Token t) {
+            w.u8(B_TOKEN);
+            EntityCodec.token(w, t);
         } else {
             throw new IllegalArgumentException("no wire form for reply body " + b.getClass());
         }
@@ -288,6 +312,7 @@ public final class CommandCodec {
             case B_AGENT -> EntityCodec.agent(r);
             case B_WORKER -> EntityCodec.worker(r);
             case B_METADATA -> EntityCodec.metadataResult(r);
+            case B_TOKEN -> EntityCodec.token(r);
             default -> throw new WireReader.MalformedException("unknown reply body kind " + kind);
         };
         return new Reply(code, message, rev, created, body);

@@ -14,6 +14,8 @@ import io.agentd.statemachine.model.MetadataResult;
 import io.agentd.statemachine.model.Namespace;
 import io.agentd.statemachine.model.Quota;
 import io.agentd.statemachine.model.RestartPolicy;
+import io.agentd.statemachine.model.Role;
+import io.agentd.statemachine.model.Token;
 import io.agentd.statemachine.model.WireEnum;
 import io.agentd.statemachine.model.Worker;
 import io.agentd.statemachine.model.WorkerState;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -247,20 +250,54 @@ public final class EntityCodec {
         return e;
     }
 
+    /** Audit records: V1 without the actor's role and address, V2 with them. */
     public static byte[] audit(AuditRecord a) {
         WireWriter w = new WireWriter(64);
-        w.u8(V1).uvarint(a.revision()).svarint(a.time()).string(a.actor()).optString(a.requestId())
-                .string(a.command()).string(a.target()).string(a.result());
+        w.u8(V2).uvarint(a.revision()).svarint(a.time()).string(a.actor()).string(a.role()).string(a.remote())
+                .optString(a.requestId()).string(a.command()).string(a.target()).string(a.result());
         return w.toByteArray();
     }
 
     public static AuditRecord audit(byte[] b) {
         WireReader r = new WireReader(b);
-        version(r);
-        AuditRecord a = new AuditRecord(r.uvarint(), r.svarint(), r.string(), r.optString(), r.string(), r.string(),
+        int v = r.u8();
+        if (v != V1 && v != V2) {
+            throw new WireReader.MalformedException("unknown audit record format version " + v);
+        }
+        long revision = r.uvarint();
+        long time = r.svarint();
+        String actor = r.string();
+        String role = v == V2 ? r.string() : "";
+        String remote = v == V2 ? r.string() : "";
+        AuditRecord a = new AuditRecord(revision, time, actor, role, remote, r.optString(), r.string(), r.string(),
                 r.string());
         r.expectEnd();
         return a;
+    }
+
+    public static byte[] token(Token t) {
+        WireWriter w = new WireWriter(128);
+        token(w, t);
+        return w.toByteArray();
+    }
+
+    public static void token(WireWriter w, Token t) {
+        w.u8(V1).string(t.id()).string(t.hash()).u8(t.role().wire()).strings(List.copyOf(t.namespaces()))
+                .optString(t.workerId()).svarint(t.expiresAt()).string(t.description()).uvarint(t.createRevision())
+                .svarint(t.createTime()).svarint(t.revokedAt());
+    }
+
+    public static Token token(byte[] b) {
+        WireReader r = new WireReader(b);
+        Token t = token(r);
+        r.expectEnd();
+        return t;
+    }
+
+    public static Token token(WireReader r) {
+        version(r);
+        return new Token(r.string(), r.string(), WireEnum.fromWire(Role.class, r.u8()), new TreeSet<>(r.strings()),
+                r.optString(), r.svarint(), r.string(), r.uvarint(), r.svarint(), r.svarint());
     }
 
     public static byte[] encode(Object entity) {

@@ -216,6 +216,51 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * A new API token. Only the SHA-256 of its secret enters the log ({@code hash}, 64 lowercase
+     * hex digits); the secret is shown once to whoever asked for it. {@code namespaces} limit an
+     * operator or reader token (empty: all); {@code workerId} binds a worker token to one worker;
+     * {@code ttlMillis} 0: it never expires.
+     */
+    record CreateToken(String hash, io.agentd.statemachine.model.Role role, java.util.SortedSet<String> namespaces,
+                       String workerId, long ttlMillis, String description) implements Command {
+        public CreateToken {
+            namespaces = java.util.Collections.unmodifiableSortedSet(
+                    namespaces == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(namespaces));
+            description = description == null ? "" : description;
+        }
+
+        public String kind() {
+            return "CreateToken";
+        }
+
+        public String target() {
+            return role.word() + (workerId != null ? ":" + workerId : "");
+        }
+    }
+
+    /** A token stops working. Revoking a revoked token changes nothing. */
+    record RevokeToken(String id) implements Command {
+        public String kind() {
+            return "RevokeToken";
+        }
+
+        public String target() {
+            return id;
+        }
+    }
+
+    /** The first admin token of a cluster (its secret's hash); refused once any token exists. */
+    record BootstrapToken(String hash) implements Command {
+        public String kind() {
+            return "BootstrapToken";
+        }
+
+        public String target() {
+            return "admin";
+        }
+    }
+
     private static void requireTerm(long term) {
         if (term < 0) {
             throw new IllegalArgumentException("a term is never negative, got " + term);
