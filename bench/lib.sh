@@ -89,7 +89,8 @@ start_server() {
   local peers="n1=127.0.0.1:$((base + 11)),n2=127.0.0.1:$((base + 21)),n3=127.0.0.1:$((base + 31))"
   local peer_http="n1=127.0.0.1:$((base + 10)),n2=127.0.0.1:$((base + 20)),n3=127.0.0.1:$((base + 30))"
   (cd "$dir" && exec "${AGENTD_LAUNCHER:-$root/bin/agentd}" server --node-id "n$i" --data-dir "$dir/n$i" \
-      --http-addr "127.0.0.1:$((base + 10 * i))" --raft-addr "127.0.0.1:$((base + 10 * i + 1))" --peers "$peers" --peer-http "$peer_http" "$@") \
+      --http-addr "127.0.0.1:$((base + 10 * i))" --raft-addr "127.0.0.1:$((base + 10 * i + 1))" --peers "$peers" --peer-http "$peer_http" \
+      --insecure true "$@") \
     >> "$dir/n$i.log" 2>&1 &
   pids+=($!); spid[n$i]=$!
 }

@@ -30,6 +30,8 @@ import picocli.CommandLine.ScopeType;
         QuotaCommand.class,
         WorkerCommand.class,
         ClusterCommand.class,
+        TokenCommand.class,
+        AuditCommand.class,
         WatchCommand.class,
         CompletionCommand.class,
         HelpCommand.class,

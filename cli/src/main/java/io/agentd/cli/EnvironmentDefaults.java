@@ -14,6 +14,7 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
 
   static final String ADDR = "AGENTCTL_ADDR";
   static final String TOKEN = "AGENTCTL_TOKEN";
+  static final String TOKEN_FILE = "AGENTCTL_TOKEN_FILE";
   static final String NAMESPACE = "AGENTCTL_NAMESPACE";
 
   private static final Map<String, String> VARIABLE_BY_OPTION = Map.of(

@@ -33,7 +33,7 @@ final class GlobalOptions {
   String token;
 
   @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
-      description = "Read the bearer token from FILE.")
+      description = "Read the bearer token from FILE (env " + EnvironmentDefaults.TOKEN_FILE + ").")
   Path tokenFile;
 
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
@@ -64,8 +64,8 @@ final class GlobalOptions {
   }
 
   /**
-   * The token from {@code --token}, else {@code --token-file}, else the environment, else
-   * {@code null}.
+   * The token from {@code --token}, else {@code --token-file}, else the environment ({@code
+   * AGENTCTL_TOKEN}, else the file {@code AGENTCTL_TOKEN_FILE} names), else {@code null}.
    */
   String token(CommandLine command, Map<String, String> env) {
     if (token != null && tokenFile != null) {
@@ -75,22 +75,29 @@ final class GlobalOptions {
       return token;
     }
     if (tokenFile != null) {
-      return readTokenFile(command);
+      return readTokenFile(command, tokenFile, "option '--token-file'");
     }
     String fromEnv = env.get(EnvironmentDefaults.TOKEN);
-    return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.strip();
+    }
+    String fileFromEnv = env.get(EnvironmentDefaults.TOKEN_FILE);
+    if (fileFromEnv != null && !fileFromEnv.isBlank()) {
+      return readTokenFile(command, Path.of(fileFromEnv.strip()), EnvironmentDefaults.TOKEN_FILE);
+    }
+    return null;
   }
 
-  private String readTokenFile(CommandLine command) {
+  private static String readTokenFile(CommandLine command, Path file, String source) {
     String content;
     try {
-      content = Files.readString(tokenFile).strip();
+      content = Files.readString(file).strip();
     } catch (IOException e) {
-      throw new ParameterException(command, "Invalid value for option '--token-file': cannot read "
-          + tokenFile + ": " + e.getMessage());
+      throw new ParameterException(command, "Invalid value for " + source + ": cannot read " + file + ": "
+          + e.getMessage());
     }
     if (content.isEmpty()) {
-      throw new ParameterException(command, "Invalid value for option '--token-file': " + tokenFile + " is empty");
+      throw new ParameterException(command, "Invalid value for " + source + ": " + file + " is empty");
     }
     return content;
   }

@@ -77,16 +77,22 @@ class GlobalOptionsTest {
   }
 
   @Test
-  void tokenComesFromFlagThenFileThenEnvironment(@TempDir Path dir) throws Exception {
+  void tokenComesFromFlagThenFileThenEnvironmentThenTheEnvironmentsFile(@TempDir Path dir) throws Exception {
     Path tokenFile = Files.writeString(dir.resolve("token"), "from-file\n");
-    Map<String, String> env = Map.of("AGENTCTL_TOKEN", "from-env");
+    Path envFile = Files.writeString(dir.resolve("env-token"), "from-env-file\n");
+    Map<String, String> env = Map.of("AGENTCTL_TOKEN", "from-env", "AGENTCTL_TOKEN_FILE", envFile.toString());
 
     agentctl(env, "get", "summarizer", "--token", "from-flag", "--addr", coordinator.addr());
     agentctl(env, "get", "summarizer", "--token-file", tokenFile.toString(), "--addr", coordinator.addr());
     agentctl(env, "get", "summarizer", "--addr", coordinator.addr());
+    agentctl(Map.of("AGENTCTL_TOKEN_FILE", envFile.toString()), "get", "summarizer", "--addr", coordinator.addr());
     agentctl("get", "summarizer", "--addr", coordinator.addr());
+    AgentctlRun missing = agentctl(Map.of("AGENTCTL_TOKEN_FILE", dir.resolve("nope").toString()), "get",
+        "summarizer", "--addr", coordinator.addr());
 
     assertThat(coordinator.received()).extracting(request -> request.header("Authorization"))
-        .containsExactly("Bearer from-flag", "Bearer from-file", "Bearer from-env", null);
+        .containsExactly("Bearer from-flag", "Bearer from-file", "Bearer from-env", "Bearer from-env-file", null);
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("AGENTCTL_TOKEN_FILE").contains("nope");
   }
 }

@@ -4,6 +4,10 @@ import static io.agentd.client.ApiRequest.encode;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.agentd.client.api.AgentView;
+import io.agentd.client.api.AuditRecordView;
+import io.agentd.client.api.CreateTokenRequest;
+import io.agentd.client.api.CreatedTokenView;
+import io.agentd.client.api.TokenView;
 import io.agentd.client.api.ClusterStatusView;
 import io.agentd.client.api.CreateNamespaceRequest;
 import io.agentd.client.api.EventsPage;
@@ -45,6 +49,10 @@ public final class Api {
   private static final TypeReference<List<MemberView>> MEMBERS = new TypeReference<>() {};
   private static final TypeReference<EventsPage> EVENTS = new TypeReference<>() {};
   private static final TypeReference<SpawnBatchView> SPAWN_BATCH = new TypeReference<>() {};
+  private static final TypeReference<CreatedTokenView> CREATED_TOKEN = new TypeReference<>() {};
+  private static final TypeReference<TokenView> TOKEN = new TypeReference<>() {};
+  private static final TypeReference<List<TokenView>> TOKENS = new TypeReference<>() {};
+  private static final TypeReference<List<AuditRecordView>> AUDIT = new TypeReference<>() {};
 
   /** Agents one batch spawn may carry at most. */
   public static final int MAX_SPAWN_BATCH = 1000;
@@ -244,6 +252,46 @@ public final class Api {
       request = request.waiting(wait);
     }
     return limit > 0 ? request.param("limit", limit) : request;
+  }
+
+  // Tokens and the audit trail
+
+  /** A new token and its secret, shown this once ({@code 201}); admins only. */
+  public static ApiRequest<CreatedTokenView> createToken(CreateTokenRequest request) {
+    return ApiRequest.write("POST", "/v1/tokens", request, CREATED_TOKEN);
+  }
+
+  /** The tokens, oldest first; revoked ones too when {@code all}. */
+  public static ApiRequest<List<TokenView>> listTokens(boolean all) {
+    return ApiRequest.get("/v1/tokens", TOKENS).param("all", all ? "true" : null);
+  }
+
+  public static ApiRequest<TokenView> getToken(String id) {
+    return ApiRequest.get("/v1/tokens/" + encode(id), TOKEN);
+  }
+
+  /** The caller's own token. */
+  public static ApiRequest<TokenView> whoami() {
+    return ApiRequest.get("/v1/tokens/self", TOKEN);
+  }
+
+  /** Revokes a token: it stops working on every server once they have applied this. */
+  public static ApiRequest<TokenView> revokeToken(String id) {
+    return ApiRequest.write("DELETE", "/v1/tokens/" + encode(id), null, TOKEN);
+  }
+
+  /**
+   * The last {@code limit} audit records that match, oldest first; null filters match all. Admins
+   * only.
+   *
+   * @param since a duration back from now ({@code 1h}) or an RFC 3339 time, or null
+   * @param after only records after this revision (0: all)
+   */
+  public static ApiRequest<List<AuditRecordView>> audit(String since, long after, String actor, String namespace,
+                                                        String command, int limit) {
+    return ApiRequest.get("/v1/audit", AUDIT).param("since", since).param("after", after > 0 ? after : null)
+        .param("actor", actor)
+        .param("namespace", namespace).param("command", command).param("limit", limit > 0 ? limit : null);
   }
 
   private static String namespacePath(String namespace) {

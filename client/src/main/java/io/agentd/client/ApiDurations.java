@@ -6,12 +6,13 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as the API, agentctl and the daemon's config write them: a whole number and one
- * unit of {@code ms}, {@code s}, {@code m} or {@code h}: {@code 250ms}, {@code 3s}, {@code 1m},
- * {@code 2h}. The one parser and printer of that form in the project.
+ * unit of {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}: {@code 250ms}, {@code 3s},
+ * {@code 1m}, {@code 2h}, {@code 30d} (days are read, never written: {@link #format} writes hours).
+ * The one parser and printer of that form in the project.
  */
 public final class ApiDurations {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h|d)");
 
   private ApiDurations() {}
 
@@ -34,7 +35,8 @@ public final class ApiDurations {
         case "ms" -> Duration.ofMillis(amount);
         case "s" -> Duration.ofSeconds(amount);
         case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
       };
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("'" + text + "' is too long a duration");

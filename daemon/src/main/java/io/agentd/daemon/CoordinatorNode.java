@@ -5,10 +5,14 @@ import com.codahale.metrics.MetricRegistry;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.config.ServerConfig;
 import io.agentd.daemon.api.ApiRoutes;
+import io.agentd.daemon.api.Guard;
 import io.agentd.daemon.api.HttpApiServer;
 import io.agentd.daemon.api.Router;
 import io.agentd.daemon.coordinator.AgentService;
+import io.agentd.daemon.coordinator.Authenticator;
+import io.agentd.daemon.coordinator.BootstrapTokens;
 import io.agentd.daemon.coordinator.ClusterInfo;
+import io.agentd.daemon.coordinator.ClusterSecret;
 import io.agentd.daemon.coordinator.Coordinator;
 import io.agentd.daemon.coordinator.LeaderLossDetector;
 import io.agentd.daemon.coordinator.LeaseTracker;
@@ -16,6 +20,7 @@ import io.agentd.daemon.coordinator.NamespaceService;
 import io.agentd.daemon.coordinator.RegistryReplica;
 import io.agentd.daemon.coordinator.RescheduleSweeper;
 import io.agentd.daemon.coordinator.RevisionWaiters;
+import io.agentd.daemon.coordinator.TokenService;
 import io.agentd.daemon.coordinator.WorkerService;
 import io.agentd.daemon.raft.RaftNode;
 import io.agentd.daemon.raft.RaftNodeConfig;
@@ -55,6 +60,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final MetricRegistry metrics = new MetricRegistry();
     private final HttpApiServer http;
     private final LeaderLossDetector leaderLoss;
+    private final Authenticator authenticator;
     private volatile HostPort httpAddress;
 
     private CoordinatorNode(ServerConfig config) throws IOException, InterruptedException {
@@ -85,7 +91,7 @@ public final class CoordinatorNode implements AutoCloseable {
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
         registerGauges(waiters);
         this.leases = new LeaseTracker(() -> replica.read(s -> List.copyOf(s.workers())),
-                replica::workersVersion, c -> coordinator.write(c, null, "lease-sweeper"),
+                replica::workersVersion, c -> coordinator.write(c, "lease-sweeper"),
                 new LeaseTracker.LeaderCheck() {
                     @Override
                     public boolean leadsIn(long term) {
@@ -99,16 +105,40 @@ public final class CoordinatorNode implements AutoCloseable {
                 }, timer, config.workerTtl, System::nanoTime);
         raft.onLeadershipChange(leases::leadershipChanged);
         this.reschedules = new RescheduleSweeper(n -> replica.read(s -> s.failedToRun(n)),
-                c -> coordinator.write(c, null, "reschedule-sweeper"), timer, config.rescheduleAttempts,
+                c -> coordinator.write(c, "reschedule-sweeper"), timer, config.rescheduleAttempts,
                 config.rescheduleBackoff, config.rescheduleReset, System::currentTimeMillis);
         raft.onLeadershipChange(reschedules::leadershipChanged);
+        this.authenticator = new Authenticator(!config.insecure, hash -> replica.read(s -> s.tokenByHash(hash)),
+                System::currentTimeMillis, () -> coordinator.readable(false));
+        if (config.insecure) {
+            LOG.warn("INSECURE: authentication is off (insecure: true): whoever reaches {} may do anything",
+                    config.httpAddr);
+        } else {
+            BootstrapTokens bootstrap = new BootstrapTokens(() -> replica.read(s -> s.hasTokens()),
+                    hash -> replica.read(s -> s.tokenByHash(hash)) != null,
+                    c -> coordinator.write(c, "bootstrap"), config.bootstrapTokenFile, config.dataDir);
+            raft.onLeadershipChange(bootstrap::leadershipChanged);
+        }
+        metrics.register("http_auth_failures", (Gauge<Long>) authenticator::failures);
+        // Read (and checked) at start: a bad file stops the server now, not at its first election.
+        String clusterSecret = config.insecure ? null : ClusterSecret.of(config.clusterSecretFile,
+                config.bootstrapTokenFile);
         ApiRoutes routes = new ApiRoutes(coordinator, info, new AgentService(coordinator),
-                new WorkerService(coordinator, leases), new NamespaceService(coordinator), metrics);
-        this.http = new HttpApiServer(routes.router(new Router()), config.maxBodyBytes, metrics, routes);
+                new WorkerService(coordinator, leases), new NamespaceService(coordinator),
+                new TokenService(coordinator), metrics, config.insecure ? Guard.OPEN : Guard.servers(clusterSecret),
+                config.metricsRequireToken ? Guard.anyToken() : Guard.OPEN);
+        this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
+                routes);
         InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
-        this.leaderLoss = config.fastFailover && config.peers.size() > 1
-                ? new LeaderLossDetector(config.nodeId, raft, config.peerHttp) : null;
+        boolean mayAskPeers = config.insecure || clusterSecret != null;
+        if (config.fastFailover && config.peers.size() > 1 && !mayAskPeers) {
+            LOG.warn("fast failover is off: the servers share no secret to show each other (set cluster-secret-file"
+                    + " or bootstrap-token-file, the same on every server); a dead leader is replaced after the"
+                    + " election timeout");
+        }
+        this.leaderLoss = config.fastFailover && config.peers.size() > 1 && mayAskPeers
+                ? new LeaderLossDetector(config.nodeId, raft, config.peerHttp, clusterSecret) : null;
         LOG.info("node {} serves the API on http://{} and Raft on {} (process up {} ms)", config.nodeId, httpAddress,
                 config.raftAddr, processUpMillis());
     }

@@ -66,7 +66,14 @@ final class CoordinatorRun {
         out.printf("agentd %s: node %s, API on http://%s, Raft on %s, data in %s%n", dev ? "dev" : "server",
                 config.nodeId, node.httpAddress(), config.raftAddr, config.dataDir.toAbsolutePath());
         if (dev) {
+            out.println("authentication is off: every user of this host may use the API (dev mode, loopback only)");
             out.printf("try: bin/agentctl --addr http://%s cluster status%n", node.httpAddress());
+        } else if (config.insecure) {
+            out.println("INSECURE: authentication is off (insecure: true): whoever reaches the API may do anything");
+        } else if (config.bootstrapTokenFile == null) {
+            out.printf("authentication is on; if this server becomes the cluster's first leader, it writes the first"
+                    + " admin token's secret to %s%n", config.dataDir.resolve(io.agentd.daemon.coordinator.BootstrapTokens.FILE)
+                    .toAbsolutePath());
         }
         out.flush();
         // Returns only when the dev worker cannot run (the shutdown hook ends the process otherwise).

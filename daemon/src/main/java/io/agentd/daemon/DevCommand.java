@@ -31,6 +31,10 @@ final class DevCommand implements Callable<Integer> {
             if (c.peers.size() > 1) {
                 throw new ConfigException("peers", "peers: dev mode runs a single node");
             }
+            if (!c.insecure) {
+                throw new ConfigException("insecure", "insecure: dev mode runs with auth off; for tokens run agentd"
+                        + " server");
+            }
             requireLoopback("http-addr", c.httpAddr.host());
             requireLoopback("raft-addr", c.raftAddr.host());
         } catch (ConfigException e) {

@@ -64,6 +64,7 @@ public final class Applier {
         Tx tx = new Tx(state, rev, state.time());
         Reply reply;
         try {
+            Authority.check(state, e);
             reply = dispatch(tx, e.command(), term);
         } catch (Rejection r) {
             if (state.changes().size() != before) {

@@ -11,7 +11,9 @@ public enum ErrorCode {
     ALREADY_EXISTS(3),
     VERSION_MISMATCH(4),
     FAILED_PRECONDITION(5),
-    QUOTA_EXCEEDED(6);
+    QUOTA_EXCEEDED(6),
+    /** The command's token may not do this (a worker's token reporting on another worker's agent). */
+    PERMISSION_DENIED(7);
 
     private final int wire;
 

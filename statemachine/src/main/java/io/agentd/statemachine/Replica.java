@@ -60,6 +60,12 @@ public final class Replica {
         return replies;
     }
 
+    /** Visits the audit trail kept in the store, oldest first (the caller excludes apply meanwhile). */
+    public void auditTrail(java.util.function.Consumer<io.agentd.statemachine.model.AuditRecord> visitor) {
+        store.scan(io.agentd.statemachine.store.Table.AUDIT,
+                (k, v) -> visitor.accept(io.agentd.statemachine.codec.EntityCodec.audit(v)));
+    }
+
     /** {@link DurableStore#prepareCheckpoint}: a checkpoint is coming soon. */
     public void prepareCheckpoint() {
         store.prepareCheckpoint();

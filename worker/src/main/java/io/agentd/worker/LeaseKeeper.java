@@ -142,6 +142,9 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
         return Duration.ofNanos(leaseUntil - clock.getAsLong()).minus(killGrace);
     }
 
+    private static final Duration REFUSAL_LOG_SPACING = Duration.ofSeconds(10);
+    private long lastRefusalLog;
+
     /** One heartbeat round (heartbeat thread): register if needed, renew, hand the lease on; then the next. */
     private void round() {
         if (!running) {
@@ -161,6 +164,15 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
                     leaseUntil = clock.getAsLong();
                     holder.lost();
                 });
+            } else if ("UNAUTHENTICATED".equals(e.code()) || "PERMISSION_DENIED".equals(e.code())) {
+                // Revoked, expired, or another worker's: renewals fail, and the agents stop as the lease runs out.
+                long now = clock.getAsLong();
+                if (now - lastRefusalLog > REFUSAL_LOG_SPACING.toNanos() || lastRefusalLog == 0) {
+                    lastRefusalLog = now;
+                    LOG.error("the coordinators refuse this worker's token ({}: {}); the agents here stop when the"
+                            + " lease runs out. Give token-file a valid worker token for {} and restart.", e.code(),
+                            e.getMessage(), config.workerId);
+                }
             } else {
                 LOG.debug("heartbeat failed: {}", e.getMessage());
             }

@@ -65,12 +65,33 @@ public final class WorkerConfig implements ConfigBinder.Checked {
     /** Agents migrating off at once during a drain at shutdown. */
     @Setting("with on-sigterm drain: agents migrating off at once, 1 to 10000")
     public int drainParallel = 4;
+    /** The worker token's secret, in a file readable only by the worker's user; null: no token. */
+    @Setting(value = "a file holding this worker's token (agentctl token create --role worker --worker-id ID)",
+            defaultText = "none: for coordinators that run with insecure: true")
+    public Path tokenFile;
     /**
      * A deliberately broken build, for the safety tests only: no self-fencing and no watchdog
      * deadline, so a cut-off worker runs its agents on while they are handed to another.
      */
     @Setting("UNSAFE, for the safety tests only: the worker never fences itself")
     public boolean unsafeNoFencing = false;
+
+    /** The token in {@link #tokenFile}, or null when there is none; throws naming the key when unreadable or empty. */
+    public String token() {
+        if (tokenFile == null) {
+            return null;
+        }
+        String t;
+        try {
+            t = java.nio.file.Files.readString(tokenFile).strip();
+        } catch (java.io.IOException e) {
+            throw new ConfigException("token-file", "token-file: cannot read " + tokenFile + ": " + e.getMessage());
+        }
+        if (t.isEmpty()) {
+            throw new ConfigException("token-file", "token-file: " + tokenFile + " is empty");
+        }
+        return t;
+    }
 
     /** What the worker does with its agents when told to shut down. */
     public enum OnShutdown { STOP, DRAIN }
@@ -173,6 +194,7 @@ public final class WorkerConfig implements ConfigBinder.Checked {
             throw new ConfigException("worker-id", "worker-id: '" + workerId
                     + "' must be 1-128 of A-Z, a-z, 0-9, '.', '_' and '-'");
         }
+        token(); // readable and not empty, or the worker does not start
         try {
             address = hostPort("local-api", address);
         } catch (IllegalArgumentException e) {

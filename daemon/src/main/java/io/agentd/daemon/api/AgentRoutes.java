@@ -13,6 +13,8 @@ import io.agentd.client.api.SpawnBatchView;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.client.api.StatusReport;
 import io.agentd.daemon.coordinator.AgentService;
+import io.agentd.daemon.coordinator.Forbidden;
+import io.agentd.daemon.coordinator.Principal;
 import io.agentd.statemachine.ClusterState;
 import io.agentd.statemachine.Names;
 import io.agentd.statemachine.command.Reply;
@@ -20,6 +22,7 @@ import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentKey;
 import io.agentd.statemachine.model.AgentState;
 import io.agentd.statemachine.model.MetadataEntry;
+import io.agentd.statemachine.model.Role;
 import io.agentd.statemachine.model.WireEnum;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** {@code /v1/agents} and {@code /v1/namespaces/{ns}/agents/...}: agents, their metadata, reports and checkpoints. */
@@ -47,36 +51,69 @@ final class AgentRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/agents", q -> list(q, q.query("namespace")));
-        r.get("/v1/namespaces/{ns}/agents", q -> list(q, q.param("ns")));
-        r.post("/v1/namespaces/{ns}/agents", q -> spawn(q, Json.read(q.body(), SpawnRequest.class)));
-        r.post("/v1/namespaces/{ns}/agents:batch", this::spawnBatch);
-        r.get("/v1/namespaces/{ns}/agents/{name}", q -> reads.read(q, s -> Views.agent(s, agent(s, q))));
-        r.post("/v1/namespaces/{ns}/agents/{name}/stop",
+        Guard operates = Guard.operates(NS);
+        Guard reader = Guard.reads(NS);
+        // Workers read the agents assigned to them, and save and fetch their checkpoints.
+        Guard readsOrWorker = reader.or(Guard.workerRole());
+        r.get("/v1/agents", LIST, q -> list(q, q.query("namespace")));
+        r.get("/v1/namespaces/{ns}/agents", LIST, q -> list(q, q.param("ns")));
+        r.post("/v1/namespaces/{ns}/agents", SpawnFastPath.GUARD, q -> spawn(q, Json.read(q.body(), SpawnRequest.class)));
+        r.post("/v1/namespaces/{ns}/agents:batch", operates, this::spawnBatch);
+        r.get("/v1/namespaces/{ns}/agents/{name}", readsOrWorker,
+                q -> reads.read(q, s -> Views.agent(s, visibleAgent(s, q))));
+        r.post("/v1/namespaces/{ns}/agents/{name}/stop", operates,
                 q -> writes.answer(agents.stop(q.param("ns"), q.param("name"), Writes.caller(q)), false));
-        r.delete("/v1/namespaces/{ns}/agents/{name}",
+        r.delete("/v1/namespaces/{ns}/agents/{name}", operates,
                 q -> writes.answer(agents.delete(q.param("ns"), q.param("name"), Writes.caller(q)), false));
-        r.get("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", this::getMetadata);
-        r.put("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", q -> writes.answer(agents.setMetadata(
+        r.get("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", reader, this::getMetadata);
+        r.put("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", operates, q -> writes.answer(agents.setMetadata(
                 q.param("ns"), q.param("name"), q.param("key"), Json.read(q.body(), SetMetadataRequest.class),
                 Writes.caller(q)), false));
-        r.post("/v1/namespaces/{ns}/agents/{name}/status", q -> writes.answer(agents.reportStatus(q.param("ns"),
-                q.param("name"), Json.read(q.body(), StatusReport.class), Writes.caller(q)), false));
-        r.post("/v1/namespaces/{ns}/agents/{name}/health", q -> writes.answer(agents.reportHealth(q.param("ns"),
-                q.param("name"), Json.read(q.body(), HealthReport.class), Writes.caller(q)), false));
-        r.post("/v1/namespaces/{ns}/agents/{name}/migrate", q -> {
+        // A worker's reports: the state machine refuses one on another worker's current assignment.
+        r.post("/v1/namespaces/{ns}/agents/{name}/status", Guard.workerRole(), q -> writes.answer(agents.reportStatus(
+                q.param("ns"), q.param("name"), Json.read(q.body(), StatusReport.class), Writes.caller(q)), false));
+        r.post("/v1/namespaces/{ns}/agents/{name}/health", Guard.workerRole(), q -> writes.answer(agents.reportHealth(
+                q.param("ns"), q.param("name"), Json.read(q.body(), HealthReport.class), Writes.caller(q)), false));
+        r.post("/v1/namespaces/{ns}/agents/{name}/migrate", operates, q -> {
             String to = q.body() != null && q.body().length > 0 ? Json.read(q.body(), MigrateRequest.class).to() : null;
             return writes.answer(agents.migrate(q.param("ns"), q.param("name"), to, Writes.caller(q)), false);
         });
-        r.put("/v1/namespaces/{ns}/agents/{name}/checkpoint", q -> writes.answer(agents.putCheckpoint(q.param("ns"),
-                q.param("name"), Json.read(q.body(), CheckpointRequest.class), Writes.caller(q)), false));
-        r.get("/v1/namespaces/{ns}/agents/{name}/checkpoint", q -> reads.read(q, s -> {
-            Agent a = agent(s, q);
+        r.put("/v1/namespaces/{ns}/agents/{name}/checkpoint", Guard.workerRole(), q -> writes.answer(
+                agents.putCheckpoint(q.param("ns"), q.param("name"), Json.read(q.body(), CheckpointRequest.class),
+                        Writes.caller(q)), false));
+        r.get("/v1/namespaces/{ns}/agents/{name}/checkpoint", readsOrWorker, q -> reads.read(q, s -> {
+            Agent a = visibleAgent(s, q);
             if (a.checkpoint() == null) {
                 throw ApiException.notFound("agent " + a.key() + " has saved no checkpoint");
             }
             return new CheckpointView(a.checkpoint(), a.checkpointRevision());
         }));
+    }
+
+    private static final Function<ApiRequest, String> NS = q -> q.param("ns");
+
+    /**
+     * Lists: readers see their namespaces; a worker sees only its own agents, and says so
+     * ({@code worker=ID}).
+     */
+    private static final Guard LIST = (p, q) -> {
+        if (p.role() == Role.WORKER) {
+            Guard.allow(p.workerId() != null && p.workerId().equals(q.query("worker")), p,
+                    "list agents but its own (add worker=" + p.workerId() + ")");
+        } else {
+            String ns = q.param("ns") != null ? q.param("ns") : q.query("namespace");
+            Guard.allow(p.mayRead(ns), p, "read " + (ns == null ? "agents" : "namespace " + ns));
+        }
+    };
+
+    /** The agent the path names, when the caller may see it: a worker sees only those assigned to it. */
+    private static Agent visibleAgent(ClusterState s, ApiRequest q) {
+        Agent a = agent(s, q);
+        Principal p = q.principal();
+        if (p.role() == Role.WORKER && !p.mayRead(a.namespace()) && !java.util.Objects.equals(a.worker(), p.workerId())) {
+            throw new Forbidden(p + " may not read agent " + a.key() + ": it is not assigned to worker " + p.workerId());
+        }
+        return a;
     }
 
     /** A spawn whose body has been read already (by the route, or by {@link SpawnFastPath}). */
@@ -144,7 +181,9 @@ final class AgentRoutes {
         // Only agents changed after this revision: what a worker watching its agents asks for.
         long changedAfter = q.longQuery("changedAfter", -1, 0, Long.MAX_VALUE);
         AgentState st = state;
+        Principal p = q.principal();
         Predicate<Agent> filter = a -> (changedAfter < 0 || a.revision() > changedAfter)
+                && (namespace != null || p.role() == Role.WORKER || p.covers(a.namespace()))
                 && (st == null || a.state() == st)
                 && (worker == null || worker.equals(a.worker()))
                 && labels.entrySet().stream().allMatch(e -> e.getValue().equals(a.spec().labels().get(e.getKey())));

@@ -1,14 +1,25 @@
 package io.agentd.daemon.api;
 
+import io.agentd.daemon.coordinator.Principal;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.List;
 import java.util.Map;
 
-/** One HTTP request as the API handlers see it; path parameters are filled by the router. */
+/**
+ * One HTTP request as the API handlers see it; path parameters are filled by the router, the
+ * principal by authentication ({@link Principal#ANONYMOUS} where it is off or not asked for).
+ *
+ * @param remote the client's address, host:port
+ */
 public record ApiRequest(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
-                         byte[] body, Map<String, String> params) {
+                         byte[] body, Map<String, String> params, Principal principal, String remote) {
+
+    public ApiRequest(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
+                      byte[] body, Map<String, String> params) {
+        this(method, path, query, headers, body, params, Principal.ANONYMOUS, "");
+    }
 
     public String param(String name) {
         return params.get(name);
@@ -61,6 +72,10 @@ public record ApiRequest(HttpMethod method, String path, Map<String, List<String
     }
 
     ApiRequest withParams(Map<String, String> p) {
-        return new ApiRequest(method, path, query, headers, body, p);
+        return new ApiRequest(method, path, query, headers, body, p, principal, remote);
+    }
+
+    ApiRequest withPrincipal(Principal p) {
+        return new ApiRequest(method, path, query, headers, body, params, p, remote);
     }
 }

@@ -7,6 +7,7 @@ import io.agentd.daemon.coordinator.AgentService;
 import io.agentd.daemon.coordinator.ClusterInfo;
 import io.agentd.daemon.coordinator.Coordinator;
 import io.agentd.daemon.coordinator.NamespaceService;
+import io.agentd.daemon.coordinator.TokenService;
 import io.agentd.daemon.coordinator.WorkerService;
 
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +25,12 @@ public final class ApiRoutes {
     private final EventRoutes events;
     private final LogsProxy logs;
     private final ClusterRoutes cluster;
+    private final TokenRoutes tokens;
+    private final AuditRoutes audit;
 
     public ApiRoutes(Coordinator coordinator, ClusterInfo clusterInfo, AgentService agentService,
-                     WorkerService workerService, NamespaceService namespaceService, MetricRegistry metrics) {
+                     WorkerService workerService, NamespaceService namespaceService, TokenService tokenService,
+                     MetricRegistry metrics, Guard servers, Guard metricsGuard) {
         Reads reads = new Reads(coordinator);
         Writes writes = new Writes(coordinator);
         this.agents = new AgentRoutes(agentService, reads, writes);
@@ -34,7 +38,9 @@ public final class ApiRoutes {
         this.namespaces = new NamespaceRoutes(namespaceService, reads, writes);
         this.events = new EventRoutes(reads);
         this.logs = new LogsProxy(reads);
-        this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics);
+        this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics, servers, metricsGuard);
+        this.tokens = new TokenRoutes(tokenService, reads, writes);
+        this.audit = new AuditRoutes(coordinator, reads);
     }
 
     public Router router(Router r) {
@@ -44,6 +50,8 @@ public final class ApiRoutes {
         logs.register(r);
         events.register(r);
         cluster.register(r);
+        tokens.register(r);
+        audit.register(r);
         return r;
     }
 

@@ -19,24 +19,34 @@ final class ClusterRoutes {
     private final Coordinator coordinator;
     private final MetricRegistry metrics;
 
-    ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, MetricRegistry metrics) {
+    private final Guard servers;
+    private final Guard metricsGuard;
+
+    /**
+     * @param servers      who may ask what servers ask each other ({@link Guard#servers})
+     * @param metricsGuard who may read the metrics: {@link Guard#OPEN}, or any token
+     */
+    ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, MetricRegistry metrics, Guard servers,
+                  Guard metricsGuard) {
+        this.servers = servers;
+        this.metricsGuard = metricsGuard;
         this.cluster = cluster;
         this.coordinator = coordinator;
         this.metrics = metrics;
     }
 
     void register(Router r) {
-        r.get("/v1/cluster/status", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
-        r.get("/v1/cluster/members", q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
-        r.get("/health/live", q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
-        r.get("/health/ready", q -> ready());
+        r.get("/v1/cluster/status", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
+        r.get("/v1/cluster/members", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
+        r.get("/health/live", Guard.OPEN, q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
+        r.get("/health/ready", Guard.OPEN, q -> ready());
         // Fast failover (LeaderLossDetector): a follower holds this open to the leader and reads
         // end of file when the leader's process is gone; survivors compare their logs.
-        r.get(LeaderLossDetector.LIVENESS_PATH, q -> new CompletableFuture<ApiResponse>().completeOnTimeout(
+        r.get(LeaderLossDetector.LIVENESS_PATH, servers, q -> new CompletableFuture<ApiResponse>().completeOnTimeout(
                 ApiResponse.ok(Map.of("alive", true)), LeaderLossDetector.LIVENESS_HOLD.toSeconds(), TimeUnit.SECONDS));
-        r.get(LeaderLossDetector.POSITION_PATH, q -> CompletableFuture.completedFuture(
+        r.get(LeaderLossDetector.POSITION_PATH, servers, q -> CompletableFuture.completedFuture(
                 ApiResponse.ok(LeaderLossDetector.position(cluster.nodeId(), coordinator.raft()))));
-        r.get("/metrics", q -> CompletableFuture.completedFuture(new ApiResponse(200,
+        r.get("/metrics", metricsGuard, q -> CompletableFuture.completedFuture(new ApiResponse(200,
                 new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
                 Map.of())));
     }

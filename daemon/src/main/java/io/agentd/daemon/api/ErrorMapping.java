@@ -26,6 +26,12 @@ public final class ErrorMapping {
         if (c instanceof Rejection r) {
             return error(r.code(), r.getMessage());
         }
+        if (c instanceof io.agentd.daemon.coordinator.Unauthenticated) {
+            return new ApiException(401, "UNAUTHENTICATED", c.getMessage());
+        }
+        if (c instanceof io.agentd.daemon.coordinator.Forbidden) {
+            return new ApiException(403, "PERMISSION_DENIED", c.getMessage());
+        }
         if (c instanceof NotLeaderException) {
             return ApiException.unavailable(c.getMessage());
         }
@@ -45,7 +51,7 @@ public final class ErrorMapping {
             case INVALID_ARGUMENT -> new ApiException(400, code.name(), message);
             case NOT_FOUND -> new ApiException(404, code.name(), message);
             case ALREADY_EXISTS, VERSION_MISMATCH, FAILED_PRECONDITION -> new ApiException(409, code.name(), message);
-            case QUOTA_EXCEEDED -> new ApiException(403, code.name(), message);
+            case QUOTA_EXCEEDED, PERMISSION_DENIED -> new ApiException(403, code.name(), message);
             case OK -> throw new IllegalArgumentException("OK is not an error");
         };
     }

@@ -2,6 +2,7 @@ package io.agentd.daemon.api;
 
 import io.agentd.client.api.EventView;
 import io.agentd.client.api.EventsPage;
+import io.agentd.daemon.coordinator.Principal;
 import io.agentd.statemachine.ClusterState;
 import io.agentd.statemachine.model.Event;
 
@@ -19,23 +20,28 @@ final class EventRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/events", q -> {
+        r.get("/v1/events", Guard.reader(), q -> {
             long after = q.longQuery("after", 0, 0, Long.MAX_VALUE);
             int limit = (int) q.longQuery("limit", 1000, 1, MAX_PAGE);
             // Waits until the revision passes `after`; not every command emits an event, so a
             // page may still be empty.
             return reads.answerAfter(q, after, Reads.waitParam(q, Duration.ZERO), s -> {
-                EventsPage page = page(s, after, limit);
+                EventsPage page = page(s, after, limit, q.principal());
                 return ApiResponse.ok(page).withHeader(Reads.REVISION_HEADER, Long.toString(page.revision()));
             });
         });
     }
 
-    private static EventsPage page(ClusterState s, long after, int limit) {
+    /** A page of events; a token limited to namespaces sees only theirs (the revision still moves past the rest). */
+    private static EventsPage page(ClusterState s, long after, int limit, Principal p) {
         List<Event> events = s.eventsAfter(after, limit);
         boolean truncated = after < s.eventsPrunedThrough();
         List<EventView> views = new ArrayList<>(events.size());
-        events.forEach(e -> views.add(Views.event(e)));
+        for (Event e : events) {
+            if (p.namespaces().isEmpty() || (e.namespace() != null && p.covers(e.namespace()))) {
+                views.add(Views.event(e));
+            }
+        }
         long rev = events.size() == limit ? events.get(events.size() - 1).revision() : s.revision();
         return new EventsPage(views, rev, truncated);
     }

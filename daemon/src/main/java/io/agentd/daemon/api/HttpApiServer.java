@@ -6,6 +6,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.agentd.client.api.ErrorBody;
 import io.agentd.client.api.HeartbeatView;
+import io.agentd.daemon.coordinator.Authenticator;
+import io.agentd.daemon.coordinator.Principal;
 import io.agentd.daemon.metrics.PrometheusText;
 import io.netty.bootstrap.ServerBootstrap;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -57,6 +59,7 @@ public final class HttpApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
 
     private final Router router;
+    private final Authenticator authenticator;
     private final int maxBodyBytes;
     private final MetricRegistry metrics;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
@@ -71,9 +74,13 @@ public final class HttpApiServer implements AutoCloseable {
     /**
      * @param routes spawns and lease renewals are taken past the router to these routes ({@link
      *               SpawnFastPath}, {@link HeartbeatFastPath}); null: every request goes through the router
+     * @param authenticator who a request comes from, by its token (each route's {@link Guard} says
+     *                      whether it needs one and what it may do)
      */
-    public HttpApiServer(Router router, int maxBodyBytes, MetricRegistry metrics, ApiRoutes routes) {
+    public HttpApiServer(Router router, Authenticator authenticator, int maxBodyBytes, MetricRegistry metrics,
+                         ApiRoutes routes) {
         this.router = router;
+        this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.renewer = routes == null ? null : routes::renewLease;
@@ -140,7 +147,7 @@ public final class HttpApiServer implements AutoCloseable {
             if (renewer != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
                 String worker = HeartbeatFastPath.workerId(req.uri());
                 if (worker != null && HeartbeatFastPath.emptyObject(req.content())) {
-                    renew(ctx, worker, keepAlive);
+                    renew(ctx, req, worker, keepAlive);
                     return;
                 }
             }
@@ -148,7 +155,7 @@ public final class HttpApiServer implements AutoCloseable {
             String[] template = {"unmatched"};
             CompletableFuture<ApiResponse> answer = null;
             if (spawner != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
-                answer = spawnFast(req, template);
+                answer = spawnFast(ctx, req, template);
             }
             if (answer == null) {
                 try {
@@ -161,8 +168,14 @@ public final class HttpApiServer implements AutoCloseable {
                     byte[] body = new byte[req.content().readableBytes()];
                     req.content().readBytes(body);
                     ApiRequest r = new ApiRequest(req.method(), qs.path(), qs.parameters(), req.headers(), body,
-                            m.params());
-                    answer = m.handler().handle(r);
+                            m.params(), Principal.ANONYMOUS, remote(ctx));
+                    CompletableFuture<Principal> who = m.guard().authenticates()
+                            ? authenticate(req, r.remote()) : CompletableFuture.completedFuture(Principal.ANONYMOUS);
+                    answer = who.thenCompose(p -> {
+                        ApiRequest known = r.withPrincipal(p);
+                        m.guard().check(p, known);
+                        return m.handler().handle(known);
+                    });
                 } catch (Throwable t) {
                     answer = CompletableFuture.failedFuture(t);
                 }
@@ -179,7 +192,8 @@ public final class HttpApiServer implements AutoCloseable {
         }
 
         /** The answer of a spawn {@link SpawnFastPath} takes, or null when the general route must. */
-        private CompletableFuture<ApiResponse> spawnFast(FullHttpRequest req, String[] template) {
+        private CompletableFuture<ApiResponse> spawnFast(ChannelHandlerContext ctx, FullHttpRequest req,
+                                                         String[] template) {
             String ns = SpawnFastPath.namespace(req.uri());
             if (ns == null) {
                 return null;
@@ -190,18 +204,26 @@ public final class HttpApiServer implements AutoCloseable {
             }
             template[0] = SpawnFastPath.TEMPLATE;
             try {
-                return spawner.spawn(new ApiRequest(req.method(), req.uri(), Map.of(), req.headers(), null,
-                        Map.of("ns", ns)), body);
+                ApiRequest r = new ApiRequest(req.method(), req.uri(), Map.of(), req.headers(), null, Map.of("ns", ns),
+                        Principal.ANONYMOUS, remote(ctx));
+                return authenticate(req, r.remote()).thenCompose(p -> {
+                    ApiRequest known = r.withPrincipal(p);
+                    SpawnFastPath.GUARD.check(p, known);
+                    return spawner.spawn(known, body);
+                });
             } catch (Throwable t) {
                 return CompletableFuture.failedFuture(t);
             }
         }
 
-        private void renew(ChannelHandlerContext ctx, String worker, boolean keepAlive) {
+        private void renew(ChannelHandlerContext ctx, FullHttpRequest req, String worker, boolean keepAlive) {
             heartbeats.inc();
             CompletableFuture<HeartbeatView> answer;
             try {
-                answer = renewer.renew(worker);
+                answer = authenticate(req, remote(ctx)).thenCompose(p -> {
+                    Guard.allow(p.actsFor(worker), p, "act for worker " + worker);
+                    return renewer.renew(worker);
+                });
             } catch (RuntimeException e) {
                 answer = CompletableFuture.failedFuture(e);
             }
@@ -224,6 +246,16 @@ public final class HttpApiServer implements AutoCloseable {
             LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
+    }
+
+    /** Who sent a request: at once when this node knows the token (or there is none). */
+    private CompletableFuture<Principal> authenticate(FullHttpRequest req, String remote) {
+        return authenticator.authenticateLatest(req.headers().get(HttpHeaderNames.AUTHORIZATION), remote);
+    }
+
+    private static String remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(ctx.channel().remoteAddress());
     }
 
     /**

@@ -31,7 +31,7 @@ final class LogsProxy {
     }
 
     void register(Router r) {
-        r.get("/v1/namespaces/{ns}/agents/{name}/logs", this::logs);
+        r.get("/v1/namespaces/{ns}/agents/{name}/logs", Guard.reads(q -> q.param("ns")), this::logs);
     }
 
     /** Where the agent's logs are: its worker's id and address. */

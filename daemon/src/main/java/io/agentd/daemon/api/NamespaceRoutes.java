@@ -20,11 +20,12 @@ final class NamespaceRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/namespaces", q -> reads.read(q, s -> s.namespaces().stream().map(n -> Views.namespace(s, n)).toList()));
-        r.post("/v1/namespaces", q -> writes.answer(namespaces.create(
+        r.get("/v1/namespaces", Guard.reader(), q -> reads.read(q, s -> s.namespaces().stream()
+                .filter(n -> q.principal().covers(n.name())).map(n -> Views.namespace(s, n)).toList()));
+        r.post("/v1/namespaces", Guard.operatesCluster(), q -> writes.answer(namespaces.create(
                 Json.read(q.body(), CreateNamespaceRequest.class), Writes.caller(q)), true));
-        r.get("/v1/namespaces/{ns}", q -> reads.read(q, s -> Views.namespace(s, namespace(s, q.param("ns")))));
-        r.put("/v1/namespaces/{ns}/quota", q -> writes.answer(namespaces.setQuota(q.param("ns"),
+        r.get("/v1/namespaces/{ns}", Guard.reads(q -> q.param("ns")), q -> reads.read(q, s -> Views.namespace(s, namespace(s, q.param("ns")))));
+        r.put("/v1/namespaces/{ns}/quota", Guard.operatesCluster(), q -> writes.answer(namespaces.setQuota(q.param("ns"),
                 Json.read(q.body(), QuotaView.class), Writes.caller(q)), false));
     }
 

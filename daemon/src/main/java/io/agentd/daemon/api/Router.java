@@ -17,33 +17,34 @@ public final class Router {
         CompletableFuture<ApiResponse> handle(ApiRequest request);
     }
 
-    private record Route(HttpMethod method, String[] parts, Handler handler, String template) {
+    private record Route(HttpMethod method, String[] parts, Guard guard, Handler handler, String template) {
     }
 
-    public record Match(Handler handler, Map<String, String> params, String template) {
+    public record Match(Guard guard, Handler handler, Map<String, String> params, String template) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
-    public Router add(HttpMethod method, String template, Handler handler) {
-        routes.add(new Route(method, split(template), handler, template));
+    /** A route and who may call it ({@link Guard}). */
+    public Router add(HttpMethod method, String template, Guard guard, Handler handler) {
+        routes.add(new Route(method, split(template), guard, handler, template));
         return this;
     }
 
-    public Router get(String template, Handler h) {
-        return add(HttpMethod.GET, template, h);
+    public Router get(String template, Guard guard, Handler h) {
+        return add(HttpMethod.GET, template, guard, h);
     }
 
-    public Router post(String template, Handler h) {
-        return add(HttpMethod.POST, template, h);
+    public Router post(String template, Guard guard, Handler h) {
+        return add(HttpMethod.POST, template, guard, h);
     }
 
-    public Router put(String template, Handler h) {
-        return add(HttpMethod.PUT, template, h);
+    public Router put(String template, Guard guard, Handler h) {
+        return add(HttpMethod.PUT, template, guard, h);
     }
 
-    public Router delete(String template, Handler h) {
-        return add(HttpMethod.DELETE, template, h);
+    public Router delete(String template, Guard guard, Handler h) {
+        return add(HttpMethod.DELETE, template, guard, h);
     }
 
     /** The matching route for a raw (still percent-encoded) path; 404 when no template fits the path, 405 when only the method differs. */
@@ -56,7 +57,7 @@ public final class Router {
                 continue;
             }
             if (r.method.equals(method) || (method.equals(HttpMethod.HEAD) && r.method.equals(HttpMethod.GET))) {
-                return new Match(r.handler, params, r.template);
+                return new Match(r.guard, r.handler, params, r.template);
             }
             allowed.add(r.method.name());
         }

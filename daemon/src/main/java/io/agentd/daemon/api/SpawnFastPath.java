@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SpawnFastPath {
     static final String TEMPLATE = "/v1/namespaces/{ns}/agents";
+    /** Who may spawn: the general route's guard. */
+    static final Guard GUARD = Guard.operates(q -> q.param("ns"));
     private static final String PREFIX = "/v1/namespaces/";
     private static final String SUFFIX = "/agents";
     private static final int MAX_NAMESPACE = 63; // Names.namespace: a DNS label

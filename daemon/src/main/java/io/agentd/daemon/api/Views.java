@@ -2,6 +2,8 @@ package io.agentd.daemon.api;
 
 import io.agentd.client.api.AgentSpecView;
 import io.agentd.client.api.AgentView;
+import io.agentd.client.api.AuditRecordView;
+import io.agentd.client.api.TokenView;
 import io.agentd.client.api.EventView;
 import io.agentd.client.api.MetadataEntryView;
 import io.agentd.client.api.MetadataView;
@@ -12,6 +14,8 @@ import io.agentd.client.api.WorkerView;
 import io.agentd.statemachine.ClusterState;
 import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.AgentSpec;
+import io.agentd.statemachine.model.AuditRecord;
+import io.agentd.statemachine.model.Token;
 import io.agentd.statemachine.model.Event;
 import io.agentd.statemachine.model.MetadataEntry;
 import io.agentd.statemachine.model.MetadataResult;
@@ -20,6 +24,7 @@ import io.agentd.statemachine.model.Worker;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,6 +50,18 @@ public final class Views {
         String text = Instant.ofEpochMilli(epochMillis).toString();
         lastTime = new Written(epochMillis, text);
         return text;
+    }
+
+    /** A token as the API shows it: never its secret's hash. */
+    public static TokenView token(Token t) {
+        return new TokenView(t.id(), t.role().word(), List.copyOf(t.namespaces()), t.workerId(),
+                t.expiresAt() == 0 ? null : time(t.expiresAt()), t.description(), t.createRevision(),
+                time(t.createTime()), t.revoked(), t.revoked() ? time(t.revokedAt()) : null);
+    }
+
+    public static AuditRecordView audit(AuditRecord a) {
+        return new AuditRecordView(a.revision(), time(a.time()), a.actor(), a.role(), a.remote(), a.requestId(),
+                a.command(), a.target(), a.result());
     }
 
     public static NamespaceView namespace(Namespace n, long[] usage) {

@@ -24,22 +24,24 @@ final class WorkerRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/workers", q -> reads.read(q, s -> s.workers().stream().map(w -> Views.worker(s, w)).toList()));
-        r.post("/v1/workers", q -> writes.answer(workers.register(
+        Guard worker = Guard.actsFor(q -> q.param("id"));
+        r.get("/v1/workers", Guard.reader(), q -> reads.read(q, s -> s.workers().stream().map(w -> Views.worker(s, w)).toList()));
+        // The body names the worker: the state machine refuses a worker's token registering another.
+        r.post("/v1/workers", Guard.workerRole(), q -> writes.answer(workers.register(
                 Json.read(q.body(), RegisterWorkerRequest.class), Writes.caller(q)), true));
-        r.get("/v1/workers/{id}", q -> reads.read(q, s -> Views.worker(s, worker(s, q.param("id")))));
-        r.post("/v1/workers/{id}/heartbeat", q -> {
+        r.get("/v1/workers/{id}", Guard.reader().or(worker), q -> reads.read(q, s -> Views.worker(s, worker(s, q.param("id")))));
+        r.post("/v1/workers/{id}/heartbeat", worker, q -> {
             if (q.body() != null && q.body().length > 0) {
                 Json.read(q.body(), Map.class); // well-formed JSON or a 400; contents reserved
             }
             return renew(q.param("id")).thenApply(ApiResponse::ok);
         });
-        r.post("/v1/workers/{id}/drain", q -> {
+        r.post("/v1/workers/{id}/drain", Guard.operatesCluster().or(worker), q -> {
             int parallel = q.body() != null && q.body().length > 0
                     ? Json.read(q.body(), DrainRequest.class).maxParallel() : 1;
             return writes.answer(workers.drain(q.param("id"), parallel, Writes.caller(q)), false);
         });
-        r.post("/v1/workers/{id}/undrain", q -> writes.answer(workers.undrain(q.param("id"), Writes.caller(q)), false));
+        r.post("/v1/workers/{id}/undrain", Guard.operatesCluster().or(worker), q -> writes.answer(workers.undrain(q.param("id"), Writes.caller(q)), false));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.agentd.statemachine.command.Reply;
 import io.agentd.statemachine.model.Agent;
 import io.agentd.statemachine.model.MetadataResult;
 import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.Token;
 import io.agentd.statemachine.model.Worker;
 
 import java.util.Map;
@@ -19,9 +20,9 @@ final class Writes {
         this.coordinator = coordinator;
     }
 
-    /** The caller of a request: its actor and its Idempotency-Key (validated: a bad key is a 400). */
+    /** The caller of a request: its principal, address and Idempotency-Key (validated: a bad key is a 400). */
     static Caller caller(ApiRequest q) {
-        return new Caller("anonymous", q.headers().get("Idempotency-Key")); // authentication comes with tokens
+        return new Caller(q.principal(), q.remote(), q.headers().get("Idempotency-Key"));
     }
 
     /** A rejected reply becomes its error; an accepted one its view, 201 when it created something and may. */
@@ -48,6 +49,8 @@ final class Writes {
             return coordinator.read(s -> Views.worker(s, w));
         } else if (b instanceof MetadataResult m) {
             return Views.metadata(m);
+        } else if (b instanceof Token t) {
+            return Views.token(t);
         }
         return Map.of();
     }

@@ -59,6 +59,16 @@ public final class ServerConfig implements ConfigBinder.Checked {
      */
     @Setting("INSECURE: no authentication, and plain HTTP even beyond loopback; for trusted hosts and tests only")
     public boolean insecure = false;
+    @Setting(value = "a file holding the first admin token's secret (the same file on every server); the leader"
+            + " makes it once, when the cluster has no token", defaultText = "none: the first leader makes a secret"
+            + " and writes it to DATA-DIR/bootstrap-token (mode 0600)")
+    public Path bootstrapTokenFile = null;
+    @Setting(value = "a file holding a secret every server shares, which they show each other for fast failover"
+            + " (at least 32 characters)", defaultText = "derived from bootstrap-token-file when that is given;"
+            + " else fast failover is off (unless insecure)")
+    public Path clusterSecretFile = null;
+    @Setting("whether /metrics needs a token (any role); off: open, like the health checks")
+    public boolean metricsRequireToken = false;
     /** A deliberately broken build, for the safety tests only: reads skip the leadership check. */
     @Setting("UNSAFE, for the safety tests only: reads answer without confirming leadership")
     public boolean unsafeStaleReads = false;
@@ -84,7 +94,19 @@ public final class ServerConfig implements ConfigBinder.Checked {
         c.electionTimeoutMin = Duration.ofMillis(150);
         c.electionTimeoutMax = Duration.ofMillis(300);
         c.workerTtl = Duration.ofSeconds(5);
+        c.insecure = true; // on loopback only: DevCommand refuses any other address
         return c;
+    }
+
+    /** A secret file that is readable and long enough, or a ConfigException naming the key. */
+    private static void secretFile(String key, Path file, String what) {
+        if (file != null) {
+            try {
+                SecretFile.read(file, what);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, key + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Checks every value and the keys that must agree; completes peers. Returns this. */
@@ -110,6 +132,8 @@ public final class ServerConfig implements ConfigBinder.Checked {
         range("max-batch", maxBatch, 1, 10_000);
         range("max-inflight-batches", maxInflightBatches, 1, 64);
         range("reschedule-attempts", rescheduleAttempts, 0, 1000);
+        secretFile("bootstrap-token-file", bootstrapTokenFile, "bootstrap token");
+        secretFile("cluster-secret-file", clusterSecretFile, "cluster secret");
         peers.keySet().forEach(id -> nodeId("peers", id));
         peerHttp.keySet().forEach(id -> nodeId("peer-http", id));
         if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {

@@ -85,7 +85,7 @@ public final class AgentService {
             if (earlier != null) {
                 throw Rejection.invalid(where + ".name '" + item.name() + "' repeats agents[" + earlier + "]");
             }
-            envelopes.add(new Envelope(key == null ? null : key + ":" + i, caller.actor(), c));
+            envelopes.add(caller.envelope(key == null ? null : key + ":" + i, c));
         }
         return coordinator.writeAll(envelopes);
     }
@@ -163,6 +163,6 @@ public final class AgentService {
     }
 
     private CompletableFuture<Reply> write(Command c, Caller caller) {
-        return coordinator.write(c, caller.requestId(), caller.actor());
+        return coordinator.write(caller.envelope(c));
     }
 }

@@ -57,10 +57,14 @@ public final class Coordinator {
         return raft;
     }
 
-    /** Replicates one command; completes with its reply once applied. */
-    public CompletableFuture<Reply> write(Command command, String requestId, String actor) {
-        return proposer.propose(new Envelope(requestId, actor, command))
-                .orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** Replicates one command of a service of this node ({@code actor}, "lease-sweeper" say); completes with its reply once applied. */
+    public CompletableFuture<Reply> write(Command command, String actor) {
+        return write(new Envelope(null, actor, command));
+    }
+
+    /** Replicates one command in its envelope; completes with its reply once applied. */
+    public CompletableFuture<Reply> write(Envelope envelope) {
+        return proposer.propose(envelope).orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -96,6 +100,12 @@ public final class Coordinator {
 
     public long revision() {
         return replica.revision();
+    }
+
+    /** The last {@code limit} audit records {@code filter} accepts, oldest first: a scan of the whole trail. */
+    public java.util.List<io.agentd.statemachine.model.AuditRecord> audit(
+            java.util.function.Predicate<io.agentd.statemachine.model.AuditRecord> filter, int limit) {
+        return replica.audit(filter, limit);
     }
 
     public long appliedIndex() {

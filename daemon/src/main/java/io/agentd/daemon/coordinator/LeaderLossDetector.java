@@ -62,11 +62,14 @@ public final class LeaderLossDetector implements AutoCloseable {
     private final String self;
     private final RaftNode raft;
     private final Map<String, HostPort> peerHttp;
+    private final String secretHeader;
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Socket socket;
 
-    public LeaderLossDetector(String self, RaftNode raft, Map<String, HostPort> peerHttp) {
+    /** @param clusterSecret what this server shows its peers ({@code X-Agentd-Cluster-Secret}); null: nothing */
+    public LeaderLossDetector(String self, RaftNode raft, Map<String, HostPort> peerHttp, String clusterSecret) {
+        this.secretHeader = clusterSecret == null ? "" : "X-Agentd-Cluster-Secret: " + clusterSecret + "\r\n";
         this.self = self;
         this.raft = raft;
         this.peerHttp = Map.copyOf(peerHttp);
@@ -125,7 +128,7 @@ public final class LeaderLossDetector implements AutoCloseable {
             s.connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
             s.setSoTimeout(CHECK_MILLIS);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + LIVENESS_PATH + " HTTP/1.1\r\nHost: " + address + "\r\n\r\n")
+            out.write(("GET " + LIVENESS_PATH + " HTTP/1.1\r\nHost: " + address + "\r\n" + secretHeader + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
@@ -183,7 +186,7 @@ public final class LeaderLossDetector implements AutoCloseable {
             s.connect(new InetSocketAddress(address.host(), address.port()), (int) ASK_TIMEOUT.toMillis());
             s.setSoTimeout((int) ASK_TIMEOUT.toMillis());
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + POSITION_PATH + " HTTP/1.0\r\nHost: " + address + "\r\n\r\n")
+            out.write(("GET " + POSITION_PATH + " HTTP/1.0\r\nHost: " + address + "\r\n" + secretHeader + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             byte[] answer = s.getInputStream().readNBytes(64 * 1024); // the server closes after answering

@@ -26,6 +26,6 @@ public final class NamespaceService {
     }
 
     private CompletableFuture<Reply> write(Command c, Caller caller) {
-        return coordinator.write(c, caller.requestId(), caller.actor());
+        return coordinator.write(caller.envelope(c));
     }
 }

@@ -52,6 +52,29 @@ public final class RegistryReplica implements ReplicaStateMachine {
         }
     }
 
+    /**
+     * The last {@code limit} records of the audit trail that {@code filter} accepts, oldest first.
+     * Reads the whole trail in the store (at most its retention): for operators, not hot paths.
+     */
+    public List<io.agentd.statemachine.model.AuditRecord> audit(
+            java.util.function.Predicate<io.agentd.statemachine.model.AuditRecord> filter, int limit) {
+        java.util.ArrayDeque<io.agentd.statemachine.model.AuditRecord> last = new java.util.ArrayDeque<>();
+        lock.readLock().lock();
+        try {
+            replica.auditTrail(a -> {
+                if (filter.test(a)) {
+                    last.addLast(a);
+                    if (last.size() > limit) {
+                        last.removeFirst();
+                    }
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        return List.copyOf(last);
+    }
+
     /** The cluster revision this replica has applied; safe from any thread. */
     public long revision() {
         return revision;

@@ -82,6 +82,6 @@ public final class WorkerService {
     }
 
     private CompletableFuture<Reply> write(Command c, Caller caller) {
-        return coordinator.write(c, caller.requestId(), caller.actor());
+        return coordinator.write(caller.envelope(c));
     }
 }

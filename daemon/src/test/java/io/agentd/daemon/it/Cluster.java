@@ -10,6 +10,8 @@ import java.util.StringJoiner;
 /** N real `agentd server` processes on loopback forming one group. */
 final class Cluster implements AutoCloseable {
     final List<ServerProcess> servers = new ArrayList<>();
+    /** The token the fixture's own requests carry (null: none, for insecure servers). */
+    private String token;
 
     Cluster(Path root, int size, List<String> extraArgs) {
         for (int i = 1; i <= size; i++) {
@@ -20,6 +22,12 @@ final class Cluster implements AutoCloseable {
         servers.forEach(s -> peers.add(s.id + "=" + s.raftAddr()));
         servers.forEach(s -> http.add(s.id + "=127.0.0.1:" + s.httpPort));
         servers.forEach(s -> s.peers(peers.toString(), http.toString()));
+    }
+
+    /** Sends {@code token} with the fixture's own requests (a cluster with authentication on). */
+    Cluster token(String token) {
+        this.token = token;
+        return this;
     }
 
     ServerProcess get(int i) {
@@ -34,7 +42,7 @@ final class Cluster implements AutoCloseable {
                 continue;
             }
             try {
-                Http.Answer a = new Http(s.url()).get("/v1/cluster/status");
+                Http.Answer a = new Http(s.url(), token).get("/v1/cluster/status");
                 if (a.status() != 200) {
                     return Optional.empty();
                 }

@@ -25,6 +25,7 @@ final class DevNode {
         c.electionTimeoutMax = Duration.ofMillis(300);
         // Tests that register workers without a worker daemon must not see them expire mid-test.
         c.workerTtl = Duration.ofMinutes(10);
+        c.insecure = true; // on loopback; tests of authentication turn it off
         tweak.accept(c);
         c.validate();
         CoordinatorNode node = CoordinatorNode.start(c);

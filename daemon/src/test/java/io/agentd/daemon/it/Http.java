@@ -38,9 +38,21 @@ final class Http {
     }
 
     private final String base;
+    private final String token;
 
     Http(String base) {
+        this(base, null);
+    }
+
+    /** Sends {@code Authorization: Bearer TOKEN} with every request (null: none). */
+    Http(String base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same server as another caller. */
+    Http as(String otherToken) {
+        return new Http(base, otherToken);
     }
 
     Answer send(String method, String path, String body, String... headers) {
@@ -49,6 +61,9 @@ final class Http {
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
         }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

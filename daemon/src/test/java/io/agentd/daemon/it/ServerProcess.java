@@ -64,11 +64,19 @@ final class ServerProcess implements AutoCloseable {
         if (peerHttp != null) {
             cmd.addAll(List.of("--peer-http", peerHttp));
         }
+        if (!extraArgs.contains("--insecure") && !extraArgs.contains("--bootstrap-token-file")) {
+            cmd.addAll(List.of("--insecure", "true")); // on loopback; tests of authentication give a token file
+        }
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("agentd.log").toFile()))
                 .start();
         return this;
+    }
+
+    /** Waits for it to exit by itself; its exit code, or null if it still runs after {@code seconds}. */
+    Integer awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
     }
 
     boolean alive() {

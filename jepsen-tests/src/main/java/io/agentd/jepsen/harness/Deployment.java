@@ -27,6 +27,9 @@ public final class Deployment implements AutoCloseable {
     private final List<NodeProcess> servers = new ArrayList<>();
     private final List<NodeProcess> workers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** Where the admin token and each worker's token are kept (mode 0600). */
+    private final Path tokens;
+    private final String adminToken;
 
     /** Debian's libfaketime: with it, each server's wall clock can be skewed (clock nemesis). */
     public static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
@@ -54,8 +57,12 @@ public final class Deployment implements AutoCloseable {
             peers.add("n" + i + "=" + net.address(i) + ":" + net.port(i, "raft"));
             peerHttp.add("n" + i + "=" + net.address(i) + ":" + net.port(i, "http"));
         }
+        this.tokens = dir.resolve("tokens");
+        this.adminToken = writeAdminToken(tokens);
         for (int i = 1; i <= serverCount; i++) {
             List<String> args = new ArrayList<>(List.of("server", "--node-id", "n" + i,
+                    // The first leader makes this the admin token; workers get theirs from it (start()).
+                    "--bootstrap-token-file", tokens.resolve("admin").toString(),
                     "--data-dir", dir.resolve("n" + i).toString(),
                     "--http-addr", net.address(i) + ":" + net.port(i, "http"),
                     "--raft-addr", net.address(i) + ":" + net.port(i, "raft"),
@@ -94,7 +101,8 @@ public final class Deployment implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("worker", "--servers", urls.toString(), "--worker-id", "w" + k,
                     "--data-dir", dir.resolve("w" + k).toString(),
                     "--local-api", net.address(host) + ":" + net.port(host, "local"),
-                    "--slots", Integer.toString(workerSlots), "--heartbeat-interval", "300ms", "--fence-margin", "1s", "--stop-grace", "500ms"));
+                    "--slots", Integer.toString(workerSlots), "--heartbeat-interval", "300ms", "--fence-margin", "1s", "--stop-grace", "500ms",
+                    "--token-file", tokens.resolve("w" + k).toString()));
             args.addAll(workerFlags);
             workers.add(new NodeProcess("w" + k, host, net.onHost(host, NodeProcess.agentd(jar, List.of(), args)),
                     dir.resolve("logs").resolve("w" + k + ".log")));
@@ -117,12 +125,77 @@ public final class Deployment implements AutoCloseable {
         return "http://" + net.address(server) + ":" + net.port(server, "http");
     }
 
-    public void start() throws IOException {
+    /** The admin token's secret: what the workloads and this harness send. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /**
+     * Starts the servers, waits (bounded) until they are ready, gives each worker a token of its
+     * own (once: a restarted worker keeps its file), then starts the workers.
+     */
+    public void start() throws IOException, InterruptedException {
         for (NodeProcess s : servers) {
             s.start();
         }
+        awaitReady(Duration.ofSeconds(120));
+        for (int k = 1; k <= workers.size(); k++) {
+            Path file = tokens.resolve("w" + k);
+            if (!java.nio.file.Files.exists(file)) {
+                writeSecret(file, createWorkerToken("w" + k, Duration.ofSeconds(60)));
+            }
+        }
         for (NodeProcess w : workers) {
             w.start();
+        }
+    }
+
+    /** A worker token for {@code workerId}, made on whichever server leads; throws after {@code bound}. */
+    private String createWorkerToken(String workerId, Duration bound) throws InterruptedException {
+        long end = System.nanoTime() + bound.toNanos();
+        String body = "{\"role\":\"worker\",\"workerId\":\"" + workerId + "\",\"description\":\"jepsen " + workerId
+                + "\"}";
+        String last = "no server answered";
+        while (System.nanoTime() < end) {
+            for (int i = 1; i <= servers.size(); i++) {
+                try {
+                    HttpResponse<String> r = http.send(authorized(HttpRequest.newBuilder(URI.create(url(i) + "/v1/tokens")))
+                            .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 201) {
+                        return JSON.readTree(r.body()).path("secret").asText();
+                    }
+                    last = "n" + i + ": " + r.statusCode() + " " + r.body();
+                } catch (IOException e) {
+                    last = "n" + i + ": " + e;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("could not make a token for worker " + workerId + " within " + bound + ": " + last);
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        return b.header("Authorization", "Bearer " + adminToken);
+    }
+
+    private static String writeAdminToken(Path dir) {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        writeSecret(dir.resolve("admin"), secret);
+        return secret;
+    }
+
+    /** A secret in a file only its owner reads. */
+    private static void writeSecret(Path file, String secret) {
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(java.nio.file.Files.createFile(file,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))), secret + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
         }
     }
 
@@ -179,8 +252,8 @@ public final class Deployment implements AutoCloseable {
 
     public int status(int server, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url(server) + path)).timeout(Duration.ofSeconds(1))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(authorized(HttpRequest.newBuilder(URI.create(url(server) + path)))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;
         } catch (InterruptedException e) {
@@ -192,8 +265,8 @@ public final class Deployment implements AutoCloseable {
     /** GET as JSON; throws on any failure. */
     public JsonNode get(int server, String path, Duration timeout) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(server) + path)).timeout(timeout)
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(authorized(HttpRequest.newBuilder(URI.create(url(server) + path)))
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + path + " on n" + server + ": " + r.statusCode() + " " + r.body());
             }

@@ -21,9 +21,12 @@ public final class Client {
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http;
     private final Duration timeout;
+    private final String token;
 
-    public Client(Duration timeout) {
+    /** @param token the bearer token sent with every call */
+    public Client(Duration timeout, String token) {
         this.timeout = timeout;
+        this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -46,7 +49,8 @@ public final class Client {
     }
 
     public Outcome call(String method, String url, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Authorization", "Bearer " + token);
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
