@@ -14,6 +14,8 @@ public enum ExitCode {
   UNAVAILABLE(6, "unavailable: no endpoint reachable, no leader"),
   UNAUTHORIZED(7, "unauthorized or forbidden"),
   TIMEOUT(8, "timed out"),
+  TLS(9, "TLS failed: the server's certificate is not trusted (--cacert) or names another host, or the server "
+      + "refused this client's certificate (--cert, --key)"),
   INTERRUPTED(130, "interrupted");
 
   private final int code;
