@@ -31,6 +31,10 @@ final class DevCommand implements Callable<Integer> {
             if (c.peers.size() > 1) {
                 throw new ConfigException("peers", "peers: dev mode runs a single node");
             }
+            if (c.tls()) {
+                throw new ConfigException("tls-cert", "tls-cert: dev mode serves plain HTTP on loopback; TLS is for"
+                        + " agentd server");
+            }
             requireLoopback("http-addr", c.httpAddr.host());
             requireLoopback("raft-addr", c.raftAddr.host());
         } catch (ConfigException e) {

@@ -38,9 +38,15 @@ final class Http {
     }
 
     private final String base;
+    private final HttpClient client;
 
     Http(String base) {
+        this(base, CLIENT);
+    }
+
+    Http(String base, HttpClient client) {
         this.base = base;
+        this.client = client;
     }
 
     Answer send(String method, String path, String body, String... headers) {
@@ -54,7 +60,7 @@ final class Http {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(method + " " + path, e);
