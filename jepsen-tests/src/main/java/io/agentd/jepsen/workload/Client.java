@@ -11,6 +11,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * One HTTP call of a workload, classified the way a history needs it: an answer (with status),
@@ -22,9 +23,11 @@ public final class Client {
     private final HttpClient http;
     private final Duration timeout;
 
-    public Client(Duration timeout) {
+    /** @param tls the TLS context of https URLs (the run's CA) */
+    public Client(Duration timeout, SSLContext tls) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls).build();
     }
 
     /** What came of a call. */
