@@ -10,7 +10,7 @@ import java.util.Objects;
  * Both are asked at every handshake, so managers whose content can change (a reload of the files)
  * reach new connections; gRPC keeps the connections it has.
  *
- * @param openSsl OpenSSL (Ratis' shaded netty-tcnative) rather than the JDK's engine
+ * @param openSsl OpenSSL (Ratis' shaded netty-tcnative) rather than the JDK's engine, where it loads
  */
 public record PeerTls(X509ExtendedKeyManager keys, X509ExtendedTrustManager trust, boolean openSsl) {
     public PeerTls {

@@ -10,6 +10,7 @@ import org.apache.ratis.retry.ExponentialBackoffRetry;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.OpenSsl;
 import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslProvider;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -117,7 +118,8 @@ final class RatisSettings {
     /**
      * What the server and the client of a node get besides properties: the peers' mutual TLS, the
      * same for the server's own listener, its connections to other servers, and the client's (an
-     * empty set for plain gRPC).
+     * empty set for plain gRPC). OpenSSL is Ratis' own shaded copy of netty-tcnative: where that one
+     * does not load, Raft uses the JDK's engine.
      */
     static Parameters parameters(RaftNodeConfig c) {
         Parameters p = new Parameters();
@@ -127,7 +129,7 @@ final class RatisSettings {
                     .setKeyManager(c.tls().keys())
                     .setTrustManager(c.tls().trust())
                     .setMutualTls(true)
-                    .setSslProvider(c.tls().openSsl() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .setSslProvider(c.tls().openSsl() && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .build());
         }
         return p;

@@ -77,7 +77,8 @@ class FastFailoverTest {
             for (Thread t : probers) {
                 t.join(5_000);
             }
-            System.out.printf("kill -9 of leader %s: first write through %s after %d ms%n", leader.id, via, ms);
+            System.out.printf("kill -9 of leader %s%s: first write through %s after %d ms%n", leader.id,
+                    tls == null ? "" : " (TLS)", via, ms);
             assertThat(Duration.ofMillis(ms)).as("replaced without waiting out the election timeout%s", c.logs())
                     .isLessThan(FAST);
             assertThat(survivors.stream().map(ServerProcess::log))
