@@ -18,7 +18,7 @@ public final class Agentctl {
    * @param out where results go
    * @param err where errors and progress go
    * @param env the environment, for {@code AGENTCTL_ADDR}, {@code AGENTCTL_TOKEN},
-   *     {@code AGENTCTL_NAMESPACE}
+   *     {@code AGENTCTL_NAMESPACE}, {@code AGENTCTL_CACERT}, {@code AGENTCTL_CERT}, {@code AGENTCTL_KEY}
    */
   public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
     CommandLine commandLine = new CommandLine(new AgentctlCommand(env, Clock.systemUTC()));

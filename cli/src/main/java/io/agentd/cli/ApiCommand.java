@@ -41,13 +41,14 @@ abstract class ApiCommand implements Callable<Integer> {
       Duration timeout = global.timeout(spec.commandLine());
       // HttpURLConnection: the JDK HTTP client's first call is a large share of a short CLI run
       // (docs/benchmarks.md, "Measurements behind choices in the code").
-      client = AgentdClient.builder()
+      AgentdClient.Builder b = AgentdClient.builder()
           .transport(AgentdClient.Transport.URL_CONNECTION)
           .endpoints(global.endpoints(spec.commandLine()))
           .token(global.token(spec.commandLine(), root().env()))
           .requestTimeout(timeout)
-          .deadline(timeout)
-          .build();
+          .deadline(timeout);
+      global.tls(spec.commandLine(), b);
+      client = b.build();
     }
     return client;
   }

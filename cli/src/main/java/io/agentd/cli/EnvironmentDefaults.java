@@ -16,10 +16,16 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
   static final String TOKEN = "AGENTCTL_TOKEN";
   static final String TOKEN_FILE = "AGENTCTL_TOKEN_FILE";
   static final String NAMESPACE = "AGENTCTL_NAMESPACE";
+  static final String CACERT = "AGENTCTL_CACERT";
+  static final String CERT = "AGENTCTL_CERT";
+  static final String KEY = "AGENTCTL_KEY";
 
   private static final Map<String, String> VARIABLE_BY_OPTION = Map.of(
       "--addr", ADDR,
-      "--namespace", NAMESPACE);
+      "--namespace", NAMESPACE,
+      "--cacert", CACERT,
+      "--cert", CERT,
+      "--key", KEY);
 
   private final Map<String, String> env;
 

@@ -33,6 +33,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     PrintWriter err = command.getErr();
     if (failure instanceof AgentdException api) {
       err.println(PREFIX + api.code() + ": " + api.getMessage());
+      if (AgentdException.TLS_FAILED.equals(api.code())) {
+        err.println(PREFIX + "--cacert FILE (or " + EnvironmentDefaults.CACERT + ") names the CA to trust;"
+            + " --cert and --key a client certificate for servers that ask for one");
+      }
     } else if (failure instanceof InterruptedException) {
       err.println(PREFIX + "interrupted");
     } else if (failure instanceof RuntimeException) {

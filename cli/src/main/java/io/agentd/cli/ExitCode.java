@@ -14,6 +14,7 @@ public enum ExitCode {
   UNAVAILABLE(6, "unavailable: no endpoint reachable, no leader"),
   UNAUTHORIZED(7, "unauthorized or forbidden"),
   TIMEOUT(8, "timed out"),
+  TLS(9, "TLS failed: a certificate not trusted (--cacert) or refused (--cert)"),
   INTERRUPTED(130, "interrupted");
 
   private final int code;

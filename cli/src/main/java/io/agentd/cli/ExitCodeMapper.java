@@ -36,6 +36,7 @@ final class ExitCodeMapper implements IExitCodeExceptionMapper {
       case AgentdException.UNAVAILABLE -> ExitCode.UNAVAILABLE;
       case AgentdException.UNAUTHENTICATED, AgentdException.PERMISSION_DENIED -> ExitCode.UNAUTHORIZED;
       case AgentdException.TIMEOUT -> ExitCode.TIMEOUT;
+      case AgentdException.TLS_FAILED -> ExitCode.TLS;
       case AgentdException.INTERRUPTED -> ExitCode.INTERRUPTED;
       case AgentdException.METHOD_NOT_ALLOWED, AgentdException.INTERNAL -> ExitCode.ERROR;
       default -> forStatus(status);

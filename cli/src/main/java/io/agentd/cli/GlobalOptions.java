@@ -1,6 +1,8 @@
 package io.agentd.cli;
 
 import io.agentd.cli.output.OutputFormat;
+import io.agentd.client.AgentdClient;
+import io.agentd.client.ClientTls;
 import io.agentd.client.Endpoints;
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +38,20 @@ final class GlobalOptions {
       description = "Read the bearer token from FILE (env " + EnvironmentDefaults.TOKEN_FILE + ").")
   Path tokenFile;
 
+  @Option(names = "--cacert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "CA certificate(s) (PEM) to trust for https:// endpoints, instead of the system's (env "
+          + EnvironmentDefaults.CACERT + ").")
+  Path cacert;
+
+  @Option(names = "--cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Client certificate (PEM) for servers that ask for one (mutual TLS); with --key (env "
+          + EnvironmentDefaults.CERT + ").")
+  Path cert;
+
+  @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Private key (PEM, unencrypted) of --cert (env " + EnvironmentDefaults.KEY + ").")
+  Path key;
+
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
       converter = OutputFormat.Converter.class, description = "Output format: table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
@@ -52,6 +68,20 @@ final class GlobalOptions {
       return Endpoints.parse(addr);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(command, "Invalid value for option '--addr': " + e.getMessage());
+    }
+  }
+
+  /** Sets the TLS files given on {@code client}; a certificate without its key, or a file that cannot be read, is a usage error. */
+  void tls(CommandLine command, AgentdClient.Builder client) {
+    if ((cert == null) != (key == null)) {
+      throw new ParameterException(command, "--cert and --key go together: give both or neither");
+    }
+    try {
+      if (cacert != null || cert != null) {
+        client.sslContext(ClientTls.sslContext(cacert, cert, key));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command, "Invalid TLS file: " + e.getMessage());
     }
   }
 

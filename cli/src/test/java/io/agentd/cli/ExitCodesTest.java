@@ -67,4 +67,10 @@ class ExitCodesTest {
     }
     assertThat(agentctl("get", "--help").out()).contains("Exit codes:", "130");
   }
+
+  @Test
+  void aFailedTlsHandshakeHasAnExitCodeOfItsOwn() {
+    assertThat(ExitCodeMapper.forApiError(io.agentd.client.AgentdException.TLS_FAILED, 0)).isEqualTo(ExitCode.TLS);
+    assertThat(ExitCode.TLS.code()).isEqualTo(9).isNotEqualTo(ExitCode.UNAVAILABLE.code());
+  }
 }

@@ -95,4 +95,17 @@ class GlobalOptionsTest {
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("AGENTCTL_TOKEN_FILE").contains("nope");
   }
+
+  @Test
+  void tlsFilesThatCannotBeUsedAreUsageErrors(@TempDir Path dir) {
+    AgentctlRun noKey = agentctl("--addr", "https://127.0.0.1:9", "--cert", dir.resolve("c.pem").toString(),
+        "cluster", "status");
+    assertThat(noKey.exitCode()).isEqualTo(2);
+    assertThat(noKey.err()).contains("--cert and --key go together");
+
+    AgentctlRun missing = agentctl(java.util.Map.of("AGENTCTL_CACERT", dir.resolve("none.pem").toString()),
+        "--addr", "https://127.0.0.1:9", "cluster", "status");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("Invalid TLS file").contains("none.pem");
+  }
 }

@@ -15,10 +15,12 @@ import io.agentd.client.api.StatusReport;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.client.api.WorkerView;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of the agentd HTTP/JSON API over several coordinator endpoints.
@@ -33,6 +35,11 @@ import java.util.Objects;
  * <p><b>Writes</b> carry an {@code Idempotency-Key} made once per call and sent again on
  * every retry, so the server applies a retried write at most once. That is what makes it
  * safe to repeat a write whose first attempt may have arrived (timeout, reset).
+ *
+ * <p><b>TLS.</b> {@code https://} endpoints are checked against the JDK's CAs, or those of
+ * {@link Builder#trustedCa}; a server that asks for a client certificate gets the one of
+ * {@link Builder#clientCertificate}. A failed handshake is never retried at the same endpoint: when
+ * every endpoint failed so, the call fails with {@link AgentdException#TLS_FAILED}.
  *
  * <p>Every failure is an unchecked {@link AgentdException}. Instances are thread-safe; share
  * one.
@@ -49,9 +56,12 @@ public final class AgentdClient {
     int maxAttempts = builder.maxAttempts > 0 ? builder.maxAttempts : Math.max(3, 2 * endpoints.size());
     Duration connectTimeout = builder.connectTimeout != null ? builder.connectTimeout
         : (requestTimeout.compareTo(Duration.ofSeconds(3)) <= 0 ? requestTimeout : Duration.ofSeconds(3));
+    SSLContext tls = builder.sslContext != null ? builder.sslContext
+        : builder.trustedCa != null || builder.certificate != null
+            ? ClientTls.sslContext(builder.trustedCa, builder.certificate, builder.key) : null;
     HttpTransport http = builder.transport == Transport.URL_CONNECTION
-        ? new UrlConnectionTransport(connectTimeout)
-        : new JdkHttpTransport(connectTimeout);
+        ? new UrlConnectionTransport(connectTimeout, tls)
+        : new JdkHttpTransport(connectTimeout, tls);
     this.calls = new FailoverCalls(endpoints, builder.token, requestTimeout, deadline, maxAttempts, http);
   }
 
@@ -238,6 +248,10 @@ public final class AgentdClient {
     private Duration connectTimeout;
     private int maxAttempts;
     private Transport transport = Transport.JDK_HTTP_CLIENT;
+    private Path trustedCa;
+    private Path certificate;
+    private Path key;
+    private SSLContext sslContext;
 
     private Builder() {}
 
@@ -298,6 +312,31 @@ public final class AgentdClient {
       return this;
     }
 
+    /**
+     * Trusts the CA certificates in this PEM file for {@code https://} endpoints, instead of the
+     * JDK's default ones (a cluster's own CA, such as the {@code ca.pem} of {@code agentd tls init}).
+     */
+    public Builder trustedCa(Path caPem) {
+      this.trustedCa = Objects.requireNonNull(caPem, "caPem");
+      return this;
+    }
+
+    /** Shows this certificate (PEM, the chain) and key (PEM, unencrypted) to servers that ask for one (mutual TLS). */
+    public Builder clientCertificate(Path certPem, Path keyPem) {
+      this.certificate = Objects.requireNonNull(certPem, "certPem");
+      this.key = Objects.requireNonNull(keyPem, "keyPem");
+      return this;
+    }
+
+    /** A TLS context of the caller's own; it replaces {@link #trustedCa} and {@link #clientCertificate}. */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a TLS file cannot be used (the message names it)
+     */
     public AgentdClient build() {
       if (endpoints.isEmpty()) {
         throw new IllegalStateException("no endpoint given");

@@ -6,7 +6,8 @@ package io.agentd.client;
  * <p>{@link #code()} is the API's error code ({@code NOT_FOUND}, {@code QUOTA_EXCEEDED}, …) or
  * one the client sets itself: {@link #UNAVAILABLE} with status 0 when no endpoint could be
  * reached, {@link #TIMEOUT} with status 0 when the call ran out of time, {@link #INTERRUPTED}
- * when the calling thread was interrupted.
+ * when the calling thread was interrupted, {@link #TLS_FAILED} with status 0 when TLS could not be
+ * agreed with any endpoint (the server's certificate not trusted, or this client's refused).
  */
 public final class AgentdException extends RuntimeException {
 
@@ -25,6 +26,12 @@ public final class AgentdException extends RuntimeException {
   public static final String UNAVAILABLE = "UNAVAILABLE";
   public static final String TIMEOUT = "TIMEOUT";
   public static final String INTERNAL = "INTERNAL";
+  /**
+   * Set by the client, never by the server: the TLS handshake failed, because this client does not
+   * trust the server's certificate (or it does not name the host) or the server refused this
+   * client's. The message says which.
+   */
+  public static final String TLS_FAILED = "TLS_FAILED";
   /** Set by the client, never by the server: the calling thread was interrupted. */
   public static final String INTERRUPTED = "INTERRUPTED";
 

@@ -73,6 +73,7 @@ final class FailoverCalls {
 
     Map<URI, String> failures = new LinkedHashMap<>();
     AgentdException last = null;
+    Map<URI, String> tlsFailures = new LinkedHashMap<>();
     int first = preferred.get();
     for (int attempt = 0; attempt < maxAttempts; attempt++) {
       if (attempt > 0 && attempt % endpoints.size() == 0) {
@@ -84,6 +85,9 @@ final class FailoverCalls {
       }
       int index = (first + attempt) % endpoints.size();
       URI endpoint = endpoints.get(index);
+      if (tlsFailures.containsKey(endpoint)) {
+        continue;
+      }
       Duration timeout = min(attemptTimeout, Duration.ofNanos(remaining));
       HttpTransport.Response response;
       try {
@@ -93,6 +97,15 @@ final class FailoverCalls {
         Thread.currentThread().interrupt();
         throw new AgentdException(0, AgentdException.INTERRUPTED, "interrupted during " + request, e);
       } catch (HttpTransport.TransportException e) {
+        if (e.kind() == HttpTransport.TransportException.Kind.TLS) {
+          // Nothing was acted on, and this endpoint will refuse again: try the others once each.
+          tlsFailures.put(endpoint, e.getMessage());
+          failures.put(endpoint, e.getMessage());
+          if (tlsFailures.size() == endpoints.size()) {
+            throw tlsFailure(request, tlsFailures, e);
+          }
+          continue;
+        }
         AgentdException failure = transportFailure(request, endpoint, e);
         failures.put(endpoint, e.getMessage());
         if (e.kind() != HttpTransport.TransportException.Kind.NOT_SENT && !repeatable) {
@@ -114,7 +127,17 @@ final class FailoverCalls {
       failures.put(endpoint, "503 " + error.getMessage());
       last = error;
     }
+    if (!tlsFailures.isEmpty() && (last == null || last.status() == 0)) {
+      throw tlsFailure(request, failures, null);
+    }
     throw exhausted(request, last, failures);
+  }
+
+  private static AgentdException tlsFailure(ApiRequest<?> request, Map<URI, String> failures, Throwable cause) {
+    List<String> tried = new ArrayList<>();
+    failures.forEach((endpoint, failure) -> tried.add(failures.size() == 1 ? failure : endpoint + ": " + failure));
+    return new AgentdException(0, AgentdException.TLS_FAILED, String.join("; ", tried) + " [" + request + "]",
+        cause);
   }
 
   private Map<String, String> headers(String idempotencyKey, boolean hasBody) {

@@ -43,7 +43,12 @@ interface HttpTransport {
       /** Sent, no answer within the timeout: it may have been applied. */
       TIMEOUT,
       /** Sent or maybe sent, then the connection broke: it may have been applied. */
-      BROKEN
+      BROKEN,
+      /**
+       * The TLS handshake failed (a certificate not trusted, on either side): the server acted on
+       * nothing, and the same endpoint will fail the same way.
+       */
+      TLS
     }
 
     private final Kind kind;

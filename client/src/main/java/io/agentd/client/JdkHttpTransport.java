@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * The JDK's {@link HttpClient}: pooled keep-alive connections, suited to long-lived processes
@@ -24,12 +26,16 @@ import java.util.TreeMap;
 final class JdkHttpTransport implements HttpTransport {
   private final HttpClient http;
 
-  JdkHttpTransport(Duration connectTimeout) {
-    this.http = HttpClient.newBuilder()
+  /** @param tls the TLS context for https endpoints, or null for the JDK's default */
+  JdkHttpTransport(Duration connectTimeout, SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   @Override
@@ -44,6 +50,10 @@ final class JdkHttpTransport implements HttpTransport {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
+      SSLException tls = TlsFailures.find(e);
+      if (tls != null) {
+        throw new TransportException(Kind.TLS, TlsFailures.describe(uri, tls), e);
+      }
       throw new TransportException(kind(e), describe(e), e);
     }
     Map<String, String> answerHeaders = new TreeMap<>();

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@link HttpURLConnection}: a small fraction of the JDK HTTP client's start-up cost for the
@@ -25,9 +29,13 @@ import java.util.TreeMap;
  */
 final class UrlConnectionTransport implements HttpTransport {
   private final int connectTimeoutMillis;
+  /** One factory for every connection: the JDK keeps connections alive per factory. */
+  private final SSLSocketFactory tls;
 
-  UrlConnectionTransport(Duration connectTimeout) {
+  /** @param tls the TLS context for https endpoints, or null for the JDK's default */
+  UrlConnectionTransport(Duration connectTimeout, SSLContext tls) {
     this.connectTimeoutMillis = millis(connectTimeout);
+    this.tls = tls == null ? null : tls.getSocketFactory();
   }
 
   @Override
@@ -36,6 +44,9 @@ final class UrlConnectionTransport implements HttpTransport {
     HttpURLConnection c;
     try {
       c = (HttpURLConnection) uri.toURL().openConnection();
+      if (tls != null && c instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(tls);
+      }
       c.setInstanceFollowRedirects(false);
       c.setUseCaches(false);
       c.setConnectTimeout(connectTimeoutMillis);
@@ -51,7 +62,7 @@ final class UrlConnectionTransport implements HttpTransport {
       }
       c.connect();
     } catch (IOException e) {
-      throw new TransportException(Kind.NOT_SENT, JdkHttpTransport.describe(e), e);
+      throw failure(Kind.NOT_SENT, uri, e);
     }
     try {
       if (body != null) {
@@ -85,8 +96,19 @@ final class UrlConnectionTransport implements HttpTransport {
       throw new TransportException(Kind.TIMEOUT, "HttpTimeoutException: request timed out", e);
     } catch (IOException e) {
       c.disconnect();
-      throw new TransportException(Kind.BROKEN, JdkHttpTransport.describe(e), e);
+      throw failure(Kind.BROKEN, uri, e);
     }
+  }
+
+  /**
+   * A failure of {@code kind}, or of kind TLS when the handshake failed. With TLS 1.3 a server
+   * checks a client's certificate after the client has finished its part, so a refusal may come
+   * only with the first read of the answer; the server has acted on nothing then either.
+   */
+  private static TransportException failure(Kind kind, URI uri, IOException e) {
+    SSLException tls = TlsFailures.find(e);
+    return tls != null ? new TransportException(Kind.TLS, TlsFailures.describe(uri, tls), e)
+        : new TransportException(kind, JdkHttpTransport.describe(e), e);
   }
 
   private static int millis(Duration d) {

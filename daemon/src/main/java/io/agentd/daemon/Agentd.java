@@ -11,12 +11,13 @@ import java.util.concurrent.Callable;
 /**
  * {@code agentd}: the daemon. {@code server} runs one coordinator of a Raft group,
  * {@code worker} one worker; {@code dev} runs a one-node group and a worker on loopback with auth
- * off, for a first try and tests. Each subcommand is a class of its own; their flags are made from
+ * off, for a first try and tests; {@code tls init} makes a cluster's certificates. Each subcommand is a class of its own; their flags are made from
  * their settings' keys ({@link KeyOptions}).
  */
 @Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd 0.1.0",
         description = "The agentd daemon: coordinators and workers.",
-        subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, TlsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Agentd implements Callable<Integer> {
     @Spec
     CommandSpec spec;

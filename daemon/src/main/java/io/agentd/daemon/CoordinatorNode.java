@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.config.ServerConfig;
 import io.agentd.daemon.api.ApiRoutes;
+import io.agentd.daemon.api.ApiTls;
 import io.agentd.daemon.api.Guard;
 import io.agentd.daemon.api.HttpApiServer;
 import io.agentd.daemon.api.Router;
@@ -17,13 +18,17 @@ import io.agentd.daemon.coordinator.Coordinator;
 import io.agentd.daemon.coordinator.LeaderLossDetector;
 import io.agentd.daemon.coordinator.LeaseTracker;
 import io.agentd.daemon.coordinator.NamespaceService;
+import io.agentd.daemon.coordinator.PeerLinks;
 import io.agentd.daemon.coordinator.RegistryReplica;
 import io.agentd.daemon.coordinator.RescheduleSweeper;
 import io.agentd.daemon.coordinator.RevisionWaiters;
 import io.agentd.daemon.coordinator.TokenService;
 import io.agentd.daemon.coordinator.WorkerService;
+import io.agentd.daemon.raft.PeerTls;
 import io.agentd.daemon.raft.RaftNode;
 import io.agentd.daemon.raft.RaftNodeConfig;
+import io.agentd.daemon.tls.ServerTls;
+import io.agentd.daemon.tls.ServerTlsFiles;
 import io.agentd.storage.RocksStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,10 +66,16 @@ public final class CoordinatorNode implements AutoCloseable {
     private final HttpApiServer http;
     private final LeaderLossDetector leaderLoss;
     private final Authenticator authenticator;
+    /** TLS of the API, Raft and fast failover; null when they are plain. */
+    private final ServerTls tls;
     private volatile HostPort httpAddress;
 
     private CoordinatorNode(ServerConfig config) throws IOException, InterruptedException {
         this.config = config;
+        // First: files that cannot be used stop the start before anything is opened.
+        this.tls = config.tls() ? ServerTls.load(new ServerTlsFiles.Paths(config.tlsCert, config.tlsKey, config.tlsCa,
+                config.tlsClientCa)) : null;
+        ApiTls apiTls = tls == null ? null : new ApiTls(tls, config.tlsProvider);
         if (config.unsafeStaleReads) {
             LOG.warn("UNSAFE: unsafe-stale-reads is on: reads skip the leadership check and may be stale. "
                     + "This build exists to show the safety tests catch it; never run it for real.");
@@ -86,7 +97,8 @@ public final class CoordinatorNode implements AutoCloseable {
         });
         RevisionWaiters waiters = new RevisionWaiters(timer, readers);
         this.replica = new RegistryReplica(store, waiters);
-        this.raft = RaftNode.start(raftConfig(config), replica);
+        this.raft = RaftNode.start(raftConfig(config, tls == null ? null
+                : new PeerTls(tls.keyManager(), tls.peerTrust(), apiTls.openSsl())), replica);
         this.coordinator = new Coordinator(config, raft, replica, waiters, readers, timer);
         ClusterInfo info = new ClusterInfo(config, raft, replica, () -> httpAddress);
         registerGauges(waiters);
@@ -129,6 +141,12 @@ public final class CoordinatorNode implements AutoCloseable {
                 config.metricsRequireToken ? Guard.anyToken() : Guard.OPEN);
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
                 routes);
+        if (apiTls != null) {
+            http.useTls(apiTls);
+            LOG.info("TLS on the API, Raft and fast failover with {}; this server is {}{}", apiTls.describe(),
+                    tls.files().describe(), config.tlsClientCa == null ? ""
+                            : "; API clients must show a certificate from " + config.tlsClientCa);
+        }
         InetSocketAddress bound = http.start(config.httpAddr.host(), config.httpAddr.port());
         this.httpAddress = new HostPort(config.httpAddr.host(), bound.getPort());
         boolean mayAskPeers = config.insecure || clusterSecret != null;
@@ -138,8 +156,9 @@ public final class CoordinatorNode implements AutoCloseable {
                     + " election timeout");
         }
         this.leaderLoss = config.fastFailover && config.peers.size() > 1 && mayAskPeers
-                ? new LeaderLossDetector(config.nodeId, raft, config.peerHttp, clusterSecret) : null;
-        LOG.info("node {} serves the API on http://{} and Raft on {} (process up {} ms)", config.nodeId, httpAddress,
+                ? new LeaderLossDetector(config.nodeId, raft, config.peerHttp,
+                tls == null ? PeerLinks.plain() : PeerLinks.tls(tls.peerClientContext()), clusterSecret) : null;
+        LOG.info("node {} serves the API on {}{} and Raft on {} (process up {} ms)", config.nodeId, scheme(), httpAddress,
                 config.raftAddr, processUpMillis());
     }
 
@@ -153,7 +172,29 @@ public final class CoordinatorNode implements AutoCloseable {
         return new CoordinatorNode(config);
     }
 
-    static RaftNodeConfig raftConfig(ServerConfig c) {
+    /** {@code https://} when the API uses TLS, else {@code http://}. */
+    public String scheme() {
+        return tls == null ? "http://" : "https://";
+    }
+
+    /** Whether the API, Raft and fast failover use TLS. */
+    public boolean tls() {
+        return tls != null;
+    }
+
+    /**
+     * Reads the TLS files again and uses them for new connections of the API, Raft and fast
+     * failover; throws (TlsFileException, IllegalStateException) and changes nothing when they
+     * cannot be used. Connections already open keep their certificates.
+     */
+    public ServerTlsFiles reloadTls() {
+        if (tls == null) {
+            throw new IllegalStateException("this server does not use TLS");
+        }
+        return tls.reload();
+    }
+
+    static RaftNodeConfig raftConfig(ServerConfig c, PeerTls peerTls) {
         java.util.TreeMap<String, String> peers = new java.util.TreeMap<>();
         c.peers.forEach((id, hp) -> peers.put(id, hp.toString()));
         return RaftNodeConfig.builder(c.nodeId, c.raftAddr.toString(), c.dataDir.resolve("raft"))
@@ -164,6 +205,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 .snapshotThreshold(c.snapshotThreshold)
                 .logEntriesPreserved(c.logEntriesPreserved)
                 .logSegmentBytes(c.logSegmentBytes)
+                .tls(peerTls)
                 .build();
     }
 

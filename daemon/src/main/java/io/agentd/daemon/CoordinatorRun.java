@@ -1,6 +1,7 @@
 package io.agentd.daemon;
 
 import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.tls.TlsFileException;
 import io.agentd.worker.WorkerConfig;
 import io.agentd.worker.WorkerDaemon;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +25,10 @@ final class CoordinatorRun {
         CoordinatorNode node;
         try {
             node = CoordinatorNode.start(config);
+        } catch (TlsFileException e) {
+            err.println("agentd: bad config: " + e.getMessage());
+            err.flush();
+            return 2;
         } catch (Exception e) {
             err.println("agentd: cannot start: " + e.getMessage());
             err.flush();
@@ -63,8 +68,12 @@ final class CoordinatorRun {
             // SIGTERM is the normal way to stop a daemon: exit 0 once everything is closed.
             Runtime.getRuntime().halt(exitCode.get());
         }, "agentd-shutdown"));
-        out.printf("agentd %s: node %s, API on http://%s, Raft on %s, data in %s%n", dev ? "dev" : "server",
-                config.nodeId, node.httpAddress(), config.raftAddr, config.dataDir.toAbsolutePath());
+        if (node.tls()) {
+            TlsReload.onSighup(node, err);
+        }
+        out.printf("agentd %s: node %s, API on %s%s, Raft on %s%s, data in %s%n", dev ? "dev" : "server",
+                config.nodeId, node.scheme(), node.httpAddress(), config.raftAddr, node.tls() ? " (TLS)" : "",
+                config.dataDir.toAbsolutePath());
         if (dev) {
             out.println("authentication is off: every user of this host may use the API (dev mode, loopback only)");
             out.printf("try: bin/agentctl --addr http://%s cluster status%n", node.httpAddress());

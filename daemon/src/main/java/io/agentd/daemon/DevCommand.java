@@ -35,6 +35,10 @@ final class DevCommand implements Callable<Integer> {
                 throw new ConfigException("insecure", "insecure: dev mode runs with auth off; for tokens run agentd"
                         + " server");
             }
+            if (c.tls()) {
+                throw new ConfigException("tls-cert", "tls-cert: dev mode serves plain HTTP on loopback; TLS is for"
+                        + " agentd server");
+            }
             requireLoopback("http-addr", c.httpAddr.host());
             requireLoopback("raft-addr", c.raftAddr.host());
         } catch (ConfigException e) {

@@ -32,6 +32,12 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("agentd: bad config: " + e.getMessage());
             return 2;
         }
+        try {
+            c.requireTlsBeyondLoopback();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("agentd: " + e.getMessage());
+            return 2;
+        }
         return CoordinatorRun.run(spec, c, false);
     }
 }

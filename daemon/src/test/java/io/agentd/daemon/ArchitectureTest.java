@@ -32,12 +32,13 @@ class ArchitectureTest {
     static {
         MAY_USE.put("", List.of("*"));
         MAY_USE.put("api", List.of("daemon.api", "daemon.coordinator", "daemon.raft", "daemon.config",
-                "daemon.metrics", "statemachine", "client"));
+                "daemon.metrics", "daemon.tls", "statemachine", "client"));
         MAY_USE.put("coordinator", List.of("daemon.coordinator", "daemon.raft", "daemon.config", "statemachine",
                 "client"));
         MAY_USE.put("raft", List.of("daemon.raft", "statemachine.store"));
         MAY_USE.put("config", List.of("daemon.config", "config", "client"));
         MAY_USE.put("metrics", List.of("daemon.metrics"));
+        MAY_USE.put("tls", List.of("daemon.tls"));
     }
 
     /** Daemon package → libraries it must not use. */
@@ -46,7 +47,8 @@ class ArchitectureTest {
             "raft", List.of("io.netty", "com.fasterxml", "org.rocksdb"),
             "config", List.of("io.netty", "org.apache.ratis", "org.rocksdb"),
             "metrics", List.of("io.netty", "org.apache.ratis", "org.rocksdb"),
-            "api", List.of("org.rocksdb", "org.apache.ratis"));
+            "api", List.of("org.rocksdb", "org.apache.ratis"),
+            "tls", List.of("io.netty", "org.apache.ratis", "org.rocksdb", "com.fasterxml"));
 
     private static final Pattern PACKAGE = Pattern.compile("^package io\\.agentd\\.daemon(?:\\.([a-z.]+))?;",
             Pattern.MULTILINE);

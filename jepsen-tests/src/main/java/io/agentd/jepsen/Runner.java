@@ -226,7 +226,7 @@ public final class Runner {
                      Duration.ofSeconds(3), 4)) {
             db.start();
             db.awaitReady(Duration.ofSeconds(120));
-            Client client = new Client(Duration.ofMillis(1500), db.adminToken());
+            Client client = new Client(Duration.ofMillis(1500), db.clientContext(), db.adminToken());
             RegisterWorkload register = null;
             SetWorkload set = null;
             LeaseWorkload lease = null;

@@ -1,5 +1,7 @@
 package io.agentd.worker;
 
+import io.agentd.client.AgentdClient;
+import io.agentd.client.ClientTls;
 import io.agentd.config.ConfigBinder;
 import io.agentd.config.ConfigException;
 import io.agentd.config.Setting;
@@ -21,6 +23,12 @@ import java.util.TreeMap;
 public final class WorkerConfig implements ConfigBinder.Checked {
     @Setting("the coordinators' API endpoints, URL,...")
     public List<URI> servers = List.of(URI.create("http://127.0.0.1:7420"));
+    @Setting("CA certificate(s) (PEM) to trust for https:// servers, instead of the system's")
+    public Path tlsCa;
+    @Setting("this worker's certificate (PEM), for coordinators that ask for one (mutual TLS); with tls-key")
+    public Path tlsCert;
+    @Setting("the private key of tls-cert (PEM, unencrypted PKCS#8 or PKCS#1)")
+    public Path tlsKey;
     @Setting(value = "this worker's id: 1-128 of A-Z, a-z, 0-9, '.', '_', '-'",
             defaultText = "from the host name and data dir, stable across restarts")
     public String workerId;
@@ -111,9 +119,12 @@ public final class WorkerConfig implements ConfigBinder.Checked {
         };
     }
 
-    /** A coordinator's endpoint: a URL with host and port, {@code http://} when no scheme is given. */
+    /** A coordinator's endpoint: an http or https URL with host and port, {@code http://} when no scheme is given. */
     static URI server(String text) {
         URI u;
+        if (text.contains("://") && !text.startsWith("http://") && !text.startsWith("https://")) {
+            throw new IllegalArgumentException("'" + text + "' is not a URL like http://host:port or https://host:port");
+        }
         try {
             u = URI.create(text.contains("://") ? text : "http://" + text);
         } catch (IllegalArgumentException e) {
@@ -163,6 +174,15 @@ public final class WorkerConfig implements ConfigBinder.Checked {
         return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
     }
 
+    /** A client of the coordinators with these settings' TLS files (none: plain, or the system's CAs for https). */
+    public AgentdClient.Builder client() {
+        AgentdClient.Builder b = AgentdClient.builder().endpoints(servers);
+        if (tlsCa != null || tlsCert != null) {
+            b.sslContext(ClientTls.sslContext(tlsCa, tlsCert, tlsKey));
+        }
+        return b;
+    }
+
     /** The default id: stable across restarts, from the host name and the data dir. */
     public static String defaultId(Path dataDir) {
         String host;
@@ -205,6 +225,7 @@ public final class WorkerConfig implements ConfigBinder.Checked {
                 throw new ConfigException("label", "label: '" + l.getKey() + "' needs a name and a value");
             }
         }
+        checkTlsFiles();
         range("slots", slots, 0, 100_000);
         range("max-restarts", maxRestarts, 0, 1000);
         range("log-max-bytes", logMaxBytes, 4096, 1L << 40);
@@ -221,6 +242,28 @@ public final class WorkerConfig implements ConfigBinder.Checked {
         }
         if (stopGrace != null && (stopGrace.isNegative() || stopGrace.compareTo(Duration.ofHours(1)) > 0)) {
             throw new ConfigException("stop-grace", "stop-grace must be between 0 and 1h");
+        }
+    }
+
+    /** The TLS files can be read: each error names its key. */
+    private void checkTlsFiles() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            String missing = tlsCert == null ? "tls-cert" : "tls-key";
+            throw new ConfigException(missing, missing + ": tls-cert and tls-key go together: give both or neither");
+        }
+        try {
+            if (tlsCa != null) {
+                ClientTls.sslContext(tlsCa, null, null);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("tls-ca", "tls-ca: " + e.getMessage());
+        }
+        try {
+            if (tlsCert != null) {
+                ClientTls.sslContext(null, tlsCert, tlsKey);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("tls-cert", "tls-cert, tls-key: " + e.getMessage());
         }
     }
 

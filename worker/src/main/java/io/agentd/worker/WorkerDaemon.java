@@ -70,14 +70,12 @@ public final class WorkerDaemon implements AutoCloseable {
         Path watchdog = WatchdogScript.install(config.dataDir);
         this.spares = new WatchdogSpares(watchdog, config.dataDir, config.spareWatchdogs);
         String token = config.token();
-        this.client = AgentdClient.builder().endpoints(config.servers).token(token)
-                .requestTimeout(Duration.ofSeconds(3)).build();
-        AgentdClient watchClient = AgentdClient.builder().endpoints(config.servers).token(token)
-                .requestTimeout(Duration.ofSeconds(40)).build();
+        this.client = config.client().token(token).requestTimeout(Duration.ofSeconds(3)).build();
+        AgentdClient watchClient = config.client().token(token).requestTimeout(Duration.ofSeconds(40)).build();
         // Bounded, but not tight: a slow renewal still counts from when it was sent, and fencing
         // does not wait for it (the actions thread checks the lease on its own).
-        AgentdClient heartbeatClient = AgentdClient.builder().endpoints(config.servers).token(token)
-                .requestTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(4)).build();
+        AgentdClient heartbeatClient = config.client().token(token).requestTimeout(Duration.ofSeconds(2))
+                .deadline(Duration.ofSeconds(4)).build();
         this.drain = new ShutdownDrain(config, client);
         this.reporter = new Reporter(client, actions, System::nanoTime);
         this.lease = new LeaseKeeper(config, heartbeatClient, advertised, actions, System::nanoTime,

@@ -56,4 +56,16 @@ class WorkerConfigTest {
         bad.workerId = "no spaces";
         assertThatThrownBy(bad::validate).hasMessageContaining("worker-id");
     }
+
+    @Test
+    void httpsServersAndTlsFilesThatGoTogether() {
+        WorkerConfig c = flags(Map.of("servers", List.of("https://10.0.0.1:7420,https://10.0.0.2:7420")));
+        assertThat(c.servers).containsExactly(URI.create("https://10.0.0.1:7420"), URI.create("https://10.0.0.2:7420"));
+        assertThatThrownBy(() -> flags(Map.of("servers", List.of("ftp://10.0.0.1:7420"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("https://host:port");
+        assertThatThrownBy(() -> flags(Map.of("tls-cert", List.of("/w.pem"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tls-key: tls-cert and tls-key go together");
+        assertThatThrownBy(() -> flags(Map.of("tls-ca", List.of("/no/such/ca.pem"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tls-ca").hasMessageContaining("/no/such/ca.pem");
+    }
 }

@@ -70,6 +70,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private Channel channel;
+    private ApiTls tls;
 
     /**
      * @param routes spawns and lease renewals are taken past the router to these routes ({@link
@@ -88,6 +89,11 @@ public final class HttpApiServer implements AutoCloseable {
         this.heartbeats = metrics.counter("http_heartbeats");
     }
 
+    /** Serves over TLS from now on; call before {@link #start}. */
+    public void useTls(ApiTls tls) {
+        this.tls = tls;
+    }
+
     /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
@@ -98,6 +104,9 @@ public final class HttpApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newDetector());
+                        }
                         ch.pipeline()
                                 .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
                                 .addLast(new LimitedAggregator(maxBodyBytes))

@@ -53,6 +53,16 @@ public final class ServerConfig implements ConfigBinder.Checked {
     public int maxInflightBatches = 1;
     @Setting("a worker not heard from for this long is down and its agents move elsewhere")
     public Duration workerTtl = Duration.ofSeconds(10);
+    @Setting("this server's certificate chain (PEM): the API and Raft then use TLS; with tls-key and tls-ca")
+    public Path tlsCert;
+    @Setting("the private key of tls-cert (PEM, unencrypted: PKCS#8, PKCS#1 or SEC1)")
+    public Path tlsKey;
+    @Setting("the CA (PEM) of the servers' certificates: Raft peers and fast failover check one another with it")
+    public Path tlsCa;
+    @Setting("a CA (PEM): API clients must show a certificate it signed (mutual TLS); none: no client certificate")
+    public Path tlsClientCa;
+    @Setting("the TLS implementation: auto (OpenSSL where it loads, else the JDK's), openssl or jdk")
+    public TlsProvider tlsProvider = TlsProvider.AUTO;
     /**
      * Runs without authentication and, on a non-loopback address, without TLS. Off by default:
      * a server then requires a token on every request and TLS wherever it listens beyond loopback.
@@ -86,7 +96,8 @@ public final class ServerConfig implements ConfigBinder.Checked {
 
     private static ConfigBinder<ServerConfig> binder(java.util.function.Supplier<ServerConfig> defaults) {
         return ConfigBinder.of(ServerConfig.class, defaults, "AGENTD_")
-                .withType(HostPort.class, "HOST:PORT", HostPort::parse, HostPort::toString);
+                .withType(HostPort.class, "HOST:PORT", HostPort::parse, HostPort::toString)
+                .withType(TlsProvider.class, "auto, openssl or jdk", TlsProvider::parse, TlsProvider::toString);
     }
 
     private static ServerConfig devDefaults() {
@@ -141,6 +152,7 @@ public final class ServerConfig implements ConfigBinder.Checked {
                     + ApiDurations.format(electionTimeoutMax) + ") must be greater than election-timeout-min ("
                     + ApiDurations.format(electionTimeoutMin) + ")");
         }
+        checkTlsFiles();
         if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
             throw new ConfigException("peers", "peers: does not list this node's node-id '" + nodeId + "'");
         }
@@ -149,6 +161,65 @@ public final class ServerConfig implements ConfigBinder.Checked {
         } else if (!peers.get(nodeId).equals(raftAddr)) {
             // The peers list is authoritative for where this node's Raft listens.
             raftAddr = peers.get(nodeId);
+        }
+    }
+
+    /** Whether the API and Raft use TLS. */
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /** The TLS files go together: a certificate needs its key and the servers' CA. */
+    private void checkTlsFiles() {
+        if (tlsCert == null) {
+            for (Object[] k : new Object[][]{{"tls-key", tlsKey}, {"tls-ca", tlsCa}, {"tls-client-ca", tlsClientCa}}) {
+                if (k[1] != null) {
+                    throw new ConfigException((String) k[0], k[0] + " is set, tls-cert is not: TLS needs this server's"
+                            + " certificate (tls-cert) too");
+                }
+            }
+            return;
+        }
+        if (tlsKey == null) {
+            throw new ConfigException("tls-key", "tls-key: tls-cert is set, its private key is not");
+        }
+        if (tlsCa == null) {
+            throw new ConfigException("tls-ca", "tls-ca: with tls-cert, the CA that signed the servers' certificates"
+                    + " is needed too: Raft peers and fast failover check one another with it (mutual TLS)");
+        }
+    }
+
+    /**
+     * Refuses (ConfigException naming the key) an address this server would listen on beyond
+     * loopback without TLS, unless {@code insecure} is set: anyone who reaches such an address
+     * could read and change the cluster, and see its traffic. {@code agentd server} calls this.
+     */
+    public void requireTlsBeyondLoopback() {
+        if (tls() || insecure) {
+            return;
+        }
+        for (Map.Entry<String, HostPort> listen : Map.of("http-addr", httpAddr, "raft-addr", raftAddr).entrySet()
+                .stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            String host = listen.getValue().host();
+            String why = loopback(host);
+            if (why != null) {
+                throw new ConfigException(listen.getKey(), "refusing to listen on " + listen.getValue() + " ("
+                        + listen.getKey() + ") without TLS: " + why + ", and anyone who reaches it could read and"
+                        + " change the cluster and see its traffic. Set tls-cert, tls-key and tls-ca (agentd tls init"
+                        + " makes them), listen on loopback, or set insecure: true on a network where every host is"
+                        + " trusted");
+            }
+        }
+    }
+
+    /** Null when {@code host} is a loopback address, else why it is not one. */
+    private static String loopback(String host) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(host);
+            return a.isLoopbackAddress() ? null : a.isAnyLocalAddress() ? host + " is every address of this host"
+                    : host + " is not a loopback address";
+        } catch (java.net.UnknownHostException e) {
+            return host + " is not a known host, so not known to be loopback";
         }
     }
 

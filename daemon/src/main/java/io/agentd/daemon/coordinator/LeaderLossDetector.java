@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -62,17 +61,23 @@ public final class LeaderLossDetector implements AutoCloseable {
     private final String self;
     private final RaftNode raft;
     private final Map<String, HostPort> peerHttp;
+    private final PeerLinks links;
     private final String secretHeader;
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Socket socket;
 
-    /** @param clusterSecret what this server shows its peers ({@code X-Agentd-Cluster-Secret}); null: nothing */
-    public LeaderLossDetector(String self, RaftNode raft, Map<String, HostPort> peerHttp, String clusterSecret) {
+    /**
+     * @param links         how to reach the peers' APIs: plain, or TLS when the API uses it
+     * @param clusterSecret what this server shows its peers ({@code X-Agentd-Cluster-Secret}); null: nothing
+     */
+    public LeaderLossDetector(String self, RaftNode raft, Map<String, HostPort> peerHttp, PeerLinks links,
+                              String clusterSecret) {
         this.secretHeader = clusterSecret == null ? "" : "X-Agentd-Cluster-Secret: " + clusterSecret + "\r\n";
         this.self = self;
         this.raft = raft;
         this.peerHttp = Map.copyOf(peerHttp);
+        this.links = links;
         this.thread = new Thread(this::run, "leader-loss-detector");
         thread.setDaemon(true);
         if (this.peerHttp.isEmpty()) {
@@ -120,12 +125,11 @@ public final class LeaderLossDetector implements AutoCloseable {
      * without an answer while {@code leader} was still this node's leader; false when the leader
      * changed (or this detector closed) meanwhile.
      *
-     * @throws IOException when it cannot connect, or the leader answered
+     * @throws IOException when it cannot connect, the leader refused TLS, or it answered
      */
     private boolean watch(String leader, HostPort address) throws IOException {
-        try (Socket s = new Socket()) {
+        try (Socket s = links.open(address, CONNECT_TIMEOUT_MILLIS)) {
             socket = s;
-            s.connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
             s.setSoTimeout(CHECK_MILLIS);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + LIVENESS_PATH + " HTTP/1.1\r\nHost: " + address + "\r\n" + secretHeader + "\r\n")
@@ -142,6 +146,9 @@ public final class LeaderLossDetector implements AutoCloseable {
                     }
                     continue;
                 } catch (IOException e) {
+                    if (PeerLinks.refusedByPeer(e)) {
+                        throw e; // a live leader that refuses this server's certificate
+                    }
                     b = -1; // reset: gone as surely as end of file
                 }
                 if (b < 0) {
@@ -182,8 +189,7 @@ public final class LeaderLossDetector implements AutoCloseable {
      * (docs/benchmarks.md, "Measurements behind choices in the code").
      */
     private Optional<LogPosition> ask(HostPort address) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address.host(), address.port()), (int) ASK_TIMEOUT.toMillis());
+        try (Socket s = links.open(address, (int) ASK_TIMEOUT.toMillis())) {
             s.setSoTimeout((int) ASK_TIMEOUT.toMillis());
             OutputStream out = s.getOutputStream();
             out.write(("GET " + POSITION_PATH + " HTTP/1.0\r\nHost: " + address + "\r\n" + secretHeader + "\r\n")

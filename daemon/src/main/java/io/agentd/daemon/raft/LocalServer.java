@@ -57,6 +57,7 @@ final class LocalServer {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(properties)
+                .setParameters(RatisSettings.parameters(config))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
     }

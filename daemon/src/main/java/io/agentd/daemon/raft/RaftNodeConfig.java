@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *                           is being sent, or a lagging follower is sent snapshot after snapshot
  * @param logSegmentBytes    size at which a log segment file is closed; only closed segments are purged
  * @param maxPendingRequests writes in flight from this node (beyond that submit fails at once)
+ * @param tls                mutual TLS between the peers, or null for plain gRPC
  */
 public record RaftNodeConfig(
         String nodeId,
@@ -55,7 +56,8 @@ public record RaftNodeConfig(
         Duration snapshotGracePeriod,
         long logEntriesPreserved,
         long logSegmentBytes,
-        int maxPendingRequests) {
+        int maxPendingRequests,
+        PeerTls tls) {
 
     public static final String DEFAULT_CLUSTER_NAME = "agentd";
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
@@ -135,7 +137,8 @@ public record RaftNodeConfig(
                 .snapshotGracePeriod(snapshotGracePeriod)
                 .logEntriesPreserved(logEntriesPreserved)
                 .logSegmentBytes(logSegmentBytes)
-                .maxPendingRequests(maxPendingRequests);
+                .maxPendingRequests(maxPendingRequests)
+                .tls(tls);
     }
 
     private static void checkAddress(String field, String address) {
@@ -177,6 +180,7 @@ public record RaftNodeConfig(
         private long logEntriesPreserved = DEFAULT_LOG_ENTRIES_PRESERVED;
         private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
         private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
+        private PeerTls tls;
 
         private Builder(String nodeId, String raftAddress, Path storageDir) {
             this.nodeId = nodeId;
@@ -235,12 +239,19 @@ public record RaftNodeConfig(
             return this;
         }
 
+        /** Mutual TLS between the peers; null (the default): plain. */
+        public Builder tls(PeerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public RaftNodeConfig build() {
             Map<String, String> members = peers != null ? peers
                     : (nodeId == null || raftAddress == null ? Map.of() : Map.of(nodeId, raftAddress));
             return new RaftNodeConfig(nodeId, raftAddress, new TreeMap<>(members), storageDir, clusterName,
                     electionTimeoutMin, electionTimeoutMax, requestTimeout, snapshotThreshold,
-                    snapshotsRetained, snapshotGracePeriod, logEntriesPreserved, logSegmentBytes, maxPendingRequests);
+                    snapshotsRetained, snapshotGracePeriod, logEntriesPreserved, logSegmentBytes, maxPendingRequests,
+                    tls);
         }
     }
 }

@@ -2,12 +2,16 @@ package io.agentd.daemon.raft;
 
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.retry.ExponentialBackoffRetry;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.OpenSsl;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslProvider;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -108,6 +112,26 @@ final class RatisSettings {
         // flight keep a LAN busy and bound that wait to twice the server request timeout.
         GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, INSTALL_CHUNKS_IN_FLIGHT);
         GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p, time(serverRpcTimeout(c)));
+        return p;
+    }
+
+    /**
+     * What the server and the client of a node get besides properties: the peers' mutual TLS, the
+     * same for the server's own listener, its connections to other servers, and the client's (an
+     * empty set for plain gRPC). OpenSSL is Ratis' own shaded copy of netty-tcnative: where that one
+     * does not load, Raft uses the JDK's engine.
+     */
+    static Parameters parameters(RaftNodeConfig c) {
+        Parameters p = new Parameters();
+        if (c.tls() != null) {
+            GrpcConfigKeys.TLS.setConf(p, GrpcTlsConfig.newBuilder()
+                    .setName("raft-peers")
+                    .setKeyManager(c.tls().keys())
+                    .setTrustManager(c.tls().trust())
+                    .setMutualTls(true)
+                    .setSslProvider(c.tls().openSsl() && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .build());
+        }
         return p;
     }
 

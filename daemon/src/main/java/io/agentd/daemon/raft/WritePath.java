@@ -156,6 +156,7 @@ final class WritePath {
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(server.group())
                 .setProperties(clientProperties)
+                .setParameters(RatisSettings.parameters(config))
                 .setRetryPolicy(retryPolicy);
         server.leaderId().map(RaftPeerId::valueOf).ifPresent(b::setLeaderId);
         return b.build();

@@ -133,4 +133,34 @@ class ServerConfigTest {
                 + " (default: 10s; env AGENTD_WORKER_TTL)");
         assertThat(help).contains("(default: none; env AGENTD_PEERS; comma-separated or repeated)");
     }
+
+    @Test
+    void tlsFilesGoTogether() {
+        assertThatThrownBy(() -> flags("tls-cert", "/c.pem", "tls-ca", "/ca.pem")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls-key");
+        assertThatThrownBy(() -> flags("tls-cert", "/c.pem", "tls-key", "/k.pem")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls-ca").hasMessageContaining("Raft peers");
+        assertThatThrownBy(() -> flags("tls-client-ca", "/ca.pem")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls-client-ca is set, tls-cert is not");
+        ServerConfig c = flags("tls-cert", "/c.pem", "tls-key", "/k.pem", "tls-ca", "/ca.pem", "tls-provider", "jdk");
+        assertThat(c.tls()).isTrue();
+        assertThat(c.tlsProvider).isEqualTo(TlsProvider.JDK);
+        assertThatThrownBy(() -> flags("tls-provider", "boring")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auto, openssl or jdk");
+    }
+
+    @Test
+    void withoutTlsOnlyLoopbackAddressesAreAllowedUnlessInsecure() {
+        flags("http-addr", "127.0.0.1:7420", "raft-addr", "localhost:7421").requireTlsBeyondLoopback();
+        assertThatThrownBy(() -> flags("http-addr", "0.0.0.0:7420").requireTlsBeyondLoopback())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("refusing to listen on 0.0.0.0:7420 (http-addr) without TLS")
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("http-addr"));
+        assertThatThrownBy(() -> flags("peers", "n1=10.1.2.3:7421").requireTlsBeyondLoopback())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("10.1.2.3:7421 (raft-addr)").hasMessageContaining("not a loopback address");
+        flags("http-addr", "0.0.0.0:7420", "insecure", "true").requireTlsBeyondLoopback();
+        flags("http-addr", "0.0.0.0:7420", "tls-cert", "/c.pem", "tls-key", "/k.pem", "tls-ca", "/ca.pem")
+                .requireTlsBeyondLoopback();
+    }
 }

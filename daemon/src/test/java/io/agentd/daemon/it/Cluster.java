@@ -14,8 +14,13 @@ final class Cluster implements AutoCloseable {
     private String token;
 
     Cluster(Path root, int size, List<String> extraArgs) {
+        this(root, size, extraArgs, null);
+    }
+
+    /** @param tls the certificates of servers n1..nN: TLS on their API and Raft (null: plain) */
+    Cluster(Path root, int size, List<String> extraArgs, TestTls tls) {
         for (int i = 1; i <= size; i++) {
-            servers.add(new ServerProcess("n" + i, root.resolve("n" + i), extraArgs));
+            servers.add(new ServerProcess("n" + i, root.resolve("n" + i), extraArgs, tls));
         }
         StringJoiner peers = new StringJoiner(",");
         StringJoiner http = new StringJoiner(",");
@@ -42,7 +47,7 @@ final class Cluster implements AutoCloseable {
                 continue;
             }
             try {
-                Http.Answer a = new Http(s.url(), token).get("/v1/cluster/status");
+                Http.Answer a = s.http().as(token).get("/v1/cluster/status");
                 if (a.status() != 200) {
                     return Optional.empty();
                 }

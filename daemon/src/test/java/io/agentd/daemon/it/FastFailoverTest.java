@@ -28,11 +28,23 @@ class FastFailoverTest {
 
     @Test
     void aLeaderKilledWithSigkillIsReplacedBeforeAnyElectionTimeout() throws Exception {
-        try (Cluster c = new Cluster(dir, 3, SLOW_ELECTIONS)) {
+        killedLeaderIsReplacedBeforeAnyElectionTimeout(null, CLIENT);
+    }
+
+    /** The same over TLS: the API, Raft and the followers' links to the leader's API all use it. */
+    @Test
+    void aLeaderKilledWithSigkillIsReplacedBeforeAnyElectionTimeoutOverTls() throws Exception {
+        TestTls tls = TestTls.init(dir.resolve("tls"), "n1", "n2", "n3");
+        killedLeaderIsReplacedBeforeAnyElectionTimeout(tls, tls.httpClient(Duration.ofSeconds(1)));
+    }
+
+    private void killedLeaderIsReplacedBeforeAnyElectionTimeout(TestTls tls, java.net.http.HttpClient client)
+            throws Exception {
+        try (Cluster c = new Cluster(dir, 3, SLOW_ELECTIONS, tls)) {
             ServerProcess leader = startAndFindLeader(c);
             List<ServerProcess> survivors = c.servers.stream().filter(s -> s != leader).toList();
             for (ServerProcess s : survivors) {
-                assertThat(write(s, "before-" + s.id)).as("a write through %s before the kill", s.id).isEqualTo(201);
+                assertThat(write(client, s, "before-" + s.id)).as("a write through %s before the kill", s.id).isEqualTo(201);
             }
 
             long t0 = System.nanoTime();
@@ -44,7 +56,7 @@ class FastFailoverTest {
             for (ServerProcess s : survivors) {
                 Thread t = new Thread(() -> {
                     for (int k = 0; !first.isDone() && System.nanoTime() - t0 < Cluster.eventually().toNanos(); k++) {
-                        if (write(s, "after-" + s.id + "-" + k) == 201) {
+                        if (write(client, s, "after-" + s.id + "-" + k) == 201) {
                             first.complete(s.id);
                         } else {
                             pause(20);
@@ -65,7 +77,8 @@ class FastFailoverTest {
             for (Thread t : probers) {
                 t.join(5_000);
             }
-            System.out.printf("kill -9 of leader %s: first write through %s after %d ms%n", leader.id, via, ms);
+            System.out.printf("kill -9 of leader %s%s: first write through %s after %d ms%n", leader.id,
+                    tls == null ? "" : " (TLS)", via, ms);
             assertThat(Duration.ofMillis(ms)).as("replaced without waiting out the election timeout%s", c.logs())
                     .isLessThan(FAST);
             assertThat(survivors.stream().map(ServerProcess::log))
@@ -105,7 +118,7 @@ class FastFailoverTest {
 
     private static java.util.Optional<String> leaderSeenBy(ServerProcess s) {
         try {
-            Http.Answer a = new Http(s.url()).get("/v1/cluster/status?stale=true");
+            Http.Answer a = s.http().get("/v1/cluster/status?stale=true");
             return a.status() == 200 ? java.util.Optional.ofNullable(a.json().path("leader").asText(null))
                     : java.util.Optional.empty();
         } catch (RuntimeException e) {
@@ -117,9 +130,9 @@ class FastFailoverTest {
             .connectTimeout(Duration.ofSeconds(1)).build();
 
     /** One write (a namespace) with a 1 s bound; its status, or -1 when none came. */
-    private static int write(ServerProcess s, String namespace) {
+    private static int write(java.net.http.HttpClient client, ServerProcess s, String namespace) {
         try {
-            return CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url() + "/v1/namespaces"))
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url() + "/v1/namespaces"))
                     .timeout(Duration.ofSeconds(1)).header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"" + namespace + "\"}")).build(),
                     java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -38,21 +38,31 @@ final class Http {
     }
 
     private final String base;
+    private final HttpClient client;
     private final String token;
 
     Http(String base) {
-        this(base, null);
+        this(base, CLIENT, null);
     }
 
     /** Sends {@code Authorization: Bearer TOKEN} with every request (null: none). */
     Http(String base, String token) {
+        this(base, CLIENT, token);
+    }
+
+    Http(String base, HttpClient client) {
+        this(base, client, null);
+    }
+
+    Http(String base, HttpClient client, String token) {
         this.base = base;
+        this.client = client;
         this.token = token;
     }
 
     /** The same server as another caller. */
     Http as(String otherToken) {
-        return new Http(base, otherToken);
+        return new Http(base, client, otherToken);
     }
 
     Answer send(String method, String path, String body, String... headers) {
@@ -69,7 +79,7 @@ final class Http {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(method + " " + path, e);

@@ -16,9 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Authentication on real processes: three servers that share a bootstrap token file, a worker
- * with a token of its own, agentctl with operator and admin tokens. The token outlives the
- * leader that made it; revoking the worker's token fences the worker.
+ * Authentication on real processes, as a cluster is meant to run: three servers with TLS on the
+ * API, Raft and fast failover, sharing a bootstrap token file (from which they derive the secret
+ * they show each other); a worker with a token and the CA; agentctl with operator and admin
+ * tokens and the CA. The token outlives the leader that made it, a killed leader is replaced
+ * through fast failover (its internal routes need that secret), and revoking the worker's token
+ * fences the worker.
  */
 class SecureClusterTest {
     @TempDir
@@ -29,14 +32,21 @@ class SecureClusterTest {
         Path bootstrap = dir.resolve("bootstrap-token");
         String adminSecret = "agd_" + "k".repeat(43);
         Files.writeString(bootstrap, adminSecret + "\n");
+        TestTls tls = TestTls.init(dir.resolve("tls"), "n1", "n2", "n3");
         try (Cluster cluster = new Cluster(dir, 3, List.of("--bootstrap-token-file", bootstrap.toString(),
-                "--worker-ttl", "3s")).token(adminSecret)) {
+                "--worker-ttl", "3s"), tls).token(adminSecret)) {
             cluster.servers.forEach(s -> start(s));
             await("a leader").atMost(Cluster.eventually()).until(() -> cluster.agreedLeader().isPresent());
             String addr = String.join(",", cluster.servers.stream().map(ServerProcess::url).toList());
-            Map<String, String> asAdmin = Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", adminSecret);
+            String ca = tls.ca().toString();
+            Map<String, String> asAdmin = Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", adminSecret,
+                    "AGENTCTL_CACERT", ca);
 
-            AgentctlRun anonymous = AgentctlRun.agentctl(Map.of("AGENTCTL_ADDR", addr), "ns", "list");
+            AgentctlRun untrusting = AgentctlRun.agentctl(Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", adminSecret),
+                    "ns", "list");
+            assertThat(untrusting.exitCode()).as(untrusting.err()).isEqualTo(9);
+            AgentctlRun anonymous = AgentctlRun.agentctl(Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_CACERT", ca),
+                    "ns", "list");
             assertThat(anonymous.exitCode()).as(anonymous.err()).isEqualTo(7);
             assertThat(anonymous.err()).contains("UNAUTHENTICATED");
             AgentctlRun whoami = AgentctlRun.agentctl(asAdmin, "token", "whoami");
@@ -51,16 +61,17 @@ class SecureClusterTest {
             Files.writeString(Files.createFile(workerToken, PosixFilePermissions.asFileAttribute(
                     Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))), worker + "\n");
             // Through any server: the token is known on each as soon as its creation is acknowledged.
-            AgentctlRun self = AgentctlRun.agentctl(Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", worker),
-                    "token", "whoami", "-o", "json");
+            AgentctlRun self = AgentctlRun.agentctl(Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", worker,
+                    "AGENTCTL_CACERT", ca), "token", "whoami", "-o", "json");
             assertThat(self.exitCode()).as(self.err()).isZero();
             String workerTokenId = self.out().replaceAll("(?s).*\"id\"\\s*:\\s*\"(t\\d+)\".*", "$1");
             assertThat(workerTokenId).matches("t\\d+");
 
             try (WorkerProcess w1 = new WorkerProcess("w1", dir.resolve("w1"), addr, concat(TwoWorkers.WORKER_ARGS,
-                    List.of("--token-file", workerToken.toString())))) {
+                    List.of("--token-file", workerToken.toString(), "--tls-ca", ca)))) {
                 w1.start();
-                Map<String, String> asOperator = Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", operator);
+                Map<String, String> asOperator = Map.of("AGENTCTL_ADDR", addr, "AGENTCTL_TOKEN", operator,
+                        "AGENTCTL_CACERT", ca);
                 AgentctlRun spawn = AgentctlRun.agentctl(asOperator, "spawn", "-n", "team", "sleeper", "--cmd",
                         "/bin/sleep", "--arg", "1000");
                 assertThat(spawn.exitCode()).as(spawn.err()).isZero();
@@ -79,6 +90,11 @@ class SecureClusterTest {
                 leader.kill();
                 await("a new leader").atMost(Cluster.eventually()).until(() -> cluster.agreedLeader()
                         .filter(l -> !l.equals(leader.id)).isPresent());
+                // Fast failover: the survivors compared their logs through each other's internal
+                // route (over TLS, showing the secret derived from the bootstrap file), and one stood aside.
+                assertThat(cluster.servers.stream().filter(s -> s != leader).map(ServerProcess::log))
+                        .anyMatch(l -> l.contains("stands after leader " + leader.id))
+                        .anyMatch(l -> l.contains("leader " + leader.id + " is gone; started an election at once"));
                 assertThat(AgentctlRun.agentctl(asAdmin, "token", "whoami").exitCode()).isZero();
                 assertThat(AgentctlRun.agentctl(asOperator, "list", "-n", "team").out()).contains("sleeper");
 
@@ -152,7 +168,7 @@ class SecureClusterTest {
         for (ServerProcess s : cluster.servers) {
             if (s.alive()) {
                 try {
-                    Http.Answer a = new Http(s.url(), token).get(path);
+                    Http.Answer a = s.http().as(token).get(path);
                     if (a.status() == 200) {
                         return a;
                     }

@@ -23,20 +23,35 @@ final class ServerProcess implements AutoCloseable {
     final int raftPort;
     final Path dataDir;
     private final List<String> extraArgs;
+    /** The cluster's certificates when this server uses TLS, else null. */
+    private final TestTls tls;
+    private final HttpClient http;
     private String peers;
     private String peerHttp;
     private Process process;
 
     ServerProcess(String id, Path dataDir, List<String> extraArgs) {
+        this(id, dataDir, extraArgs, null);
+    }
+
+    /** @param tls the cluster's certificates: the server then uses TLS on its API and Raft (null: plain) */
+    ServerProcess(String id, Path dataDir, List<String> extraArgs, TestTls tls) {
         this.id = id;
         this.httpPort = Ports.free();
         this.raftPort = Ports.free();
         this.dataDir = dataDir;
         this.extraArgs = extraArgs;
+        this.tls = tls;
+        this.http = tls == null ? HTTP : tls.httpClient(Duration.ofSeconds(2));
     }
 
     String url() {
-        return "http://127.0.0.1:" + httpPort;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + httpPort;
+    }
+
+    /** Raw HTTP to this server's API (trusting the cluster's CA when it uses TLS). */
+    Http http() {
+        return new Http(url(), http);
     }
 
     String raftAddr() {
@@ -66,6 +81,9 @@ final class ServerProcess implements AutoCloseable {
         }
         if (!extraArgs.contains("--insecure") && !extraArgs.contains("--bootstrap-token-file")) {
             cmd.addAll(List.of("--insecure", "true")); // on loopback; tests of authentication give a token file
+        }
+        if (tls != null) {
+            cmd.addAll(tls.serverFlags(id));
         }
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -108,7 +126,7 @@ final class ServerProcess implements AutoCloseable {
     /** True when /health/ready answers 200. */
     boolean ready() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health/ready"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/health/ready"))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200;
         } catch (IOException e) {

@@ -19,14 +19,16 @@ import java.util.TreeSet;
 /**
  * The system under test: {@code servers} agentd servers on hosts 1..servers and {@code workers}
  * agentd workers on the hosts after them, started from the daemon jar, each with its own data
- * dir and log in the run folder.
+ * dir and log in the run folder. The API, Raft and fast failover use TLS, with certificates that
+ * {@code agentd tls init} makes in the run folder ({@link ClusterTls}); {@link #clientContext} trusts them.
  */
 public final class Deployment implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Network net;
     private final List<NodeProcess> servers = new ArrayList<>();
     private final List<NodeProcess> workers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final ClusterTls tls;
+    private final HttpClient http;
     /** Where the admin token and each worker's token are kept (mode 0600). */
     private final Path tokens;
     private final String adminToken;
@@ -49,8 +51,15 @@ public final class Deployment implements AutoCloseable {
     }
 
     public Deployment(Network net, Path jar, Path dir, int serverCount, int workerCount, List<String> serverFlags,
-                      List<String> workerFlags, Duration workerTtl, int workerSlots) {
+                      List<String> workerFlags, Duration workerTtl, int workerSlots) throws IOException {
         this.net = net;
+        Set<String> hosts = new TreeSet<>();
+        for (int i = 1; i <= serverCount; i++) {
+            hosts.add(net.address(i));
+        }
+        this.tls = ClusterTls.init(jar, dir.resolve("tls"), serverCount, List.copyOf(hosts));
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(tls.clientContext())
+                .build();
         StringJoiner peers = new StringJoiner(",");
         StringJoiner peerHttp = new StringJoiner(",");
         for (int i = 1; i <= serverCount; i++) {
@@ -72,6 +81,7 @@ public final class Deployment implements AutoCloseable {
                     "--worker-ttl", workerTtl.toMillis() + "ms",
                     "--election-timeout-min", "500ms", "--election-timeout-max", "1000ms",
                     "--request-timeout", "5s"));
+            args.addAll(tls.serverFlags("n" + i));
             args.addAll(serverFlags);
             List<String> cmd = NodeProcess.agentd(jar, List.of(), args);
             if (java.nio.file.Files.exists(FAKETIME)) {
@@ -103,6 +113,7 @@ public final class Deployment implements AutoCloseable {
                     "--local-api", net.address(host) + ":" + net.port(host, "local"),
                     "--slots", Integer.toString(workerSlots), "--heartbeat-interval", "300ms", "--fence-margin", "1s", "--stop-grace", "500ms",
                     "--token-file", tokens.resolve("w" + k).toString()));
+            args.addAll(tls.workerFlags());
             args.addAll(workerFlags);
             workers.add(new NodeProcess("w" + k, host, net.onHost(host, NodeProcess.agentd(jar, List.of(), args)),
                     dir.resolve("logs").resolve("w" + k + ".log")));
@@ -122,7 +133,12 @@ public final class Deployment implements AutoCloseable {
     }
 
     public String url(int server) {
-        return "http://" + net.address(server) + ":" + net.port(server, "http");
+        return "https://" + net.address(server) + ":" + net.port(server, "http");
+    }
+
+    /** A TLS context that trusts the servers' certificates, for the workloads' clients. */
+    public javax.net.ssl.SSLContext clientContext() {
+        return tls.clientContext();
     }
 
     /** The admin token's secret: what the workloads and this harness send. */

@@ -11,6 +11,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * One HTTP call of a workload, classified the way a history needs it: an answer (with status),
@@ -23,11 +24,15 @@ public final class Client {
     private final Duration timeout;
     private final String token;
 
-    /** @param token the bearer token sent with every call */
-    public Client(Duration timeout, String token) {
+    /**
+     * @param tls   the TLS context of https URLs (the run's CA)
+     * @param token the bearer token sent with every call
+     */
+    public Client(Duration timeout, SSLContext tls, String token) {
         this.timeout = timeout;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls).build();
     }
 
     /** What came of a call. */
