@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.agentd.client.AgentdException;
+import io.agentd.client.WorkerLogSignature;
 import io.agentd.worker.process.LogTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,12 @@ final class LocalApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
 
-    LocalApi(InetSocketAddress bind, Path agentsDir, Agents agents) throws IOException {
+    /**
+     * @param token the worker's token secret: logs are then served only to a request signed by a
+     *              coordinator with its hash ({@link WorkerLogSignature}); null: to anyone who
+     *              reaches the address (a worker without authentication)
+     */
+    LocalApi(InetSocketAddress bind, Path agentsDir, Agents agents, String token) throws IOException {
         server = HttpServer.create(bind, 64);
         threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "worker-local-api");
@@ -89,7 +95,11 @@ final class LocalApi implements AutoCloseable {
             return t;
         });
         server.setExecutor(threads);
-        server.createContext("/v1/logs/", ex -> handle(ex, () -> CompletableFuture.completedFuture(logs(ex, agentsDir))));
+        server.createContext("/v1/logs/", ex -> handle(ex, () -> CompletableFuture.completedFuture(
+                token != null && !signed(ex, token) ? Answer.error(401, "UNAUTHENTICATED",
+                        "logs are served to the coordinators only: the request must carry their "
+                                + WorkerLogSignature.HEADER)
+                        : logs(ex, agentsDir))));
         server.createContext("/v1/self/checkpoint", ex -> handle(ex, () -> {
             AgentIdentity who = caller(ex, agents);
             if (who == null) {
@@ -162,6 +172,14 @@ final class LocalApi implements AutoCloseable {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             return body.length > MAX_BODY ? null : body;
         }
+    }
+
+    /** True when a coordinator signed this request with the hash of the worker's token. */
+    private static boolean signed(HttpExchange ex, String token) {
+        String query = ex.getRequestURI().getRawQuery();
+        String target = ex.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
+        return WorkerLogSignature.verify(ex.getRequestHeaders().getFirst(WorkerLogSignature.HEADER),
+                ex.getRequestMethod(), target, System.currentTimeMillis(), token);
     }
 
     private static Answer logs(HttpExchange ex, Path agentsDir) throws IOException {

@@ -64,12 +64,12 @@ public final class WorkerDaemon implements AutoCloseable {
         AgentSecrets secrets = new AgentSecrets();
         this.actions = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-actions"));
         String host = WorkerConfig.host(config.address);
+        String token = config.token();
         this.localApi = new LocalApi(new InetSocketAddress(host, WorkerConfig.port(config.address)),
-                config.dataDir.resolve("agents"), new AgentCalls(secrets));
+                config.dataDir.resolve("agents"), new AgentCalls(secrets), token);
         this.advertised = WorkerConfig.join(host, localApi.port());
         Path watchdog = WatchdogScript.install(config.dataDir);
         this.spares = new WatchdogSpares(watchdog, config.dataDir, config.spareWatchdogs);
-        String token = config.token();
         this.client = config.client().token(token).requestTimeout(Duration.ofSeconds(3)).build();
         AgentdClient watchClient = config.client().token(token).requestTimeout(Duration.ofSeconds(40)).build();
         // Bounded, but not tight: a slow renewal still counts from when it was sent, and fencing

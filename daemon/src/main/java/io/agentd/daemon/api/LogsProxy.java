@@ -1,5 +1,8 @@
 package io.agentd.daemon.api;
 
+import io.agentd.client.WorkerLogSignature;
+import io.agentd.statemachine.model.Role;
+import io.agentd.statemachine.model.Token;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentd.client.api.LogsView;
 import io.agentd.statemachine.model.Agent;
@@ -34,8 +37,11 @@ final class LogsProxy {
         r.get("/v1/namespaces/{ns}/agents/{name}/logs", Guard.reads(q -> q.param("ns")), this::logs);
     }
 
-    /** Where the agent's logs are: its worker's id and address. */
-    private record Source(String worker, String address, String namespace, String name) {
+    /**
+     * Where the agent's logs are: its worker's id and address, and the hashes of the worker's live
+     * tokens, which sign the request ({@link WorkerLogSignature}).
+     */
+    private record Source(String worker, String address, String namespace, String name, List<String> tokenHashes) {
     }
 
     private CompletableFuture<ApiResponse> logs(ApiRequest q) {
@@ -55,14 +61,23 @@ final class LogsProxy {
                         + (id == null ? " and never ran" : " and its last worker " + id + " is "
                         + (w == null ? "gone" : "down")) + ": its logs stay on the worker that ran it");
             }
-            return new Source(w.id(), w.address(), a.namespace(), a.name());
+            long now = System.currentTimeMillis();
+            List<String> hashes = s.tokens().stream().filter(t -> t.role() == Role.WORKER
+                    && w.id().equals(t.workerId()) && !t.revoked() && !t.expiredAt(now)).map(Token::hash).toList();
+            return new Source(w.id(), w.address(), a.namespace(), a.name(), hashes);
         }).thenCompose(src -> fetch(src, cursorParts != null && cursorParts[0].equals(src.worker())
                 ? "cursor=" + cursorParts[1] : "tail=" + tail));
     }
 
     private static CompletableFuture<ApiResponse> fetch(Source src, String query) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + src.address() + "/v1/logs/" + src.namespace()
-                + "/" + src.name() + "?" + query)).timeout(Duration.ofSeconds(5)).build();
+        String target = "/v1/logs/" + src.namespace() + "/" + src.name() + "?" + query;
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + src.address() + target))
+                .timeout(Duration.ofSeconds(5));
+        if (!src.tokenHashes().isEmpty()) {
+            b.header(WorkerLogSignature.HEADER, WorkerLogSignature.sign("GET", target, System.currentTimeMillis(),
+                    src.tokenHashes()));
+        }
+        HttpRequest req = b.build();
         return WORKERS.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
             if (err != null) {
                 throw ApiException.unavailable("worker " + src.worker() + " at " + src.address() + " did not answer: "

@@ -85,6 +85,13 @@ class SecureClusterTest {
                             && a.json().path("worker").asText().equals("w1");
                 });
 
+                // Logs come through the coordinators, which sign their request to the worker with the hash
+                // of its token; the worker's address alone gives nobody the logs.
+                AgentctlRun logs = AgentctlRun.agentctl(asOperator, "logs", "-n", "team", "sleeper");
+                assertThat(logs.exitCode()).as(logs.err()).isZero();
+                Http.Answer direct = new Http("http://" + w1.localApi).get("/v1/logs/team/sleeper?tail=10");
+                assertThat(direct.status()).as(direct.body()).isEqualTo(401);
+
                 // The token lives in the replicated registry: it outlives the leader that made it.
                 ServerProcess leader = cluster.byId(cluster.agreedLeader().orElseThrow());
                 leader.kill();

@@ -13,6 +13,8 @@ final class WorkerProcess implements AutoCloseable {
     private final String servers;
     private final List<String> extraArgs;
     private Process process;
+    /** HOST:PORT of the worker's local API (set by start). */
+    String localApi;
 
     WorkerProcess(String id, Path dataDir, String servers, List<String> extraArgs) {
         this.id = id;
@@ -25,7 +27,7 @@ final class WorkerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         List<String> cmd = ChildJvm.agentd("256m", "worker",
                 "--servers", servers, "--worker-id", id, "--data-dir", dataDir.toString(),
-                "--local-api", "127.0.0.1:" + Ports.free());
+                "--local-api", localApi = "127.0.0.1:" + Ports.free());
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("worker.log").toFile()))
