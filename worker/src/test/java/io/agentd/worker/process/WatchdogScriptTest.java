@@ -213,6 +213,49 @@ class WatchdogScriptTest {
         assertThat(bad.allOutput()).contains("agentd-watchdog: malformed launch record (deadline)");
     }
 
+    @Test
+    void aRecordThatComesAsTheSparesWaitRunsOutIsReadWhole() throws Exception {
+        // A spare waits for its record in reads of at most a second (it looks at signals between
+        // them). When the record's first byte comes as such a read runs out of time, bash returns
+        // that byte with the timeout status (> 128); it is the start of the record and must be kept,
+        // not dropped (which made the record malformed: exit 125, no agent). The timing is made
+        // certain here: the spare is stopped while it waits, gets its record, and is continued only
+        // once the read in progress has run out of time.
+        Watchdog w = startSpare();
+        long pid = w.process.pid();
+        await().atMost(Duration.ofSeconds(5)).until(() -> guardOf(pid) > 0
+                && ProcessHandle.of(pid).orElseThrow().children().count() == 1 && state(pid) == 'S');
+        TestProcesses.signal(pid, "STOP");
+        long stopped = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(pid) == 'T');
+
+        AgentLaunch launch = new AgentLaunch("spare5", "bash", List.of("-c", "echo ran; exit 3"),
+                java.util.Map.of("PATH", System.getenv("PATH")), null, dir.resolve("logs"), 1 << 20, 2,
+                Duration.ofSeconds(60), Duration.ofMillis(300), TestProcesses.script(dir));
+        OutputStream in = w.process.getOutputStream();
+        in.write(launch.record(BootClock.millis() + 60_000));
+        in.flush();
+        // The read in progress began before the stop, so its second (bash counts it on the wall
+        // clock) is over by stopped + 1000 ms; this waits that out, it does not hope for it.
+        long over = stopped + 1_000 + 100;
+        for (long now = System.currentTimeMillis(); now < over; now = System.currentTimeMillis()) {
+            Thread.sleep(over - now);
+        }
+        TestProcesses.signal(pid, "CONT");
+
+        assertThat(w.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String out = w.allOutput();
+        assertThat(out).doesNotContain("malformed launch record").startsWith("agentd-watchdog: agent pid ")
+                .contains("ran\n");
+        assertThat(w.process.exitValue()).as(out).isEqualTo(3);
+    }
+
+    /** The state letter of /proc/PID/stat: S sleeping, T stopped, ... */
+    private static char state(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
     private static long sessionOf(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
