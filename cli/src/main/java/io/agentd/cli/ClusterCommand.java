@@ -4,5 +4,5 @@ import picocli.CommandLine.Command;
 
 /** {@code agentctl cluster}: groups the commands about the coordinators. */
 @Command(name = "cluster", description = "Show the coordinators' Raft group.",
-    subcommands = {ClusterStatusCommand.class, ClusterMembersCommand.class})
+    subcommands = {ClusterStatusCommand.class, ClusterMembersCommand.class, ClusterSnapshotCommand.class})
 final class ClusterCommand {}

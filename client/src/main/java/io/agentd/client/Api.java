@@ -240,6 +240,11 @@ public final class Api {
     return ApiRequest.get("/v1/cluster/members", MEMBERS);
   }
 
+  /** A backup of the registry: the bytes of a snapshot file (admin). */
+  public static ApiRequest<byte[]> snapshot() {
+    return ApiRequest.get("/v1/cluster/snapshot", new TypeReference<byte[]>() {});
+  }
+
   /**
    * Events after revision {@code after}, waiting up to {@code wait} for one to happen.
    *

@@ -158,6 +158,11 @@ final class FailoverCalls {
   private <T> ApiReply<T> reply(ApiRequest<T> request, HttpTransport.Response response) {
     int status = response.status();
     long revision = response.header(REVISION_HEADER).map(FailoverCalls::parseRevision).orElse(0L);
+    if (request.answerType().getType() == byte[].class) { // a file, such as a backup: as it came
+      @SuppressWarnings("unchecked")
+      T bytes = (T) response.body();
+      return new ApiReply<>(status, bytes, NullNode.getInstance(), revision, null);
+    }
     try {
       JsonNode json = response.body().length == 0 ? NullNode.getInstance() : mapper.readTree(response.body());
       T value = json.isNull() ? null : mapper.readerFor(request.answerType()).readValue(json);

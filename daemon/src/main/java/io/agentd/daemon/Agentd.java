@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd 0.1.0",
         description = "The agentd daemon: coordinators and workers.",
-        subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, TlsCommand.class,
+        subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, TlsCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Agentd implements Callable<Integer> {
     @Spec

@@ -10,6 +10,7 @@ import io.agentd.daemon.api.Guard;
 import io.agentd.daemon.api.HttpApiServer;
 import io.agentd.daemon.api.Router;
 import io.agentd.daemon.coordinator.AgentService;
+import io.agentd.daemon.coordinator.Backups;
 import io.agentd.daemon.coordinator.Authenticator;
 import io.agentd.daemon.coordinator.BootstrapTokens;
 import io.agentd.daemon.coordinator.ClusterInfo;
@@ -138,7 +139,9 @@ public final class CoordinatorNode implements AutoCloseable {
         ApiRoutes routes = new ApiRoutes(coordinator, info, new AgentService(coordinator),
                 new WorkerService(coordinator, leases), new NamespaceService(coordinator),
                 new TokenService(coordinator), metrics, config.insecure ? Guard.OPEN : Guard.servers(clusterSecret),
-                config.metricsRequireToken ? Guard.anyToken() : Guard.OPEN);
+                config.metricsRequireToken ? Guard.anyToken() : Guard.OPEN,
+                new Backups(coordinator, replica, config.dataDir.resolve("tmp"), RocksStore::open, config.nodeId,
+                        () -> info.members().stream().map(m -> m.id() + " " + m.raftAddress()).toList(), readers));
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
                 routes);
         if (apiTls != null) {

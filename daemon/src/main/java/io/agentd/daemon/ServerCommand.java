@@ -34,6 +34,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         try {
             c.requireTlsBeyondLoopback();
+            RestoreCommand.checkFirstStart(c);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("agentd: " + e.getMessage());
             return 2;

@@ -10,6 +10,10 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
     public record Text(String contentType, String text) {
     }
 
+    /** A body of bytes sent as they are. */
+    public record Bytes(String contentType, byte[] bytes) {
+    }
+
     /**
      * A body that writes itself as JSON: what {@link Json#write} would give for its view, written
      * when the answer is sent (on the connection's event loop, not on the thread that completed

@@ -30,7 +30,8 @@ public final class ApiRoutes {
 
     public ApiRoutes(Coordinator coordinator, ClusterInfo clusterInfo, AgentService agentService,
                      WorkerService workerService, NamespaceService namespaceService, TokenService tokenService,
-                     MetricRegistry metrics, Guard servers, Guard metricsGuard) {
+                     MetricRegistry metrics, Guard servers, Guard metricsGuard,
+                     io.agentd.daemon.coordinator.Backups backups) {
         Reads reads = new Reads(coordinator);
         Writes writes = new Writes(coordinator);
         this.agents = new AgentRoutes(agentService, reads, writes);
@@ -38,7 +39,7 @@ public final class ApiRoutes {
         this.namespaces = new NamespaceRoutes(namespaceService, reads, writes);
         this.events = new EventRoutes(reads);
         this.logs = new LogsProxy(reads);
-        this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics, servers, metricsGuard);
+        this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics, servers, metricsGuard, backups);
         this.tokens = new TokenRoutes(tokenService, reads, writes);
         this.audit = new AuditRoutes(coordinator, reads);
     }

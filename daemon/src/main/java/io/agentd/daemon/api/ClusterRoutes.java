@@ -21,13 +21,15 @@ final class ClusterRoutes {
 
     private final Guard servers;
     private final Guard metricsGuard;
+    private final io.agentd.daemon.coordinator.Backups backups;
 
     /**
      * @param servers      who may ask what servers ask each other ({@link Guard#servers})
      * @param metricsGuard who may read the metrics: {@link Guard#OPEN}, or any token
      */
     ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, MetricRegistry metrics, Guard servers,
-                  Guard metricsGuard) {
+                  Guard metricsGuard, io.agentd.daemon.coordinator.Backups backups) {
+        this.backups = backups;
         this.servers = servers;
         this.metricsGuard = metricsGuard;
         this.cluster = cluster;
@@ -38,6 +40,9 @@ final class ClusterRoutes {
     void register(Router r) {
         r.get("/v1/cluster/status", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
         r.get("/v1/cluster/members", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
+        r.get("/v1/cluster/snapshot", Guard.admin(), q -> backups.save().thenApply(b -> ApiResponse.ok(
+                new ApiResponse.Bytes("application/octet-stream", b.bytes()))
+                .withHeader("X-Agentd-Revision", Long.toString(b.revision()))));
         r.get("/health/live", Guard.OPEN, q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
         r.get("/health/ready", Guard.OPEN, q -> ready());
         // Fast failover (LeaderLossDetector): a follower holds this open to the leader and reads

@@ -293,6 +293,11 @@ public final class HttpApiServer implements AutoCloseable {
                     Unpooled.wrappedBuffer(t.text().getBytes(StandardCharsets.UTF_8)));
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
             out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        } else if (resp.body() instanceof ApiResponse.Bytes b) {
+            out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
+                    Unpooled.wrappedBuffer(b.bytes()));
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, b.contentType());
+            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
         } else if (resp.body() instanceof ApiResponse.RawJson j) {
             out = json(HttpResponseStatus.valueOf(resp.status()), rawJson(j, alloc));
         } else {

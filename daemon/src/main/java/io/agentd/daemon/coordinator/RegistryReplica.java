@@ -146,6 +146,21 @@ public final class RegistryReplica implements ReplicaStateMachine {
         }
     }
 
+    /** Where a {@link #checkpoint} stands: the registry's revision and the last entry applied. */
+    public record Checkpoint(long revision, AppliedIndex applied) {
+    }
+
+    /** A checkpoint of the store in {@code dir} (which must not exist), for a backup; apply waits meanwhile. */
+    public Checkpoint checkpoint(Path dir) throws IOException {
+        lock.readLock().lock();
+        try {
+            replica.checkpoint(dir);
+            return new Checkpoint(replica.state().revision(), replica.lastApplied());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public void installSnapshot(Path dir, AppliedIndex at) throws IOException {
         lock.writeLock().lock();
