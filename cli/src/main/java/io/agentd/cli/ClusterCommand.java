@@ -3,6 +3,7 @@ package io.agentd.cli;
 import picocli.CommandLine.Command;
 
 /** {@code agentctl cluster}: groups the commands about the coordinators. */
-@Command(name = "cluster", description = "Show the coordinators' Raft group.",
-    subcommands = {ClusterStatusCommand.class, ClusterMembersCommand.class, ClusterSnapshotCommand.class})
+@Command(name = "cluster", description = "Show and change the coordinators' Raft group; back the registry up.",
+    subcommands = {ClusterStatusCommand.class, ClusterMembersCommand.class, ClusterHealthCommand.class,
+        ClusterTransferLeaderCommand.class, ClusterRemoveMemberCommand.class, ClusterSnapshotCommand.class})
 final class ClusterCommand {}

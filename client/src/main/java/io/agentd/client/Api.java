@@ -240,6 +240,24 @@ public final class Api {
     return ApiRequest.get("/v1/cluster/members", MEMBERS);
   }
 
+  /** Every member's view and the problems among them ({@code healthy}, {@code members}, {@code problems}). */
+  public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> clusterHealth() {
+    return ApiRequest.get("/v1/cluster/health", new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
+  }
+
+  /** Moves leadership to {@code member}, or to any member fit to lead when null (admin). */
+  public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> transferLeader(String member) {
+    return ApiRequest.write("POST", "/v1/cluster/leader",
+        member == null ? java.util.Map.of() : java.util.Map.of("to", member),
+        new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
+  }
+
+  /** Removes a member from the Raft group, moving leadership off it first (admin). */
+  public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> removeMember(String member) {
+    return ApiRequest.write("DELETE", "/v1/cluster/members/" + encode(member), null,
+        new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
+  }
+
   /** A backup of the registry: the bytes of a snapshot file (admin). */
   public static ApiRequest<byte[]> snapshot() {
     return ApiRequest.get("/v1/cluster/snapshot", new TypeReference<byte[]>() {});

@@ -108,6 +108,9 @@ final class FailoverCalls {
         }
         AgentdException failure = transportFailure(request, endpoint, e);
         failures.put(endpoint, e.getMessage());
+        // The next call starts elsewhere: a frozen server (it accepts connections, never answers)
+        // must not cost every later call a whole attempt timeout before it tries the others.
+        preferred.compareAndSet(index, (index + 1) % endpoints.size());
         if (e.kind() != HttpTransport.TransportException.Kind.NOT_SENT && !repeatable) {
           throw failure;
         }

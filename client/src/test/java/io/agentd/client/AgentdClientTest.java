@@ -3,6 +3,7 @@ package io.agentd.client;
 import static io.agentd.client.FakeApiServer.Answer.error;
 import static io.agentd.client.FakeApiServer.Answer.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.agentd.client.FakeApiServer.Answer;
@@ -198,6 +199,25 @@ abstract class AgentdClientTest {
     assertThat(first).isNotBlank();
     assertThat(leader.received().get(0).header("Idempotency-Key")).isEqualTo(first);
     assertThat(leader.received().get(1).header("Idempotency-Key")).isNotEqualTo(first);
+  }
+
+  @Test
+  void aCallThatFoundAnEndpointHungDoesNotMakeTheNextCallWaitOnItFirst() {
+    FakeApiServer hung = server(request -> {
+      Thread.sleep(5_000);
+      return json(200, "[]");
+    });
+    // No leader yet on the other: every call fails, and each must not start with the hung one.
+    FakeApiServer electing = server(request -> error(503, "UNAVAILABLE", "no leader"));
+    AgentdClient client = client(b -> b.requestTimeout(Duration.ofMillis(300)).deadline(Duration.ofMillis(500))
+        .maxAttempts(1), hung.uri(), electing.uri());
+
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(client::listNamespaces).isInstanceOf(AgentdException.class);
+    }
+
+    assertThat(hung.received()).as("only the first call tried the hung endpoint").hasSize(1);
+    assertThat(electing.received()).hasSize(2);
   }
 
   @Test

@@ -14,11 +14,13 @@ import java.util.concurrent.Callable;
  * off, for a first try and tests; {@code tls init} makes a cluster's certificates. Each subcommand is a class of its own; their flags are made from
  * their settings' keys ({@link KeyOptions}).
  */
-@Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd 0.1.0",
+@Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd " + Agentd.VERSION,
         description = "The agentd daemon: coordinators and workers.",
         subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, TlsCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Agentd implements Callable<Integer> {
+    /** This build's version, as members report it to each other ({@code cluster health}). */
+    public static final String VERSION = "0.1.0";
     @Spec
     CommandSpec spec;
 

@@ -11,6 +11,8 @@ import io.agentd.daemon.api.HttpApiServer;
 import io.agentd.daemon.api.Router;
 import io.agentd.daemon.coordinator.AgentService;
 import io.agentd.daemon.coordinator.Backups;
+import io.agentd.daemon.coordinator.Membership;
+import io.agentd.daemon.api.ClusterHealth;
 import io.agentd.daemon.coordinator.Authenticator;
 import io.agentd.daemon.coordinator.BootstrapTokens;
 import io.agentd.daemon.coordinator.ClusterInfo;
@@ -141,7 +143,11 @@ public final class CoordinatorNode implements AutoCloseable {
                 new TokenService(coordinator), metrics, config.insecure ? Guard.OPEN : Guard.servers(clusterSecret),
                 config.metricsRequireToken ? Guard.anyToken() : Guard.OPEN,
                 new Backups(coordinator, replica, config.dataDir.resolve("tmp"), RocksStore::open, config.nodeId,
-                        () -> info.members().stream().map(m -> m.id() + " " + m.raftAddress()).toList(), readers));
+                        () -> info.members().stream().map(m -> m.id() + " " + m.raftAddress()).toList(), readers),
+                new Membership(raft, timer, config.requestTimeout.plus(config.electionTimeoutMax),
+                        config.electionTimeoutMax),
+                new ClusterHealth(info, raft, Agentd.VERSION, config.electionTimeoutMax.multipliedBy(2),
+                        tls == null ? null : tls.peerClientContext(), clusterSecret));
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
                 routes);
         if (apiTls != null) {

@@ -31,7 +31,8 @@ public final class ApiRoutes {
     public ApiRoutes(Coordinator coordinator, ClusterInfo clusterInfo, AgentService agentService,
                      WorkerService workerService, NamespaceService namespaceService, TokenService tokenService,
                      MetricRegistry metrics, Guard servers, Guard metricsGuard,
-                     io.agentd.daemon.coordinator.Backups backups) {
+                     io.agentd.daemon.coordinator.Backups backups,
+                     io.agentd.daemon.coordinator.Membership membership, ClusterHealth health) {
         Reads reads = new Reads(coordinator);
         Writes writes = new Writes(coordinator);
         this.agents = new AgentRoutes(agentService, reads, writes);
@@ -39,7 +40,7 @@ public final class ApiRoutes {
         this.namespaces = new NamespaceRoutes(namespaceService, reads, writes);
         this.events = new EventRoutes(reads);
         this.logs = new LogsProxy(reads);
-        this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics, servers, metricsGuard, backups);
+        this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics, servers, metricsGuard, backups, membership, health);
         this.tokens = new TokenRoutes(tokenService, reads, writes);
         this.audit = new AuditRoutes(coordinator, reads);
     }

@@ -22,14 +22,19 @@ final class ClusterRoutes {
     private final Guard servers;
     private final Guard metricsGuard;
     private final io.agentd.daemon.coordinator.Backups backups;
+    private final io.agentd.daemon.coordinator.Membership membership;
+    private final ClusterHealth health;
 
     /**
      * @param servers      who may ask what servers ask each other ({@link Guard#servers})
      * @param metricsGuard who may read the metrics: {@link Guard#OPEN}, or any token
      */
     ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, MetricRegistry metrics, Guard servers,
-                  Guard metricsGuard, io.agentd.daemon.coordinator.Backups backups) {
+                  Guard metricsGuard, io.agentd.daemon.coordinator.Backups backups,
+                  io.agentd.daemon.coordinator.Membership membership, ClusterHealth health) {
         this.backups = backups;
+        this.membership = membership;
+        this.health = health;
         this.servers = servers;
         this.metricsGuard = metricsGuard;
         this.cluster = cluster;
@@ -43,6 +48,13 @@ final class ClusterRoutes {
         r.get("/v1/cluster/snapshot", Guard.admin(), q -> backups.save().thenApply(b -> ApiResponse.ok(
                 new ApiResponse.Bytes("application/octet-stream", b.bytes()))
                 .withHeader("X-Agentd-Revision", Long.toString(b.revision()))));
+        r.get("/v1/cluster/health", Guard.anyToken(), q -> health.report().thenApply(ApiResponse::ok));
+        r.get(ClusterHealth.MEMBER_PATH, servers, q -> CompletableFuture.completedFuture(ApiResponse.ok(health.self())));
+        r.post("/v1/cluster/leader", Guard.admin(), q -> membership.transferLeadership(
+                java.util.Optional.ofNullable(target(q))).thenApply(t -> ApiResponse.ok(Map.of("leader", t.leader(),
+                "changed", t.changed(), "term", t.term()))));
+        r.delete("/v1/cluster/members/{id}", Guard.admin(), q -> membership.remove(q.param("id"))
+                .thenApply(left -> ApiResponse.ok(Map.of("removed", q.param("id"), "members", left))));
         r.get("/health/live", Guard.OPEN, q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));
         r.get("/health/ready", Guard.OPEN, q -> ready());
         // Fast failover (LeaderLossDetector): a follower holds this open to the leader and reads
@@ -54,6 +66,26 @@ final class ClusterRoutes {
         r.get("/metrics", metricsGuard, q -> CompletableFuture.completedFuture(new ApiResponse(200,
                 new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
                 Map.of())));
+    }
+
+    /** The member a transfer names ({@code {"to": "n2"}}), or null for any fit one. */
+    private static String target(ApiRequest q) {
+        if (q.body() == null || q.body().length == 0) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(q.body());
+        } catch (java.io.IOException e) {
+            throw ApiException.invalid("the body must be JSON: {\"to\": \"MEMBER\"} or nothing");
+        }
+        if (body == null || body.isNull() || body.isObject() && !body.has("to")) {
+            return null;
+        }
+        if (!body.isObject() || !body.path("to").isTextual() || body.path("to").asText().isBlank()) {
+            throw ApiException.invalid("to must be a member's id, as in {\"to\": \"n2\"}");
+        }
+        return body.path("to").asText();
     }
 
     /** 200 when this node knows a leader and has applied what the leader had committed when asked. */

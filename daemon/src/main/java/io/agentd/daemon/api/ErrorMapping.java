@@ -32,6 +32,12 @@ public final class ErrorMapping {
         if (c instanceof io.agentd.daemon.coordinator.Forbidden) {
             return new ApiException(403, "PERMISSION_DENIED", c.getMessage());
         }
+        if (c instanceof io.agentd.daemon.raft.MembershipException m) {
+            return switch (m.kind()) {
+                case NOT_FOUND -> new ApiException(404, "NOT_FOUND", m.getMessage());
+                case BUSY, CONFLICT -> new ApiException(409, "FAILED_PRECONDITION", m.getMessage());
+            };
+        }
         if (c instanceof NotLeaderException) {
             return ApiException.unavailable(c.getMessage());
         }

@@ -36,12 +36,18 @@ public final class ClusterInfo {
     public List<MemberView> members() {
         String leader = raft.leaderId().orElse(null);
         List<MemberView> out = new ArrayList<>();
-        for (var e : config.peers.entrySet()) {
-            String id = e.getKey();
-            HostPort http = id.equals(config.nodeId) ? ownHttp.get() : config.peerHttp.get(id);
-            out.add(new MemberView(id, e.getValue().toString(), http == null ? null : http.toString(),
+        // The group's configuration as Raft holds it (members added or removed since start included).
+        for (var m : raft.members()) {
+            String id = m.id();
+            HostPort http = httpAddress(id);
+            out.add(new MemberView(id, m.address(), http == null ? null : http.toString(),
                     id.equals(leader) ? "leader" : "follower"));
         }
         return out;
+    }
+
+    /** A member's API address: this node's own, or as peer-http gives it; null when unknown. */
+    public HostPort httpAddress(String id) {
+        return id.equals(config.nodeId) ? ownHttp.get() : config.peerHttp.get(id);
     }
 }

@@ -174,6 +174,28 @@ final class LocalServer {
         }
     }
 
+    /** The group as this node knows it now (its latest configuration), or as configured before start. */
+    RaftGroup currentGroup() {
+        RaftServer.Division d = division;
+        return d == null ? group : d.getGroup();
+    }
+
+    /**
+     * On the leader, the milliseconds since each follower last answered it (Ratis' own count);
+     * empty on any other node.
+     */
+    java.util.Map<String, Long> followerLastContactMillis() {
+        RaftServer.Division d = division;
+        if (d == null || !d.getInfo().isLeader()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (RaftProtos.ServerRpcProto f : d.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+            out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+        }
+        return out;
+    }
+
     /** As {@link RaftNode#members}. */
     List<Member> members() {
         RaftServer.Division d = division;

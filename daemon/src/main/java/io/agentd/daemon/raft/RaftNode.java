@@ -39,6 +39,7 @@ public final class RaftNode implements AutoCloseable {
     private final LocalServer server;
     private final WritePath writes;
     private final ReadIndexBarrier reads;
+    private final MembershipCalls membership;
     private final List<Consumer<Throwable>> fatalListeners = new CopyOnWriteArrayList<>();
 
     private RaftNode(RaftNodeConfig config, ReplicaStateMachine replica, Consumer<RaftProperties> tuneServer)
@@ -53,6 +54,7 @@ public final class RaftNode implements AutoCloseable {
         this.server = new LocalServer(config, stateMachine, serverProperties);
         this.writes = new WritePath(config, server, calls);
         this.reads = new ReadIndexBarrier(config.nodeId(), server, calls);
+        this.membership = new MembershipCalls(config, server);
     }
 
     /**
@@ -168,6 +170,24 @@ public final class RaftNode implements AutoCloseable {
         return Math.max(0, stateMachine.getLastAppliedTermIndex().getIndex());
     }
 
+    /** On the leader, milliseconds since each follower last answered it; empty elsewhere. */
+    public java.util.Map<String, Long> followerLastContactMillis() {
+        return server.followerLastContactMillis();
+    }
+
+    /**
+     * Moves leadership to member {@code target} (which must be a voter); completes once it leads.
+     * Fails with {@link MembershipException} (busy) while another change runs on this node.
+     */
+    public CompletableFuture<Void> transferLeadership(String target, java.time.Duration timeout) {
+        return membership.transferLeadership(target, timeout.toMillis());
+    }
+
+    /** Removes voter {@code id} from the group (the caller moved leadership off it first). */
+    public CompletableFuture<Void> removeMember(String id) {
+        return membership.removeVoter(id);
+    }
+
     /** The voting members, sorted by id. */
     public List<Member> members() {
         return server.members();
@@ -212,6 +232,7 @@ public final class RaftNode implements AutoCloseable {
         }
         LOG.info("{}: closing raft node", config.nodeId());
         writes.closeClients();
+        membership.close();
         try {
             server.close();
         } catch (IOException | RuntimeException e) {

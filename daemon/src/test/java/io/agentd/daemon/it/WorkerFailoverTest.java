@@ -29,7 +29,9 @@ class WorkerFailoverTest {
                         + "\"echo $$ > " + pids + "/$AGENTD_AGENT_NAME-$AGENTD_FENCING_TOKEN; exec sleep 600\"],"
                         + "\"restart\":\"always\"}}")) {
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> pidFiles(pids).size() == 20);
+                // All 20 running at once (a lease that lapsed on a starved machine restarts them meanwhile).
+                await().atMost(Duration.ofSeconds(30)).until(() -> pidFiles(pids).size() == 20
+                        && pidFiles(pids).stream().map(WorkerFailoverTest::readPid).allMatch(WorkerFailoverTest::alive));
                 List<Long> oldPids = pidFiles(pids).stream().map(WorkerFailoverTest::readPid).toList();
                 assertThat(oldPids).allMatch(WorkerFailoverTest::alive);
 

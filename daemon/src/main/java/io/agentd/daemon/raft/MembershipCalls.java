@@ -1,0 +1,132 @@
+package io.agentd.daemon.raft;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
+import org.apache.ratis.protocol.exceptions.SetConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Changes of the group's leadership and membership, through a Ratis client bound to the group as
+ * this node knows it (the client finds the leader, wherever the call is made). One change at a
+ * time from this node (a second is refused at once); Ratis itself refuses a configuration change
+ * while another is under way anywhere in the group. The calls block, so they run on a thread of
+ * their own.
+ */
+final class MembershipCalls implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    private final RaftNodeConfig config;
+    private final LocalServer server;
+    private final RaftProperties clientProperties;
+    private final Semaphore oneAtATime = new Semaphore(1);
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "raft-membership");
+        t.setDaemon(true);
+        return t;
+    });
+
+    MembershipCalls(RaftNodeConfig config, LocalServer server) {
+        this.config = config;
+        this.server = server;
+        this.clientProperties = RatisSettings.client(config);
+    }
+
+    /** Moves leadership to {@code target}; completes once Ratis says the transfer succeeded. */
+    CompletableFuture<Void> transferLeadership(String target, long timeoutMillis) {
+        return run("transfer leadership to " + target, client -> {
+            RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(target), timeoutMillis);
+            check(reply, "transfer leadership to " + target);
+        });
+    }
+
+    /**
+     * Removes voter {@code id}: a configuration of the others, made only if the group's
+     * configuration is still the one read here (compare and set).
+     */
+    CompletableFuture<Void> removeVoter(String id) {
+        return run("remove member " + id, client -> {
+            RaftGroup current = server.currentGroup();
+            List<RaftPeer> now = List.copyOf(current.getPeers());
+            List<RaftPeer> after = now.stream().filter(p -> !p.getId().toString().equals(id)).toList();
+            if (after.size() == now.size()) {
+                throw new MembershipException(MembershipException.Kind.NOT_FOUND, "no member " + id);
+            }
+            RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInCurrentConf(now)
+                    .setServersInNewConf(after)
+                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                    .build());
+            check(reply, "remove member " + id);
+            LOG.info("{}: member {} removed; the group is now {}", config.nodeId(), id,
+                    after.stream().map(p -> p.getId().toString()).toList());
+        });
+    }
+
+    private interface Call {
+        void run(RaftClient client) throws IOException;
+    }
+
+    private CompletableFuture<Void> run(String what, Call call) {
+        if (!oneAtATime.tryAcquire()) {
+            return CompletableFuture.failedFuture(new MembershipException(MembershipException.Kind.BUSY,
+                    "another change of leadership or membership is under way on this server; try again once it"
+                            + " is done"));
+        }
+        return CompletableFuture.runAsync(() -> {
+            try (RaftClient client = RaftClient.newBuilder()
+                    .setClientId(ClientId.randomId())
+                    .setRaftGroup(server.currentGroup())
+                    .setProperties(clientProperties)
+                    .setParameters(RatisSettings.parameters(config))
+                    .setRetryPolicy(RatisSettings.clientRetryPolicy(config))
+                    .build()) {
+                call.run(client);
+            } catch (MembershipException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, what);
+            } finally {
+                oneAtATime.release();
+            }
+        }, thread);
+    }
+
+    private static void check(RaftClientReply reply, String what) throws IOException {
+        if (!reply.isSuccess()) {
+            throw reply.getException() != null ? reply.getException()
+                    : new IOException(what + " failed: " + reply);
+        }
+    }
+
+    private static RuntimeException translate(Exception e, String what) {
+        Throwable cause = RaftFailures.unwrap(e);
+        if (cause instanceof ReconfigurationInProgressException) {
+            return new MembershipException(MembershipException.Kind.BUSY, "a membership change is under way in the"
+                    + " group: try again once it is done (" + cause.getMessage() + ")");
+        }
+        if (cause instanceof SetConfigurationException) {
+            return new MembershipException(MembershipException.Kind.CONFLICT, what + " was refused: "
+                    + cause.getMessage());
+        }
+        return RaftFailures.translate(e, what);
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

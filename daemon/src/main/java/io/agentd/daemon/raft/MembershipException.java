@@ -1,0 +1,18 @@
+package io.agentd.daemon.raft;
+
+/** A change of leadership or membership that was refused, and why. */
+public final class MembershipException extends RaftException {
+    /** What kind of refusal: the API maps each to a status. */
+    public enum Kind { NOT_FOUND, BUSY, CONFLICT }
+
+    private final Kind kind;
+
+    public MembershipException(Kind kind, String message) {
+        super(message, null);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,91 @@
+package io.agentd.daemon.it;
+
+import io.agentd.cli.AgentctlRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Leadership and membership on real processes, through agentctl: {@code cluster health} (exit 0
+ * healthy, 6 degraded with a line per problem), {@code transfer-leader} to a named member and to
+ * any, {@code remove-member} of a dead follower and of the leader (which hands leadership on
+ * first), and the refusals: an unknown member, the last member.
+ */
+class MembershipTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void transferRemoveAndHealth() throws Exception {
+        try (Cluster c = new Cluster(dir, 3, List.of())) {
+            for (ServerProcess s : c.servers) {
+                s.start();
+            }
+            await("a leader").atMost(Cluster.eventually()).until(() -> c.agreedLeader().isPresent());
+            Map<String, String> env = Map.of("AGENTCTL_ADDR",
+                    String.join(",", c.servers.stream().map(ServerProcess::url).toList()));
+            await("healthy").atMost(Cluster.eventually()).until(() ->
+                    AgentctlRun.agentctl(env, "cluster", "health").exitCode() == 0);
+            AgentctlRun health = AgentctlRun.agentctl(env, "cluster", "health");
+            assertThat(health.out()).contains("healthy").contains("n1").contains("n2").contains("n3");
+
+            String leader = c.agreedLeader().orElseThrow();
+            String target = leader.equals("n2") ? "n3" : "n2";
+            AgentctlRun moved = AgentctlRun.agentctl(env, "cluster", "transfer-leader", target);
+            assertThat(moved.exitCode()).as(moved.err() + c.logs()).isZero();
+            assertThat(moved.out()).contains("leader is now " + target);
+            await("all see " + target).atMost(Cluster.eventually()).until(() ->
+                    c.agreedLeader().filter(target::equals).isPresent());
+            AgentctlRun again = AgentctlRun.agentctl(env, "cluster", "transfer-leader", target);
+            assertThat(again.out()).contains(target + " leads already");
+            AgentctlRun any = AgentctlRun.agentctl(env, "cluster", "transfer-leader");
+            assertThat(any.exitCode()).as(any.err() + c.logs()).isZero();
+            await("someone else leads").atMost(Cluster.eventually()).until(() ->
+                    c.agreedLeader().filter(l -> !l.equals(target)).isPresent());
+            AgentctlRun unknown = AgentctlRun.agentctl(env, "cluster", "transfer-leader", "n9");
+            assertThat(unknown.exitCode()).isEqualTo(3);
+            assertThat(unknown.err()).contains("no member n9");
+
+            // A follower dies: health says so and exits 6.
+            String now = c.agreedLeader().orElseThrow();
+            ServerProcess dead = c.servers.stream().filter(s -> !s.id.equals(now)).findFirst().orElseThrow();
+            dead.kill();
+            await("degraded").atMost(Cluster.eventually()).until(() ->
+                    AgentctlRun.agentctl(env, "cluster", "health").exitCode() == 6);
+            AgentctlRun degraded = AgentctlRun.agentctl(env, "cluster", "health");
+            assertThat(degraded.out()).contains("problem: " + dead.id + " did not answer");
+
+            // Removed, the group is two and healthy again.
+            AgentctlRun removed = AgentctlRun.agentctl(env, "cluster", "remove-member", dead.id);
+            assertThat(removed.exitCode()).as(removed.err() + c.logs()).isZero();
+            assertThat(removed.out()).contains("removed " + dead.id);
+            AgentctlRun members = AgentctlRun.agentctl(env, "cluster", "members");
+            assertThat(members.out()).doesNotContain(dead.id + " ");
+            await("healthy with two").atMost(Cluster.eventually()).until(() ->
+                    AgentctlRun.agentctl(env, "cluster", "health").exitCode() == 0);
+            assertThat(AgentctlRun.agentctl(env, "spawn", "after-removal", "--cmd", "/bin/true").exitCode())
+                    .isZero();
+
+            // Removing the leader hands leadership on first; the one left takes writes alone.
+            String lead = c.agreedLeader().orElseThrow();
+            AgentctlRun removeLeader = AgentctlRun.agentctl(env, "cluster", "remove-member", lead);
+            assertThat(removeLeader.exitCode()).as(removeLeader.err() + c.logs()).isZero();
+            String left = c.servers.stream().map(s -> s.id).filter(id -> !id.equals(lead) && !id.equals(dead.id))
+                    .findFirst().orElseThrow();
+            assertThat(removeLeader.out()).contains("members: " + left);
+            Map<String, String> last = Map.of("AGENTCTL_ADDR", c.byId(left).url());
+            await("the last member writes").atMost(Cluster.eventually()).until(() ->
+                    AgentctlRun.agentctl(last, "spawn", "alone-" + System.nanoTime(), "--cmd", "/bin/true")
+                            .exitCode() == 0);
+            AgentctlRun lastOne = AgentctlRun.agentctl(last, "cluster", "remove-member", left);
+            assertThat(lastOne.exitCode()).isEqualTo(4);
+            assertThat(lastOne.err()).contains("cannot remove its last member");
+        }
+    }
+}
