@@ -252,6 +252,14 @@ public final class Api {
         new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
   }
 
+  /** Adds a member as a learner; the leader makes it a voter once it has caught up (admin). */
+  public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> addMember(String member, String raftAddress,
+      String httpAddress) {
+    return ApiRequest.write("POST", "/v1/cluster/members",
+        java.util.Map.of("id", member, "raftAddress", raftAddress, "httpAddress", httpAddress),
+        new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
+  }
+
   /** Removes a member from the Raft group, moving leadership off it first (admin). */
   public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> removeMember(String member) {
     return ApiRequest.write("DELETE", "/v1/cluster/members/" + encode(member), null,

@@ -13,6 +13,7 @@ import io.agentd.daemon.coordinator.AgentService;
 import io.agentd.daemon.coordinator.Backups;
 import io.agentd.daemon.coordinator.Membership;
 import io.agentd.daemon.api.ClusterHealth;
+import io.agentd.daemon.api.LearnerPromoter;
 import io.agentd.daemon.coordinator.Authenticator;
 import io.agentd.daemon.coordinator.BootstrapTokens;
 import io.agentd.daemon.coordinator.ClusterInfo;
@@ -79,6 +80,8 @@ public final class CoordinatorNode implements AutoCloseable {
         this.tls = config.tls() ? ServerTls.load(new ServerTlsFiles.Paths(config.tlsCert, config.tlsKey, config.tlsCa,
                 config.tlsClientCa)) : null;
         ApiTls apiTls = tls == null ? null : new ApiTls(tls, config.tlsProvider);
+        JoinCluster.resolve(config, tls == null ? null : tls.peerClientContext(),
+                config.insecure ? null : ClusterSecret.of(config.clusterSecretFile, config.bootstrapTokenFile));
         if (config.unsafeStaleReads) {
             LOG.warn("UNSAFE: unsafe-stale-reads is on: reads skip the leadership check and may be stale. "
                     + "This build exists to show the safety tests catch it; never run it for real.");
@@ -138,6 +141,8 @@ public final class CoordinatorNode implements AutoCloseable {
         // Read (and checked) at start: a bad file stops the server now, not at its first election.
         String clusterSecret = config.insecure ? null : ClusterSecret.of(config.clusterSecretFile,
                 config.bootstrapTokenFile);
+        ClusterHealth health = new ClusterHealth(info, raft, Agentd.VERSION, config.electionTimeoutMax.multipliedBy(2),
+                tls == null ? null : tls.peerClientContext(), clusterSecret);
         ApiRoutes routes = new ApiRoutes(coordinator, info, new AgentService(coordinator),
                 new WorkerService(coordinator, leases), new NamespaceService(coordinator),
                 new TokenService(coordinator), metrics, config.insecure ? Guard.OPEN : Guard.servers(clusterSecret),
@@ -146,8 +151,8 @@ public final class CoordinatorNode implements AutoCloseable {
                         () -> info.members().stream().map(m -> m.id() + " " + m.raftAddress()).toList(), readers),
                 new Membership(raft, timer, config.requestTimeout.plus(config.electionTimeoutMax),
                         config.electionTimeoutMax),
-                new ClusterHealth(info, raft, Agentd.VERSION, config.electionTimeoutMax.multipliedBy(2),
-                        tls == null ? null : tls.peerClientContext(), clusterSecret));
+                health);
+        new LearnerPromoter(raft, health).start(timer);
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
                 routes);
         if (apiTls != null) {
@@ -206,8 +211,15 @@ public final class CoordinatorNode implements AutoCloseable {
     static RaftNodeConfig raftConfig(ServerConfig c, PeerTls peerTls) {
         java.util.TreeMap<String, String> peers = new java.util.TreeMap<>();
         c.peers.forEach((id, hp) -> peers.put(id, hp.toString()));
+        java.util.TreeMap<String, String> http = new java.util.TreeMap<>();
+        c.peerHttp.forEach((id, hp) -> http.put(id, hp.toString()));
+        if (c.httpAddr.port() != 0) {
+            http.putIfAbsent(c.nodeId, c.httpAddr.toString());
+        }
         return RaftNodeConfig.builder(c.nodeId, c.raftAddr.toString(), c.dataDir.resolve("raft"))
                 .peers(peers)
+                .peerHttp(http)
+                .joining(!c.join.isEmpty())
                 .clusterName(c.clusterName)
                 .electionTimeout(c.electionTimeoutMin, c.electionTimeoutMax)
                 .requestTimeout(c.requestTimeout)

@@ -122,7 +122,7 @@ public final class ClusterHealth {
         for (Member m : members) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", m.id());
-            row.put("voter", true);
+            row.put("voter", m.voter());
             JsonNode view = seen.get(m.id());
             if (view == null) {
                 row.put("reachable", false);
@@ -138,7 +138,7 @@ public final class ClusterHealth {
                 long lag = Math.max(0, commit - view.path("appliedIndex").asLong());
                 row.put("lag", lag);
                 row.put("version", view.path("version").asText());
-                if (lag > MAX_LAG) {
+                if (lag > MAX_LAG && m.voter()) {
                     problems.add(m.id() + " trails the leader by " + lag + " entries (more than " + MAX_LAG + ")");
                 }
             }
@@ -162,11 +162,17 @@ public final class ClusterHealth {
         return out;
     }
 
-    private CompletableFuture<JsonNode> ask(String id) {
+    /** A member's own view, asked over the internal route. */
+    CompletableFuture<JsonNode> ask(String id) {
         HostPort address = cluster.httpAddress(id);
         if (address == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no API address"));
         }
+        return askAt(address);
+    }
+
+    /** The own view of the server at {@code address} (a member, or one about to be added). */
+    CompletableFuture<JsonNode> askAt(HostPort address) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://" + address + MEMBER_PATH))
                 .timeout(ASK_TIMEOUT);
         if (secret != null) {

@@ -53,6 +53,46 @@ final class ClusterRoutes {
         r.post("/v1/cluster/leader", Guard.admin(), q -> membership.transferLeadership(
                 java.util.Optional.ofNullable(target(q))).thenApply(t -> ApiResponse.ok(Map.of("leader", t.leader(),
                 "changed", t.changed(), "term", t.term()))));
+        r.post("/v1/cluster/members", Guard.admin(), q -> {
+            com.fasterxml.jackson.databind.JsonNode body;
+            try {
+                body = Json.MAPPER.readTree(q.body() == null ? new byte[0] : q.body());
+            } catch (java.io.IOException e) {
+                throw ApiException.invalid("the body must be JSON: {\"id\": ..., \"raftAddress\": \"HOST:PORT\","
+                        + " \"httpAddress\": \"HOST:PORT\"}");
+            }
+            if (body == null || !body.isObject()) {
+                throw ApiException.invalid("the body must be a JSON object with id, raftAddress and httpAddress");
+            }
+            String id = body.path("id").asText(null);
+            String raftAddress = body.path("raftAddress").asText(null);
+            String httpAddress = body.path("httpAddress").asText(null);
+            for (String[] f : new String[][]{{"id", id}, {"raftAddress", raftAddress}, {"httpAddress", httpAddress}}) {
+                if (f[1] == null || f[1].isBlank()) {
+                    throw ApiException.invalid(f[0] + " is required");
+                }
+            }
+            io.agentd.daemon.config.HostPort api;
+            try {
+                io.agentd.daemon.config.HostPort.parse(raftAddress);
+                api = io.agentd.daemon.config.HostPort.parse(httpAddress);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(e.getMessage());
+            }
+            // The new server must run already (agentd server --join): Raft sends it the log before the
+            // configuration that adds it can commit, and waiting on a server that is not there helps nobody.
+            return health.askAt(api).handle((view, err) -> {
+                if (err != null || !id.equals(view.path("node").asText())) {
+                    throw new ApiException(409, "FAILED_PRECONDITION", "no server " + id + " answers at " + api
+                            + (err == null ? " (" + view.path("node").asText() + " does)" : "")
+                            + ": start it first with agentd server --join URL --node-id " + id + ", then add it");
+                }
+                return view;
+            }).thenCompose(view -> membership.add(id, raftAddress, httpAddress)).thenApply(v -> ApiResponse.ok(
+                    Map.of("added", id, "voter", false, "members", cluster.members())));
+        });
+        r.get("/v1/internal/members", servers, q -> CompletableFuture.completedFuture(
+                ApiResponse.ok(cluster.membersForJoin())));
         r.delete("/v1/cluster/members/{id}", Guard.admin(), q -> membership.remove(q.param("id"))
                 .thenApply(left -> ApiResponse.ok(Map.of("removed", q.param("id"), "members", left))));
         r.get("/health/live", Guard.OPEN, q -> CompletableFuture.completedFuture(ApiResponse.ok(Map.of("status", "ok"))));

@@ -7,6 +7,7 @@ import io.agentd.config.Setting;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,6 +28,9 @@ public final class ServerConfig implements ConfigBinder.Checked {
     public HostPort raftAddr = new HostPort("127.0.0.1", 7421);
     @Setting("the Raft group, ID=HOST:PORT,...; none: this node alone")
     public Map<String, HostPort> peers = new TreeMap<>();
+    @Setting("join a running cluster as a learner: API URLs of some of its servers (comma-separated); read only"
+            + " while the data dir is new; excludes peers")
+    public List<java.net.URI> join = List.of();
     @Setting("each peer's HTTP API, ID=HOST:PORT,...: cluster members and fast failover")
     public Map<String, HostPort> peerHttp = new TreeMap<>();
     @Setting("when the leader's process dies, the most up-to-date follower is elected at once (needs peer-http)")
@@ -153,6 +157,10 @@ public final class ServerConfig implements ConfigBinder.Checked {
                     + ApiDurations.format(electionTimeoutMin) + ")");
         }
         checkTlsFiles();
+        if (!join.isEmpty() && !peers.isEmpty()) {
+            throw new ConfigException("join", "join: a joining server learns the members from the cluster; give"
+                    + " join or peers, not both");
+        }
         if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
             throw new ConfigException("peers", "peers: does not list this node's node-id '" + nodeId + "'");
         }

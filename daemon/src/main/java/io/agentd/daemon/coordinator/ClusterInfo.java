@@ -41,13 +41,39 @@ public final class ClusterInfo {
             String id = m.id();
             HostPort http = httpAddress(id);
             out.add(new MemberView(id, m.address(), http == null ? null : http.toString(),
-                    id.equals(leader) ? "leader" : "follower"));
+                    !m.voter() ? "learner" : id.equals(leader) ? "leader" : "follower"));
         }
         return out;
     }
 
-    /** A member's API address: this node's own, or as peer-http gives it; null when unknown. */
+    /**
+     * A member's API address: this node's own; else as the group's configuration holds it (members
+     * added while running), else as peer-http gives it; null when unknown.
+     */
     public HostPort httpAddress(String id) {
-        return id.equals(config.nodeId) ? ownHttp.get() : config.peerHttp.get(id);
+        if (id.equals(config.nodeId)) {
+            return ownHttp.get();
+        }
+        for (var m : raft.members()) {
+            if (m.id().equals(id) && m.httpAddress() != null && !m.httpAddress().isBlank()) {
+                return HostPort.parse(m.httpAddress());
+            }
+        }
+        return config.peerHttp.get(id);
+    }
+
+    /** Every member with its addresses and whether it votes, for a server that joins. */
+    public List<java.util.Map<String, Object>> membersForJoin() {
+        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        for (var m : raft.members()) {
+            HostPort http = httpAddress(m.id());
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("id", m.id());
+            row.put("raftAddress", m.address());
+            row.put("httpAddress", http == null ? null : http.toString());
+            row.put("voter", m.voter());
+            out.add(row);
+        }
+        return out;
     }
 }

@@ -74,7 +74,8 @@ public final class Membership {
             throw new MembershipException(MembershipException.Kind.NOT_FOUND, "no member " + id + " (members: "
                     + members.stream().map(Member::id).toList() + ")");
         }
-        if (members.size() == 1) {
+        if (members.stream().filter(Member::voter).count() == 1 && members.stream()
+                .anyMatch(m -> m.id().equals(id) && m.voter())) {
             throw new MembershipException(MembershipException.Kind.CONFLICT, "member " + id
                     + " is the only one: a group cannot remove its last member");
         }
@@ -84,10 +85,25 @@ public final class Membership {
                 .thenApply(v -> raft.members().stream().map(Member::id).filter(m -> !m.equals(id)).toList());
     }
 
+    /**
+     * Adds a member as a learner: it receives the log without a vote, and the leader makes it a
+     * voter once it has caught up ({@code LearnerPromoter}). Its server must be running (started
+     * with {@code --join}): Raft sends it the log before the configuration that adds it commits.
+     */
+    public CompletableFuture<Void> add(String id, String raftAddress, String httpAddress) {
+        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("id must be 1-64 of A-Z, a-z, 0-9, '.', '_', '-' (starting with a"
+                    + " letter or digit), not '" + id + "'");
+        }
+        io.agentd.daemon.config.HostPort.parse(raftAddress);
+        io.agentd.daemon.config.HostPort.parse(httpAddress);
+        return raft.addLearner(id, raftAddress, httpAddress);
+    }
+
     /** A member other than {@code leader} fit to lead: heard from recently when this node leads. */
     private Optional<String> successor(List<Member> members, String leader) {
         Map<String, Long> contact = raft.followerLastContactMillis();
-        return members.stream().map(Member::id).filter(id -> !id.equals(leader))
+        return members.stream().filter(Member::voter).map(Member::id).filter(id -> !id.equals(leader))
                 .filter(id -> contact.isEmpty() || contact.getOrDefault(id, Long.MAX_VALUE)
                         <= recentContact.toMillis())
                 .min(Comparator.naturalOrder());

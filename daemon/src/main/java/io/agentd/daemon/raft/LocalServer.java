@@ -49,8 +49,8 @@ final class LocalServer {
         this.nodeId = config.nodeId();
         this.selfId = RaftPeerId.valueOf(config.nodeId());
         List<RaftPeer> peers = new ArrayList<>();
-        config.peers().forEach((id, address) ->
-                peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
+        config.peers().forEach((id, address) -> peers.add(peer(id, address, config.peerHttp().get(id),
+                config.joining() && id.equals(config.nodeId()))));
         this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers);
         this.server = RaftServer.newBuilder()
                 .setServerId(selfId)
@@ -60,6 +60,31 @@ final class LocalServer {
                 .setParameters(RatisSettings.parameters(config))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
+    }
+
+    /** A peer entry: its Raft address, its API address (kept in the data-stream field), voter or learner. */
+    static RaftPeer peer(String id, String raftAddress, String httpAddress, boolean learner) {
+        RaftPeer.Builder b = RaftPeer.newBuilder().setId(id).setAddress(raftAddress);
+        if (httpAddress != null) {
+            b.setDataStreamAddress(httpAddress);
+        }
+        if (learner) {
+            b.setStartupRole(RaftProtos.RaftPeerRole.LISTENER);
+        }
+        return b.build();
+    }
+
+    /** The voters of the group's current configuration (before start: those configured). */
+    List<RaftPeer> voters() {
+        RaftServer.Division d = division;
+        return d == null ? List.copyOf(group.getPeers())
+                : List.copyOf(d.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.FOLLOWER));
+    }
+
+    /** The learners (Ratis' listeners) of the group's current configuration. */
+    List<RaftPeer> learners() {
+        RaftServer.Division d = division;
+        return d == null ? List.of() : List.copyOf(d.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER));
     }
 
     /** Opens (or creates) the server's storage and joins the group. */
@@ -199,7 +224,6 @@ final class LocalServer {
     /** As {@link RaftNode#members}. */
     List<Member> members() {
         RaftServer.Division d = division;
-        RaftGroup current = d == null ? group : d.getGroup();
         Optional<String> leader = leaderId();
         Member.Role self = d == null ? Member.Role.UNKNOWN : switch (d.getInfo().getCurrentRole()) {
             case LEADER -> Member.Role.LEADER;
@@ -209,17 +233,23 @@ final class LocalServer {
             default -> Member.Role.UNKNOWN;
         };
         List<Member> members = new ArrayList<>();
-        for (RaftPeer p : current.getPeers()) {
+        List<RaftPeer> learners = learners();
+        List<RaftPeer> all = new ArrayList<>(voters());
+        all.addAll(learners);
+        for (RaftPeer p : all) {
             String id = p.getId().toString();
+            boolean voter = !learners.contains(p);
             Member.Role role;
             if (id.equals(nodeId)) {
                 role = self;
+            } else if (!voter) {
+                role = Member.Role.LISTENER;
             } else if (leader.isEmpty()) {
                 role = Member.Role.UNKNOWN;
             } else {
                 role = leader.get().equals(id) ? Member.Role.LEADER : Member.Role.FOLLOWER;
             }
-            members.add(new Member(id, p.getAddress(), role));
+            members.add(new Member(id, p.getAddress(), role, voter, p.getDataStreamAddress()));
         }
         members.sort(Comparator.comparing(Member::id));
         return List.copyOf(members);

@@ -4,7 +4,6 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
@@ -14,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -54,26 +54,74 @@ final class MembershipCalls implements AutoCloseable {
     }
 
     /**
-     * Removes voter {@code id}: a configuration of the others, made only if the group's
-     * configuration is still the one read here (compare and set).
+     * Removes member {@code id} (a voter or a learner): a configuration of the others, made only if
+     * the group's configuration is still the one read here (compare and set).
      */
     CompletableFuture<Void> removeVoter(String id) {
         return run("remove member " + id, client -> {
-            RaftGroup current = server.currentGroup();
-            List<RaftPeer> now = List.copyOf(current.getPeers());
-            List<RaftPeer> after = now.stream().filter(p -> !p.getId().toString().equals(id)).toList();
-            if (after.size() == now.size()) {
+            List<RaftPeer> voters = server.voters();
+            List<RaftPeer> learners = server.learners();
+            List<RaftPeer> votersAfter = without(voters, id);
+            List<RaftPeer> learnersAfter = without(learners, id);
+            if (votersAfter.size() == voters.size() && learnersAfter.size() == learners.size()) {
                 throw new MembershipException(MembershipException.Kind.NOT_FOUND, "no member " + id);
             }
-            RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInCurrentConf(now)
-                    .setServersInNewConf(after)
-                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                    .build());
-            check(reply, "remove member " + id);
-            LOG.info("{}: member {} removed; the group is now {}", config.nodeId(), id,
-                    after.stream().map(p -> p.getId().toString()).toList());
+            change(client, voters, learners, votersAfter, learnersAfter, "remove member " + id);
         });
+    }
+
+    /**
+     * Adds a learner (Ratis' listener): it receives the log and votes for nothing until promoted.
+     * Refused while another learner is catching up: one change at a time.
+     */
+    CompletableFuture<Void> addLearner(String id, String raftAddress, String httpAddress) {
+        return run("add member " + id, client -> {
+            List<RaftPeer> voters = server.voters();
+            List<RaftPeer> learners = server.learners();
+            if (voters.stream().anyMatch(p -> p.getId().toString().equals(id))
+                    || learners.stream().anyMatch(p -> p.getId().toString().equals(id))) {
+                throw new MembershipException(MembershipException.Kind.CONFLICT, "member " + id + " exists");
+            }
+            if (!learners.isEmpty()) {
+                throw new MembershipException(MembershipException.Kind.BUSY, "member "
+                        + learners.get(0).getId() + " is still catching up as a learner: one change at a time");
+            }
+            List<RaftPeer> learnersAfter = new ArrayList<>(learners);
+            learnersAfter.add(LocalServer.peer(id, raftAddress, httpAddress, true));
+            change(client, voters, learners, voters, learnersAfter, "add member " + id);
+        });
+    }
+
+    /** Makes learner {@code id} a voter (compare and set on the configuration read here). */
+    CompletableFuture<Void> promote(String id) {
+        return run("promote member " + id, client -> {
+            List<RaftPeer> voters = server.voters();
+            List<RaftPeer> learners = server.learners();
+            RaftPeer learner = learners.stream().filter(p -> p.getId().toString().equals(id)).findFirst()
+                    .orElseThrow(() -> new MembershipException(MembershipException.Kind.NOT_FOUND, "no learner " + id));
+            List<RaftPeer> votersAfter = new ArrayList<>(voters);
+            votersAfter.add(LocalServer.peer(id, learner.getAddress(), learner.getDataStreamAddress(), false));
+            change(client, voters, learners, votersAfter, without(learners, id), "promote member " + id);
+        });
+    }
+
+    private void change(RaftClient client, List<RaftPeer> voters, List<RaftPeer> learners, List<RaftPeer> votersAfter,
+                        List<RaftPeer> learnersAfter, String what) throws IOException {
+        RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(voters)
+                .setListenersInCurrentConf(learners)
+                .setServersInNewConf(votersAfter)
+                .setListenersInNewConf(learnersAfter)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .build());
+        check(reply, what);
+        LOG.info("{}: {}: voters {}, learners {}", config.nodeId(), what,
+                votersAfter.stream().map(p -> p.getId().toString()).toList(),
+                learnersAfter.stream().map(p -> p.getId().toString()).toList());
+    }
+
+    private static List<RaftPeer> without(List<RaftPeer> peers, String id) {
+        return peers.stream().filter(p -> !p.getId().toString().equals(id)).toList();
     }
 
     private interface Call {

@@ -183,6 +183,16 @@ public final class RaftNode implements AutoCloseable {
         return membership.transferLeadership(target, timeout.toMillis());
     }
 
+    /** Adds a learner that receives the log without a vote (promote it once caught up). */
+    public CompletableFuture<Void> addLearner(String id, String raftAddress, String httpAddress) {
+        return membership.addLearner(id, raftAddress, httpAddress);
+    }
+
+    /** Makes learner {@code id} a voter. */
+    public CompletableFuture<Void> promote(String id) {
+        return membership.promote(id);
+    }
+
     /** Removes voter {@code id} from the group (the caller moved leadership off it first). */
     public CompletableFuture<Void> removeMember(String id) {
         return membership.removeVoter(id);

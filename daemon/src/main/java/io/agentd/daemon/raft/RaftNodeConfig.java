@@ -41,6 +41,11 @@ import java.util.regex.Pattern;
  * @param logSegmentBytes    size at which a log segment file is closed; only closed segments are purged
  * @param maxPendingRequests writes in flight from this node (beyond that submit fails at once)
  * @param tls                mutual TLS between the peers, or null for plain gRPC
+ * @param peerHttp           the members' API addresses (host:port) where known; kept in the group's
+ *                           configuration with each member (Ratis' data-stream address of a peer,
+ *                           a field agentd does not otherwise use), so members added later are known
+ * @param joining            this node starts as a non-voting learner of an existing group (only read
+ *                           when the storage is new): the leader adds it, and promotes it once caught up
  */
 public record RaftNodeConfig(
         String nodeId,
@@ -57,7 +62,9 @@ public record RaftNodeConfig(
         long logEntriesPreserved,
         long logSegmentBytes,
         int maxPendingRequests,
-        PeerTls tls) {
+        PeerTls tls,
+        SortedMap<String, String> peerHttp,
+        boolean joining) {
 
     public static final String DEFAULT_CLUSTER_NAME = "agentd";
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
@@ -103,6 +110,7 @@ public record RaftNodeConfig(
         require(logEntriesPreserved >= 0, "logEntriesPreserved", "must be zero or positive");
         require(logSegmentBytes >= 4096, "logSegmentBytes", "must be at least 4096");
         require(maxPendingRequests >= 1, "maxPendingRequests", "must be at least 1");
+        peerHttp = Collections.unmodifiableSortedMap(new TreeMap<>(peerHttp == null ? Map.of() : peerHttp));
     }
 
     /** A builder with the defaults above and this node as the only peer. */
@@ -138,6 +146,8 @@ public record RaftNodeConfig(
                 .logEntriesPreserved(logEntriesPreserved)
                 .logSegmentBytes(logSegmentBytes)
                 .maxPendingRequests(maxPendingRequests)
+                .peerHttp(peerHttp)
+                .joining(joining)
                 .tls(tls);
     }
 
@@ -170,6 +180,8 @@ public record RaftNodeConfig(
         private final String raftAddress;
         private final Path storageDir;
         private Map<String, String> peers;
+        private Map<String, String> peerHttp = Map.of();
+        private boolean joining;
         private String clusterName = DEFAULT_CLUSTER_NAME;
         private Duration electionTimeoutMin = DEFAULT_ELECTION_TIMEOUT_MIN;
         private Duration electionTimeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
@@ -245,13 +257,25 @@ public record RaftNodeConfig(
             return this;
         }
 
+        /** The members' API addresses where known (see the record). */
+        public Builder peerHttp(Map<String, String> peerHttp) {
+            this.peerHttp = Objects.requireNonNull(peerHttp, "peerHttp");
+            return this;
+        }
+
+        /** This node joins an existing group as a learner (see the record). */
+        public Builder joining(boolean joining) {
+            this.joining = joining;
+            return this;
+        }
+
         public RaftNodeConfig build() {
             Map<String, String> members = peers != null ? peers
                     : (nodeId == null || raftAddress == null ? Map.of() : Map.of(nodeId, raftAddress));
             return new RaftNodeConfig(nodeId, raftAddress, new TreeMap<>(members), storageDir, clusterName,
                     electionTimeoutMin, electionTimeoutMax, requestTimeout, snapshotThreshold,
                     snapshotsRetained, snapshotGracePeriod, logEntriesPreserved, logSegmentBytes, maxPendingRequests,
-                    tls);
+                    tls, new TreeMap<>(peerHttp), joining);
         }
     }
 }

@@ -88,4 +88,48 @@ class MembershipTest {
             assertThat(lastOne.err()).contains("cannot remove its last member");
         }
     }
+
+    @Test
+    void aServerJoinsAsALearnerAndVotesOnceCaughtUp() throws Exception {
+        try (Cluster c = new Cluster(dir.resolve("c"), 3, List.of());
+             ServerProcess n4 = new ServerProcess("n4", dir.resolve("n4"), List.of("--join",
+                     c.servers.get(1).url() + "," + c.servers.get(0).url()))) {
+            for (ServerProcess s : c.servers) {
+                s.start();
+            }
+            await("a leader").atMost(Cluster.eventually()).until(() -> c.agreedLeader().isPresent());
+            Map<String, String> env = Map.of("AGENTCTL_ADDR",
+                    String.join(",", c.servers.stream().map(ServerProcess::url).toList()));
+            for (int i = 0; i < 20; i++) {
+                assertThat(AgentctlRun.agentctl(env, "spawn", "before-" + i, "--cmd", "/bin/true").exitCode()).isZero();
+            }
+            AgentctlRun early = AgentctlRun.agentctl(env, "cluster", "add-member", "n4", "--raft-addr", n4.raftAddr(),
+                    "--http-addr", "127.0.0.1:" + n4.httpPort);
+            assertThat(early.exitCode()).as("a server that is not running cannot be sent the log").isEqualTo(4);
+            assertThat(early.err()).contains("start it first");
+
+            n4.start();
+            await("n4 asked the cluster").atMost(Cluster.eventually()).until(() -> n4.log().contains("joining the cluster")
+                    || !n4.alive());
+            assertThat(n4.alive()).as(n4.log()).isTrue();
+            await("n4 serves").atMost(Cluster.eventually()).until(() -> n4.log().contains("serves the API"));
+            AgentctlRun add = AgentctlRun.agentctl(env, "cluster", "add-member", "n4", "--raft-addr", n4.raftAddr(),
+                    "--http-addr", "127.0.0.1:" + n4.httpPort);
+            assertThat(add.exitCode()).as(add.err() + c.logs() + "\n== n4 ==\n" + n4.log()).isZero();
+            await("n4 votes").atMost(Cluster.eventually()).until(() -> {
+                AgentctlRun members = AgentctlRun.agentctl(env, "cluster", "members", "-o", "json");
+                return members.exitCode() == 0 && members.out().contains("\"n4\"")
+                        && !members.out().contains("learner");
+            });
+            assertThat(c.servers.stream().map(ServerProcess::log))
+                    .anyMatch(l -> l.contains("learner n4 has caught up"));
+            // It has the registry, and a read through it is linearizable like any member's.
+            assertThat(n4.http().get("/v1/namespaces/default/agents/before-19").status()).isEqualTo(200);
+            AgentctlRun lead = AgentctlRun.agentctl(env, "cluster", "transfer-leader", "n4");
+            assertThat(lead.exitCode()).as(lead.err()).isZero();
+            await("all four healthy").atMost(Cluster.eventually()).until(() ->
+                    AgentctlRun.agentctl(env, "cluster", "health").exitCode() == 0);
+            assertThat(AgentctlRun.agentctl(env, "cluster", "health").out()).contains("n4");
+        }
+    }
 }

@@ -72,7 +72,10 @@ final class ServerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         List<String> cmd = ChildJvm.agentd("512m", "server",
                 "--node-id", id, "--data-dir", dataDir.toString(), "--http-addr", "127.0.0.1:" + httpPort,
-                "--raft-addr", raftAddr(), "--peers", peers == null ? id + "=" + raftAddr() : peers);
+                "--raft-addr", raftAddr());
+        if (!extraArgs.contains("--join")) { // a joining server learns the members from the cluster
+            cmd.addAll(List.of("--peers", peers == null ? id + "=" + raftAddr() : peers));
+        }
         if (!extraArgs.contains("--election-timeout-min")) {
             cmd.addAll(List.of("--election-timeout-min", "1s", "--election-timeout-max", "2s"));
         }
