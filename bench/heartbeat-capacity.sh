@@ -2,7 +2,9 @@
 # Heartbeat capacity: how many workers one leader keeps leased. Three agentd servers on loopback;
 # bench heartbeat-load registers simulated workers and renews each one's lease once a second at the
 # leader, open loop (latency from the intended send time). After a warm-up the fleet grows in steps;
-# it stops after the first step with p99 >= 100 ms or more than 0.1 % errors.
+# it stops after the first step with p99 >= 100 ms or more than 0.1 % errors. Authentication on, as
+# by default: registrations and renewals carry the bootstrap admin token (bench/lib.sh; one token
+# for the whole simulated fleet).
 # usage: bench/heartbeat-capacity.sh [--quick] [extra agentd server flags...]
 #   --quick: 20 s warm-up and 10 s steps instead of 60 s and 30 s (a smoke run, not a measurement)
 set -euo pipefail

@@ -32,7 +32,7 @@ if [[ -n "${RESTART_ALT:-}" ]]; then "$RESTART_ALT" --help >/dev/null; fi  # bui
 flags=(--snapshot-threshold "$threshold" "$@")
 start_cluster "$work/c" "$base" "${flags[@]}"
 leader_url=$(bench leader --servers "$servers" | awk '{print "http://" $2}')
-curl -sf -m 10 -X POST -H 'Content-Type: application/json' -d '{"name": "scale"}' "$leader_url/v1/namespaces" >/dev/null
+acurl -sf -m 10 -X POST -H 'Content-Type: application/json' -d '{"name": "scale"}' "$leader_url/v1/namespaces" >/dev/null
 
 # heap_of PID: MiB used after a full GC.  rss_of PID: resident MiB.
 heap_of() {
@@ -116,7 +116,7 @@ restart_once() {
 # median of the arguments
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # The restart measured: the first after the load (RocksDB replays its write-ahead log, up to 16 MiB).
-restart_once "$root/bin/agentd"
+restart_once "$agentd_bin"
 first_s=$restart_s first_cpu_s=$restart_cpu_s
 # RESTART_PAIRS=N more restarts, of the same data (a small WAL now); with RESTART_ALT=other/bin/agentd
 # each is a pair, that build's restart then this one's: two builds' restarts back to back.
@@ -125,7 +125,7 @@ for (( r = 1; r <= ${RESTART_PAIRS:-0}; r++ )); do
   if [[ -n "${RESTART_ALT:-}" ]]; then
     restart_once "$RESTART_ALT"; alt+=("$restart_s"); alt_cpu+=("$restart_cpu_s")
   fi
-  restart_once "$root/bin/agentd"; again+=("$restart_s"); again_cpu+=("$restart_cpu_s")
+  restart_once "$agentd_bin"; again+=("$restart_s"); again_cpu+=("$restart_cpu_s")
 done
 restart_s=$first_s restart_cpu_s=$first_cpu_s
 more_summary=""

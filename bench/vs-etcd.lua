@@ -6,6 +6,8 @@
 --   VS_READ_TAG, VS_READ_THREADS, VS_READ_N   reads cycle over what an earlier write run with tag
 --             VS_READ_TAG wrote: threads 0..VS_READ_THREADS-1, N = 11..VS_READ_N+10 (wrk calls
 --             request() once before it sends anything, so N = 1 is never written)
+--   BENCH_TOKEN_FILE  a file holding agentd's API token: agentd's requests carry
+--             "Authorization: Bearer <token>" (etcd's carry none: its auth is off)
 -- Every run ends with one line: RESULT requests=.. rps=.. p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=..
 -- max_ms=.. err_connect=.. err_read=.. err_write=.. err_status=.. err_timeout=..
 -- (wrk's own latency histogram; err_status counts answers >= 400).
@@ -15,6 +17,17 @@ local tag = os.getenv("VS_TAG") or "x"
 local read_tag = os.getenv("VS_READ_TAG") or "pre"
 local read_threads = tonumber(os.getenv("VS_READ_THREADS") or "2")
 local read_n = tonumber(os.getenv("VS_READ_N") or "500")
+
+-- The token in the file BENCH_TOKEN_FILE names (its first line), or nil without the variable.
+local function bench_token()
+  local path = os.getenv("BENCH_TOKEN_FILE")
+  if path == nil or path == "" then return nil end
+  local f = assert(io.open(path, "r"), "cannot read BENCH_TOKEN_FILE " .. path)
+  local t = f:read("*l")
+  f:close()
+  assert(t ~= nil and t ~= "", "no token in " .. path)
+  return t
+end
 
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 local function base64(s)
@@ -50,6 +63,10 @@ local next_read = 0
 function init(args)
   tid = tid or 0
   wrk.headers["Content-Type"] = "application/json"
+  if op == "agentd-spawn" or op == "agentd-get" then
+    local token = bench_token()
+    if token then wrk.headers["Authorization"] = "Bearer " .. token end
+  end
   if op == "etcd-range" or op == "agentd-get" then
     for t = 0, read_threads - 1 do
       for n = 11, read_n + 10 do

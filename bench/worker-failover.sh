@@ -26,7 +26,7 @@ for ttl in "${ttls[@]}"; do
   start_worker "$dir" wa "${wport[wa]}" "${wflags[@]}"
   wait_worker wa ready 90
   for i in $(seq 0 $((agents - 1))); do
-    curl -sf -m 10 -o /dev/null -H 'Content-Type: application/json' -X POST "${servers%%,*}/v1/namespaces/default/agents" \
+    acurl -sf -m 10 -o /dev/null -H 'Content-Type: application/json' -X POST "${servers%%,*}/v1/namespaces/default/agents" \
       -d "{\"name\":\"fo-$i\",\"spec\":{\"command\":\"/bin/sh\",\"args\":[\"-c\",\"exec sleep 3600\"],\"restart\":\"always\",\"labels\":{\"bench\":\"failover\"}}}"
   done
   start_worker "$dir" wb "${wport[wb]}" "${wflags[@]}"

@@ -18,8 +18,10 @@ public final class Bench {
               spawn-to-running   spawn sent -> agent process started, with a worker on this host
               failover           SIGKILL a worker, time until its agents run elsewhere
               scale              --mode load: bulk-register agents; --mode probe: get/list latency
-              leader             print the leader's id and HTTP address (--servers URLS [--wait 60s])
-            TOOL --help shows its flags.
+              leader             print the leader's id and HTTP address (--servers URLS [--wait 60s]
+                                 [--token-file FILE])
+            TOOL --help shows its flags. Every tool takes --token-file FILE: the API token it sends
+            (Authorization: Bearer), e.g. the cluster's bootstrap token file; without it, none.
             """;
 
     private Bench() {
@@ -52,8 +54,9 @@ public final class Bench {
             Args a = Args.parse(argv, Set.of());
             String servers = a.string("servers", null);
             Duration wait = a.duration("wait", "60s");
+            String token = Auth.token(a);
             a.finish();
-            Leader l = Leader.find(AgentdClient.builder().endpoints(servers).build(), wait);
+            Leader l = Leader.find(AgentdClient.builder().endpoints(servers).token(token).build(), token, wait);
             System.out.println(l.id() + " " + l.http().getHostString() + ":" + l.http().getPort());
             return 0;
         } catch (IllegalArgumentException e) {

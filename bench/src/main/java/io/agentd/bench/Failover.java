@@ -36,6 +36,7 @@ public final class Failover {
               --ready-timeout D longest wait for the N agents to run on WORKER first (default 60s)
               --timeout D       longest wait after the kill (default 60s)
               --poll D          pause after a failed call (default 100ms)
+              --token-file FILE the API token to send (default: none)
             """;
 
     public static void main(String[] argv) {
@@ -52,6 +53,7 @@ public final class Failover {
         Duration readyTimeout;
         Duration timeout;
         Duration poll;
+        String token;
         try {
             Args a = Args.parse(argv, Set.of());
             if (a.help()) {
@@ -67,6 +69,7 @@ public final class Failover {
             readyTimeout = a.duration("ready-timeout", "60s");
             timeout = a.duration("timeout", "60s");
             poll = a.duration("poll", "100ms");
+            token = Auth.token(a);
             a.finish();
             if (count < 1 || !label.contains("=")) {
                 throw new IllegalArgumentException("--count must be positive and --label be K=V");
@@ -78,7 +81,8 @@ public final class Failover {
         }
         int eq = label.indexOf('=');
         AgentFilter filter = new AgentFilter("running", null, Map.of(label.substring(0, eq), label.substring(eq + 1)));
-        AgentdClient client = AgentdClient.builder().endpoints(servers).requestTimeout(Duration.ofSeconds(5)).build();
+        AgentdClient client = AgentdClient.builder().endpoints(servers).token(token)
+                .requestTimeout(Duration.ofSeconds(5)).build();
         try {
             return go(client, namespace, filter, pid, from, count, readyTimeout, timeout, poll);
         } catch (RuntimeException | InterruptedException e) {

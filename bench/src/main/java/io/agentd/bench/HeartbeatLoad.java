@@ -62,6 +62,8 @@ public final class HeartbeatLoad {
               --stop-error-pct X      ... or with more than X % errors (default 0.1)
               --report-every D        progress line interval (default 5s; 0s: none)
               --server-pids N=P,...   also report the CPU use of these processes per step (Linux /proc)
+              --token-file FILE       the API token to send, for registrations and renewals (default: none;
+                                      one token for the whole fleet: an admin's, as the bench scripts pass)
             Simulated workers are never deregistered (the API has no call for it); they go down one
             TTL after the run. Use a throwaway cluster.
             """;
@@ -71,6 +73,7 @@ public final class HeartbeatLoad {
     private static final int REGISTER_CHUNK = 100;
 
     private final AgentdClient client;
+    private final String token;
     private final String prefix;
     private final long period;
     /** Time origin of every schedule in this process, so fleet changes keep each worker's renewal times. */
@@ -108,18 +111,20 @@ public final class HeartbeatLoad {
         }
     }
 
-    private HeartbeatLoad(AgentdClient client, String prefix, long period, int fleet, long seed, int timeoutMs,
-                          int threads, int registerThreads, Map<String, Long> serverPids, long reportEvery,
-                          int ioThreads, boolean blocking) {
+    private HeartbeatLoad(AgentdClient client, String token, String prefix, long period, int fleet, long seed,
+                          int timeoutMs, int threads, int registerThreads, Map<String, Long> serverPids,
+                          long reportEvery, int ioThreads, boolean blocking) {
         this.ioThreads = ioThreads;
         this.blocking = blocking;
         this.client = client;
+        this.token = token;
         this.prefix = prefix;
         this.period = period;
         this.phases = Schedule.randomPhases(fleet, period, seed);
         this.requests = new byte[fleet][];
         for (int i = 0; i < fleet; i++) {
-            requests[i] = HttpConn.request("POST", "/v1/workers/" + prefix + i + "/heartbeat", "agentd", EMPTY_BODY);
+            requests[i] = HttpConn.request("POST", "/v1/workers/" + prefix + i + "/heartbeat", "agentd", token,
+                    EMPTY_BODY);
         }
         this.timeoutMs = timeoutMs;
         this.threads = threads;
@@ -154,6 +159,7 @@ public final class HeartbeatLoad {
         double stopP99;
         double stopErrorPct;
         Duration reportEvery;
+        String token;
         Map<String, Long> pids = new LinkedHashMap<>();
         try {
             Args a = Args.parse(argv, Set.of());
@@ -182,6 +188,7 @@ public final class HeartbeatLoad {
             stopP99 = a.decimal("stop-p99-ms", 100);
             stopErrorPct = a.decimal("stop-error-pct", 0.1);
             reportEvery = a.duration("report-every", "5s");
+            token = Auth.token(a);
             String pidList = a.string("server-pids", "");
             for (String p : pidList.split(",")) {
                 if (p.isBlank()) {
@@ -209,8 +216,9 @@ public final class HeartbeatLoad {
             return 2;
         }
         int fleet = Math.max(warmupWorkers, steps.stream().mapToInt(Integer::intValue).max().orElseThrow());
-        AgentdClient client = AgentdClient.builder().endpoints(servers).requestTimeout(Duration.ofSeconds(10)).build();
-        HeartbeatLoad load = new HeartbeatLoad(client, prefix, period.toNanos(), fleet, seed,
+        AgentdClient client = AgentdClient.builder().endpoints(servers).token(token)
+                .requestTimeout(Duration.ofSeconds(10)).build();
+        HeartbeatLoad load = new HeartbeatLoad(client, token, prefix, period.toNanos(), fleet, seed,
                 (int) timeout.toMillis(), threads, registerThreads, pids, reportEvery.toNanos(), ioThreads, blocking);
         try {
             return load.go(steps, duration, settle, warmup, warmupWorkers, stopP99, stopErrorPct);
@@ -540,7 +548,7 @@ public final class HeartbeatLoad {
     }
 
     private void lookUpLeader(Duration wait) {
-        Leader l = Leader.find(client, wait);
+        Leader l = Leader.find(client, token, wait);
         leaderId = l.id();
         target = l.http();
     }

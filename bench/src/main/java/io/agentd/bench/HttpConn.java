@@ -40,8 +40,13 @@ final class HttpConn implements Closeable {
 
     /** A complete request (request line, headers, body) with a Content-Length body, as bytes. */
     static byte[] request(String method, String path, String host, byte[] body) {
-        String head = method + " " + path + " HTTP/1.1\r\nHost: " + host
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        return request(method, path, host, null, body);
+    }
+
+    /** The same with {@code Authorization: Bearer TOKEN} (no such header when {@code token} is null). */
+    static byte[] request(String method, String path, String host, String token, byte[] body) {
+        String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + Auth.headerLine(token)
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[h.length + body.length];
         System.arraycopy(h, 0, all, 0, h.length);

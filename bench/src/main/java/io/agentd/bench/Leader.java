@@ -12,8 +12,11 @@ import java.time.Duration;
 /** The leader's HTTP address, from {@code GET /v1/cluster/status} (its members list). */
 record Leader(String id, InetSocketAddress http) {
 
-    /** Asks until some node names a leader with an HTTP address, for at most {@code wait}. */
-    static Leader find(AgentdClient client, Duration wait) {
+    /**
+     * Asks until some node names a leader with an HTTP address, for at most {@code wait}.
+     * @param token the client's token (for the clients of single endpoints this may make), or null
+     */
+    static Leader find(AgentdClient client, String token, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         String last = "no answer";
         while (true) {
@@ -26,7 +29,7 @@ record Leader(String id, InetSocketAddress http) {
                         }
                     }
                     // Servers started without --peer-http know only their own address: ask each endpoint.
-                    Leader l = askEach(client, s.leader());
+                    Leader l = askEach(client, token, s.leader());
                     if (l != null) {
                         return l;
                     }
@@ -49,11 +52,11 @@ record Leader(String id, InetSocketAddress http) {
         }
     }
 
-    private static Leader askEach(AgentdClient client, String leader) {
+    private static Leader askEach(AgentdClient client, String token, String leader) {
         for (java.net.URI uri : client.endpoints()) {
             try {
-                AgentdClient one = AgentdClient.builder().endpoint(uri).requestTimeout(Duration.ofSeconds(2))
-                        .maxAttempts(1).build();
+                AgentdClient one = AgentdClient.builder().endpoint(uri).token(token)
+                        .requestTimeout(Duration.ofSeconds(2)).maxAttempts(1).build();
                 ClusterStatusView s = one.clusterStatus(ReadOptions.staleRead());
                 if (leader.equals(s.nodeId())) {
                     return new Leader(leader, new InetSocketAddress(uri.getHost(), uri.getPort()));

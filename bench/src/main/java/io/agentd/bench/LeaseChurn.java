@@ -57,6 +57,7 @@ public final class LeaseChurn {
               --etcd-pids P,P,P      etcd member pids
               --id-prefix P          agentd worker ids (default lc-w)
               --timeout D            per request (default 5s)
+              --token-file FILE      agentd's API token to send (etcd gets none; default: none)
             Prints RESULT lines per window and system, and a SUMMARY line.
             """;
     private static final int CHUNK = 100;
@@ -128,6 +129,7 @@ public final class LeaseChurn {
             List<Long> etcdPids = pids(a.string("etcd-pids", ""));
             String prefix = a.string("id-prefix", "lc-w");
             int timeoutMs = (int) a.duration("timeout", "5s").toMillis();
+            String token = Auth.token(a);
             a.finish();
             if (n < 1 || connections < 1 || ioThreads < 1 || ioThreads > connections || rounds < 1
                     || period.isZero() || duration.isZero() || closedDuration.isZero()) {
@@ -135,7 +137,7 @@ public final class LeaseChurn {
                         + "must be positive (io-threads at most connections)");
             }
             return new LeaseChurn().go(agentd, etcd, n, period, etcdTtl, connections, ioThreads, warmup, closedWarmup,
-                    duration, closedDuration, settle, rounds, agentdPids, etcdPids, prefix, timeoutMs);
+                    duration, closedDuration, settle, rounds, agentdPids, etcdPids, prefix, timeoutMs, token);
         } catch (IllegalArgumentException e) {
             System.err.println("lease-churn: " + e.getMessage());
             System.err.print(USAGE);
@@ -159,9 +161,10 @@ public final class LeaseChurn {
     private int go(String agentdUrls, String etcdUrl, int n, Duration period, int etcdTtl, int connections,
                    int ioThreads, Duration warmup, Duration closedWarmup, Duration duration, Duration closedDuration,
                    Duration settle, int rounds, List<Long> agentdPids, List<Long> etcdPids, String prefix,
-                   int timeoutMs) throws IOException, InterruptedException {
-        AgentdClient client = AgentdClient.builder().endpoints(agentdUrls).requestTimeout(Duration.ofSeconds(10)).build();
-        Leader leader = Leader.find(client, Duration.ofSeconds(60));
+                   int timeoutMs, String token) throws IOException, InterruptedException {
+        AgentdClient client = AgentdClient.builder().endpoints(agentdUrls).token(token)
+                .requestTimeout(Duration.ofSeconds(10)).build();
+        Leader leader = Leader.find(client, token, Duration.ofSeconds(60));
         URI etcd = URI.create(etcdUrl);
         InetSocketAddress etcdAddr = new InetSocketAddress(etcd.getHost(), etcd.getPort());
 
@@ -169,7 +172,8 @@ public final class LeaseChurn {
         byte[][] agentdRequests = new byte[n][];
         byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < n; i++) {
-            agentdRequests[i] = HttpConn.request("POST", "/v1/workers/" + prefix + i + "/heartbeat", "agentd", empty);
+            agentdRequests[i] = HttpConn.request("POST", "/v1/workers/" + prefix + i + "/heartbeat", "agentd", token,
+                    empty);
         }
         Target agentd = new Target("agentd", leader.http(), agentdPids, agentdRequests, null);
         // A keep-alive of an unknown or expired lease is answered 200 without a TTL: counted as an error.

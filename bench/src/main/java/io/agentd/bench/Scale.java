@@ -40,7 +40,8 @@ final class Scale {
             if (a.help() || argv.length == 0) {
                 System.out.println("""
                         scale load  --servers URLS --count N [--batch 1000] [--concurrency 4] [--namespace scale]
-                        scale probe --url URL --count N [--gets 300] [--lists 300] [--limit 100] [--namespace scale]""");
+                        scale probe --url URL --count N [--gets 300] [--lists 300] [--limit 100] [--namespace scale]
+                        both: [--token-file FILE] the API token to send (default: none)""");
                 return argv.length == 0 ? 2 : 0;
             }
             String mode = a.string("mode", null);
@@ -64,8 +65,10 @@ final class Scale {
         int batch = a.integer("batch", 1000);
         int concurrency = a.integer("concurrency", 4);
         String ns = a.string("namespace", "scale");
+        String token = Auth.token(a);
         a.finish();
-        Leader leader = Leader.find(AgentdClient.builder().endpoints(servers).build(), Duration.ofSeconds(60));
+        Leader leader = Leader.find(AgentdClient.builder().endpoints(servers).token(token).build(), token,
+                Duration.ofSeconds(60));
         String base = "http://" + leader.http().getHostString() + ":" + leader.http().getPort();
         URI uri = URI.create(base + "/v1/namespaces/" + ns + "/agents:batch");
         int batches = (count + batch - 1) / batch;
@@ -85,7 +88,7 @@ final class Scale {
                         byte[] body = body(from, to);
                         for (int attempt = 1; ; attempt++) {
                             long t0 = System.nanoTime();
-                            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri)
+                            HttpResponse<String> r = HTTP.send(authorized(HttpRequest.newBuilder(uri), token)
                                     .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                                     .header("Idempotency-Key", "scale-" + b)
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
@@ -129,6 +132,11 @@ final class Scale {
         return other.get() == 0 ? 0 : 1;
     }
 
+    /** The request with {@code Authorization: Bearer TOKEN}, unless {@code token} is null. */
+    private static HttpRequest.Builder authorized(HttpRequest.Builder b, String token) {
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
     private static byte[] body(int from, int to) {
         StringBuilder sb = new StringBuilder(160 * (to - from) + 16);
         sb.append("{\"agents\":[");
@@ -157,18 +165,20 @@ final class Scale {
         int lists = a.integer("lists", 300);
         int limit = a.integer("limit", 100);
         String ns = a.string("namespace", "scale");
+        String token = Auth.token(a);
         a.finish();
         SplittableRandom rnd = new SplittableRandom(42);
         Histogram get = new Histogram(60_000_000L, 3);
         Histogram list = new Histogram(60_000_000L, 3);
         // Warm-up: the first requests pay for class loading and JIT on both sides.
         for (int i = 0; i < 20; i++) {
-            call(url + "/v1/namespaces/" + ns + "/agents/" + name(rnd.nextInt(count)));
-            call(url + "/v1/namespaces/" + ns + "/agents?label=group%3Dg" + rnd.nextInt(100) + "&limit=" + limit);
+            call(token, url + "/v1/namespaces/" + ns + "/agents/" + name(rnd.nextInt(count)));
+            call(token, url + "/v1/namespaces/" + ns + "/agents?label=group%3Dg" + rnd.nextInt(100)
+                    + "&limit=" + limit);
         }
         for (int i = 0; i < gets; i++) {
             long t0 = System.nanoTime();
-            String body = call(url + "/v1/namespaces/" + ns + "/agents/" + name(rnd.nextInt(count)));
+            String body = call(token, url + "/v1/namespaces/" + ns + "/agents/" + name(rnd.nextInt(count)));
             get.recordValue((System.nanoTime() - t0) / 1000);
             if (!body.contains("\"state\":\"pending\"")) {
                 throw new IllegalStateException("unexpected get answer: " + body);
@@ -177,7 +187,7 @@ final class Scale {
         int listed = 0;
         for (int i = 0; i < lists; i++) {
             long t0 = System.nanoTime();
-            String body = call(url + "/v1/namespaces/" + ns + "/agents?label=group%3Dg" + rnd.nextInt(100)
+            String body = call(token, url + "/v1/namespaces/" + ns + "/agents?label=group%3Dg" + rnd.nextInt(100)
                     + "&limit=" + limit);
             list.recordValue((System.nanoTime() - t0) / 1000);
             listed += count(body, "\"namespace\":");
@@ -186,7 +196,7 @@ final class Scale {
         Histogram scan = new Histogram(60_000_000L, 3);
         for (int i = 0; i < 10; i++) {
             long t0 = System.nanoTime();
-            call(url + "/v1/namespaces/" + ns + "/agents?state=running&limit=" + limit);
+            call(token, url + "/v1/namespaces/" + ns + "/agents?state=running&limit=" + limit);
             scan.recordValue((System.nanoTime() - t0) / 1000);
         }
         System.out.println("get (linearizable, one agent): " + Report.latencies(get));
@@ -198,9 +208,9 @@ final class Scale {
         return 0;
     }
 
-    private static String call(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    private static String call(String token, String url) throws Exception {
+        HttpResponse<String> r = HTTP.send(authorized(HttpRequest.newBuilder(URI.create(url)), token)
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + ": " + r.statusCode() + " " + r.body());
         }

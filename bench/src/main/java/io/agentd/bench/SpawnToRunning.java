@@ -49,6 +49,7 @@ public final class SpawnToRunning {
               --poll D            file poll interval (default 1ms)
               --keep              leave the agents running (default: delete them and wait until they are gone)
               --delete-timeout D  longest wait for the deletes to finish (default 60s)
+              --token-file FILE   the API token to send (default: none)
             """;
 
     public static void main(String[] argv) {
@@ -66,6 +67,7 @@ public final class SpawnToRunning {
         Duration poll;
         boolean keep;
         Duration deleteTimeout;
+        String token;
         try {
             Args a = Args.parse(argv, Set.of("keep"));
             if (a.help()) {
@@ -82,6 +84,7 @@ public final class SpawnToRunning {
             poll = a.duration("poll", "1ms");
             keep = a.flag("keep");
             deleteTimeout = a.duration("delete-timeout", "60s");
+            token = Auth.token(a);
             a.finish();
             if (count < 1 || concurrency < 1) {
                 throw new IllegalArgumentException("count and concurrency must be positive");
@@ -94,7 +97,8 @@ public final class SpawnToRunning {
             System.err.print(USAGE);
             return 2;
         }
-        AgentdClient client = AgentdClient.builder().endpoints(servers).requestTimeout(Duration.ofSeconds(10)).build();
+        AgentdClient client = AgentdClient.builder().endpoints(servers).token(token)
+                .requestTimeout(Duration.ofSeconds(10)).build();
         try {
             Files.createDirectories(dir);
             return new SpawnToRunning().go(client, dir, count, concurrency, namespace, prefix, timeout, poll, keep,
