@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd " + Agentd.VERSION,
         description = "The agentd daemon: coordinators and workers.",
         subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, TlsCommand.class, RestoreCommand.class,
+                RecoverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Agentd implements Callable<Integer> {
     /** This build's version, as members report it to each other ({@code cluster health}). */
