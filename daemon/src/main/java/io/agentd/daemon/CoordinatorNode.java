@@ -153,6 +153,10 @@ public final class CoordinatorNode implements AutoCloseable {
                         config.electionTimeoutMax),
                 health);
         new LearnerPromoter(raft, health).start(timer);
+        if (config.autopilotCleanupDeadServers) {
+            new io.agentd.daemon.coordinator.Autopilot(raft, config.autopilotDeadServerGrace, config.electionTimeoutMax,
+                    config.autopilotMinVoters).start(timer);
+        }
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
                 routes);
         if (apiTls != null) {

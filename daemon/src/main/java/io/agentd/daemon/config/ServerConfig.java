@@ -31,6 +31,13 @@ public final class ServerConfig implements ConfigBinder.Checked {
     @Setting("join a running cluster as a learner: API URLs of some of its servers (comma-separated); read only"
             + " while the data dir is new; excludes peers")
     public List<java.net.URI> join = List.of();
+    @Setting("autopilot: the leader removes a voter it has not heard from for autopilot-dead-server-grace,"
+            + " while the voters left keep a quorum and number at least autopilot-min-voters")
+    public boolean autopilotCleanupDeadServers = false;
+    @Setting("how long a voter must be silent before autopilot removes it")
+    public Duration autopilotDeadServerGrace = Duration.ofMinutes(5);
+    @Setting("autopilot never leaves fewer voters than this")
+    public int autopilotMinVoters = 3;
     @Setting("each peer's HTTP API, ID=HOST:PORT,...: cluster members and fast failover")
     public Map<String, HostPort> peerHttp = new TreeMap<>();
     @Setting("when the leader's process dies, the most up-to-date follower is elected at once (needs peer-http)")
@@ -147,6 +154,8 @@ public final class ServerConfig implements ConfigBinder.Checked {
         range("max-batch", maxBatch, 1, 10_000);
         range("max-inflight-batches", maxInflightBatches, 1, 64);
         range("reschedule-attempts", rescheduleAttempts, 0, 1000);
+        positive("autopilot-dead-server-grace", autopilotDeadServerGrace);
+        range("autopilot-min-voters", autopilotMinVoters, 1, 99);
         secretFile("bootstrap-token-file", bootstrapTokenFile, "bootstrap token");
         secretFile("cluster-secret-file", clusterSecretFile, "cluster secret");
         peers.keySet().forEach(id -> nodeId("peers", id));

@@ -132,4 +132,31 @@ class MembershipTest {
             assertThat(AgentctlRun.agentctl(env, "cluster", "health").out()).contains("n4");
         }
     }
+
+    @Test
+    void autopilotRemovesAVoterSilentPastItsGrace() throws Exception {
+        try (Cluster c = new Cluster(dir.resolve("a"), 3, List.of("--autopilot-cleanup-dead-servers", "true",
+                "--autopilot-dead-server-grace", "3s", "--autopilot-min-voters", "2"))) {
+            for (ServerProcess s : c.servers) {
+                s.start();
+            }
+            await("a leader").atMost(Cluster.eventually()).until(() -> c.agreedLeader().isPresent());
+            Map<String, String> env = Map.of("AGENTCTL_ADDR",
+                    String.join(",", c.servers.stream().map(ServerProcess::url).toList()));
+            String leader = c.agreedLeader().orElseThrow();
+            ServerProcess dead = c.servers.stream().filter(s -> !s.id.equals(leader)).findFirst().orElseThrow();
+            dead.kill();
+            await("autopilot removed " + dead.id).atMost(Cluster.eventually()).until(() -> {
+                AgentctlRun members = AgentctlRun.agentctl(env, "cluster", "members", "-o", "json");
+                return members.exitCode() == 0 && !members.out().contains("\"" + dead.id + "\"");
+            });
+            String log = c.byId(leader).log();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("voter " + dead.id
+                    + " has been silent for (\\d+) ms").matcher(log);
+            assertThat(m.find()).as(log).isTrue();
+            assertThat(Long.parseLong(m.group(1))).as("not before its grace").isGreaterThanOrEqualTo(3000);
+            await("healthy with two").atMost(Cluster.eventually()).until(() ->
+                    AgentctlRun.agentctl(env, "cluster", "health").exitCode() == 0);
+        }
+    }
 }
