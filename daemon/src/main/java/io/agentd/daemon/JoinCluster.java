@@ -76,8 +76,15 @@ final class JoinCluster {
         Map<String, HostPort> http = new TreeMap<>(config.peerHttp);
         for (JsonNode m : members) {
             String id = m.path("id").asText();
+            if (id.equals(config.nodeId) && m.path("voter").asBoolean(true)) {
+                // A voter that lost its log must not vote: it could elect a leader without entries the
+                // group committed. It rejoins once removed (or starts with the data dir it had).
+                throw new ConfigException("join", "join: " + id + " is still a voting member of that cluster; on an"
+                        + " empty data dir it must be removed first (agentctl cluster remove-member " + id
+                        + "), or started with the data dir it had");
+            }
             if (id.equals(config.nodeId)) {
-                continue; // added already: this server's own flags say where it listens
+                continue; // added already as a learner: this server's own flags say where it listens
             }
             if (m.path("voter").asBoolean(true)) {
                 peers.put(id, HostPort.parse(m.path("raftAddress").asText()));

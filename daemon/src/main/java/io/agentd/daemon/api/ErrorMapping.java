@@ -35,7 +35,7 @@ public final class ErrorMapping {
         if (c instanceof io.agentd.daemon.raft.MembershipException m) {
             return switch (m.kind()) {
                 case NOT_FOUND -> new ApiException(404, "NOT_FOUND", m.getMessage());
-                case BUSY, CONFLICT -> new ApiException(409, "FAILED_PRECONDITION", m.getMessage());
+                case BUSY, CONFLICT, STALE_LEADER -> new ApiException(409, "FAILED_PRECONDITION", m.getMessage());
             };
         }
         if (c instanceof NotLeaderException) {

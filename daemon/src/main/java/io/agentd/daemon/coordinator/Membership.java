@@ -97,7 +97,16 @@ public final class Membership {
         }
         io.agentd.daemon.config.HostPort.parse(raftAddress);
         io.agentd.daemon.config.HostPort.parse(httpAddress);
-        return raft.addLearner(id, raftAddress, httpAddress);
+        // Ratis' leader keeps the replication stream of a member it removed until leadership
+        // changes, and refuses a member of that id until then ("duplicated element"): a former
+        // member added back (a replaced server keeping its id) needs a new leader first.
+        return raft.addLearner(id, raftAddress, httpAddress).exceptionallyCompose(e -> {
+            if (!(rootCause(e) instanceof MembershipException m && m.kind() == MembershipException.Kind.STALE_LEADER)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return transferLeadership(Optional.empty()).thenCompose(t -> raft.addLearner(id, raftAddress,
+                    httpAddress));
+        });
     }
 
     /** A member other than {@code leader} fit to lead: heard from recently when this node leads. */
@@ -127,5 +136,14 @@ public final class Membership {
         };
         check[0].run();
         return done;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable c = e;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
     }
 }

@@ -74,17 +74,43 @@ final class LocalServer {
         return b.build();
     }
 
-    /** The voters of the group's current configuration (before start: those configured). */
+    /**
+     * The voters of the group's configuration (before start: those configured). While a change is
+     * under way (Raft's joint configuration), the voters of the old and the new one both: a member
+     * being removed counts until the change is done, one being added from its start.
+     */
     List<RaftPeer> voters() {
         RaftServer.Division d = division;
-        return d == null ? List.copyOf(group.getPeers())
-                : List.copyOf(d.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.FOLLOWER));
+        return d == null ? List.copyOf(group.getPeers()) : union(d, RaftProtos.RaftPeerRole.FOLLOWER);
     }
 
-    /** The learners (Ratis' listeners) of the group's current configuration. */
+    /** The learners (Ratis' listeners) of the group's configuration, old and new during a change. */
     List<RaftPeer> learners() {
         RaftServer.Division d = division;
-        return d == null ? List.of() : List.copyOf(d.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER));
+        if (d == null) {
+            return List.of();
+        }
+        List<RaftPeer> voters = voters();
+        return union(d, RaftProtos.RaftPeerRole.LISTENER).stream()
+                .filter(p -> voters.stream().noneMatch(v -> v.getId().equals(p.getId()))).toList();
+    }
+
+    /** Whether this node's configuration is a change under way (joint, or not yet committed). */
+    boolean configurationChanging() {
+        RaftServer.Division d = division;
+        if (d == null) {
+            return false;
+        }
+        var conf = d.getRaftConf();
+        return !conf.getPreviousPeers().isEmpty() || conf.getLogEntryIndex() > commitIndex();
+    }
+
+    private static List<RaftPeer> union(RaftServer.Division d, RaftProtos.RaftPeerRole role) {
+        var conf = d.getRaftConf();
+        java.util.Map<RaftPeerId, RaftPeer> all = new java.util.LinkedHashMap<>();
+        conf.getCurrentPeers(role).forEach(p -> all.put(p.getId(), p));
+        conf.getPreviousPeers(role).forEach(p -> all.putIfAbsent(p.getId(), p));
+        return List.copyOf(all.values());
     }
 
     /** Opens (or creates) the server's storage and joins the group. */

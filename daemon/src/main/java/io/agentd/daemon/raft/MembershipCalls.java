@@ -59,6 +59,7 @@ final class MembershipCalls implements AutoCloseable {
      */
     CompletableFuture<Void> removeVoter(String id) {
         return run("remove member " + id, client -> {
+            changeUnderWay();
             List<RaftPeer> voters = server.voters();
             List<RaftPeer> learners = server.learners();
             List<RaftPeer> votersAfter = without(voters, id);
@@ -76,6 +77,7 @@ final class MembershipCalls implements AutoCloseable {
      */
     CompletableFuture<Void> addLearner(String id, String raftAddress, String httpAddress) {
         return run("add member " + id, client -> {
+            changeUnderWay();
             List<RaftPeer> voters = server.voters();
             List<RaftPeer> learners = server.learners();
             if (voters.stream().anyMatch(p -> p.getId().toString().equals(id))
@@ -95,6 +97,7 @@ final class MembershipCalls implements AutoCloseable {
     /** Makes learner {@code id} a voter (compare and set on the configuration read here). */
     CompletableFuture<Void> promote(String id) {
         return run("promote member " + id, client -> {
+            changeUnderWay();
             List<RaftPeer> voters = server.voters();
             List<RaftPeer> learners = server.learners();
             RaftPeer learner = learners.stream().filter(p -> p.getId().toString().equals(id)).findFirst()
@@ -103,6 +106,14 @@ final class MembershipCalls implements AutoCloseable {
             votersAfter.add(LocalServer.peer(id, learner.getAddress(), learner.getDataStreamAddress(), false));
             change(client, voters, learners, votersAfter, without(learners, id), "promote member " + id);
         });
+    }
+
+    /** Refuses a change while this node sees another one under way (its answer could be stale). */
+    private void changeUnderWay() {
+        if (server.configurationChanging()) {
+            throw new MembershipException(MembershipException.Kind.BUSY, "a membership change is under way in the"
+                    + " group (this server's configuration is not committed yet): try again once it is done");
+        }
     }
 
     private void change(RaftClient client, List<RaftPeer> voters, List<RaftPeer> learners, List<RaftPeer> votersAfter,
@@ -140,7 +151,7 @@ final class MembershipCalls implements AutoCloseable {
                     .setRaftGroup(server.currentGroup())
                     .setProperties(clientProperties)
                     .setParameters(RatisSettings.parameters(config))
-                    .setRetryPolicy(RatisSettings.clientRetryPolicy(config))
+                    .setRetryPolicy(refusalsAreFinal(RatisSettings.clientRetryPolicy(config)))
                     .build()) {
                 call.run(client);
             } catch (MembershipException e) {
@@ -151,6 +162,22 @@ final class MembershipCalls implements AutoCloseable {
                 oneAtATime.release();
             }
         }, thread);
+    }
+
+    /**
+     * The usual retries (a leader not found yet, a timeout), but a refusal is the answer: a
+     * configuration that no longer matches, or one the leader cannot take, fails at once.
+     */
+    private static org.apache.ratis.retry.RetryPolicy refusalsAreFinal(org.apache.ratis.retry.RetryPolicy usual) {
+        return event -> {
+            for (Throwable c = event.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof SetConfigurationException || c instanceof ReconfigurationInProgressException
+                        || c instanceof IllegalStateException || c instanceof IllegalArgumentException) {
+                    return org.apache.ratis.retry.RetryPolicy.NO_RETRY_ACTION;
+                }
+            }
+            return usual.handleAttemptFailure(event);
+        };
     }
 
     private static void check(RaftClientReply reply, String what) throws IOException {
@@ -165,6 +192,12 @@ final class MembershipCalls implements AutoCloseable {
         if (cause instanceof ReconfigurationInProgressException) {
             return new MembershipException(MembershipException.Kind.BUSY, "a membership change is under way in the"
                     + " group: try again once it is done (" + cause.getMessage() + ")");
+        }
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (String.valueOf(c.getMessage()).contains("duplicated element")) {
+                return new MembershipException(MembershipException.Kind.STALE_LEADER, what + " was refused: the"
+                        + " leader still replicates to a former member of that id (" + c.getMessage() + ")");
+            }
         }
         if (cause instanceof SetConfigurationException) {
             return new MembershipException(MembershipException.Kind.CONFLICT, what + " was refused: "

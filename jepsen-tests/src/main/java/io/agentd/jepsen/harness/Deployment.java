@@ -25,6 +25,7 @@ import java.util.TreeSet;
 public final class Deployment implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Network net;
+    private final Path dir;
     private final List<NodeProcess> servers = new ArrayList<>();
     private final List<NodeProcess> workers = new ArrayList<>();
     private final ClusterTls tls;
@@ -53,6 +54,7 @@ public final class Deployment implements AutoCloseable {
     public Deployment(Network net, Path jar, Path dir, int serverCount, int workerCount, List<String> serverFlags,
                       List<String> workerFlags, Duration workerTtl, int workerSlots) throws IOException {
         this.net = net;
+        this.dir = dir;
         Set<String> hosts = new TreeSet<>();
         for (int i = 1; i <= serverCount; i++) {
             hosts.add(net.address(i));
@@ -189,6 +191,115 @@ public final class Deployment implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("could not make a token for worker " + workerId + " within " + bound + ": " + last);
+    }
+
+    /**
+     * Replaces server {@code i} as an operator replaces a member: removes it from the group
+     * (leadership moves off it first if it leads), stops it, wipes its data dir, starts it again
+     * on the empty dir with {@code --join} (a new member with the same id and addresses), adds it
+     * (a learner) and waits until the leader has made it a voter. Every step is bounded; a step
+     * that fails throws, and the timeline notes it.
+     */
+    public void replaceServer(int i, Duration bound) throws IOException, InterruptedException {
+        long end = System.nanoTime() + bound.toNanos();
+        NodeProcess node = servers.get(i - 1);
+        String id = "n" + i;
+        retry(end, "remove " + id, other -> send(other, "DELETE", "/v1/cluster/members/" + id, null), 200, 404);
+        // Its data is wiped only once the group no longer counts it: a voter without its log must never vote.
+        retry(end, id + " removed", other -> {
+            if (other == i) {
+                throw new IOException("ask another server");
+            }
+            HttpResponse<String> r = send(other, "GET", "/v1/cluster/members", null);
+            if (r.statusCode() != 200) {
+                return r;
+            }
+            for (JsonNode m : JSON.readTree(r.body())) {
+                if (m.path("id").asText().equals(id)) {
+                    throw new IOException(id + " is still a member: " + r.body());
+                }
+            }
+            return r;
+        }, 200);
+        node.kill();
+        deleteTree(dir.resolve(id));
+        List<String> cmd = new ArrayList<>(node.command());
+        int peers = cmd.indexOf("--peers");
+        StringJoiner join = new StringJoiner(",");
+        for (int k = 1; k <= servers.size(); k++) {
+            if (k != i) {
+                join.add(url(k));
+            }
+        }
+        if (peers >= 0) {
+            cmd.remove(peers + 1);
+            cmd.set(peers, "--join");
+            cmd.add(peers + 1, join.toString());
+        }
+        node.command(cmd);
+        node.start();
+        String body = "{\"id\":\"" + id + "\",\"raftAddress\":\"" + net.address(i) + ":" + net.port(i, "raft")
+                + "\",\"httpAddress\":\"" + net.address(i) + ":" + net.port(i, "http") + "\"}";
+        retry(end, "add " + id, other -> send(other, "POST", "/v1/cluster/members", body), 200);
+        retry(end, id + " votes", other -> {
+            HttpResponse<String> r = send(other, "GET", "/v1/cluster/members", null);
+            JsonNode members = JSON.readTree(r.body());
+            for (JsonNode m : members) {
+                if (m.path("id").asText().equals(id) && !m.path("role").asText().equals("learner")) {
+                    return r;
+                }
+            }
+            throw new IOException(id + " is not a voter yet: " + r.body());
+        }, 200);
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        HttpResponse<String> send(int server) throws IOException, InterruptedException;
+    }
+
+    /** Tries {@code call} on each server but the replaced one in turn until one answers an expected status. */
+    private void retry(long end, String what, Call call, int... expected) throws IOException, InterruptedException {
+        String last = "nothing tried";
+        while (System.nanoTime() < end) {
+            for (int k = 1; k <= servers.size(); k++) {
+                try {
+                    HttpResponse<String> r = call.send(k);
+                    for (int e : expected) {
+                        if (r.statusCode() == e) {
+                            return;
+                        }
+                    }
+                    last = "n" + k + ": " + r.statusCode() + " " + r.body();
+                } catch (IOException e) {
+                    last = "n" + k + ": " + e.getMessage();
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException(what + " did not happen in time: " + last);
+    }
+
+    private HttpResponse<String> send(int server, String method, String path, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(url(server) + path)))
+                .timeout(Duration.ofSeconds(20));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder b) {

@@ -9,8 +9,9 @@ import java.util.TreeSet;
 /**
  * Injects faults on a schedule drawn from the seed: kill -9 and restart, SIGSTOP and SIGCONT,
  * network partitions (the leader isolated, a minority cut off, a bridge), a server's wall clock
- * skewed by up to a minute either way (libfaketime), and a worker cut off
- * from the coordinators, paused or killed. Each fault lasts a few seconds and is healed before
+ * skewed by up to a minute either way (libfaketime), a worker cut off
+ * from the coordinators, paused or killed, and a member replaced (removed from the group, its
+ * data wiped, started again with {@code --join}, added back and promoted once caught up). Each fault lasts a few seconds and is healed before
  * the next; all of it is recorded in the timeline. Faults come in rounds: every enabled fault
  * once, in an order drawn from the seed, before any comes again, so a run of a few rounds'
  * length has exercised each.
@@ -18,7 +19,7 @@ import java.util.TreeSet;
 public final class Nemesis implements Runnable {
     /** The faults a run may pick from; {@code all} enables every one the network supports. */
     public enum Fault {
-        KILL, PAUSE, PARTITION, CLOCK, WORKER_CUT, WORKER_PAUSE, WORKER_KILL;
+        KILL, PAUSE, PARTITION, CLOCK, WORKER_CUT, WORKER_PAUSE, WORKER_KILL, MEMBERSHIP;
 
         public String word() {
             return name().toLowerCase().replace('_', '-');
@@ -31,7 +32,7 @@ public final class Nemesis implements Runnable {
                 }
             }
             throw new IllegalArgumentException("unknown nemesis '" + w + "' (known: kill, pause, partition, clock, "
-                    + "worker-cut, worker-pause, worker-kill, all, none)");
+                    + "worker-cut, worker-pause, worker-kill, membership, all, none)");
         }
     }
 
@@ -128,6 +129,16 @@ public final class Nemesis implements Runnable {
                 db.skewClock(n.host(), seconds);
                 sleep(duration);
                 db.skewClock(n.host(), 0);
+                timeline.healed(w);
+            }
+            case MEMBERSHIP -> {
+                NodeProcess n = pickServer();
+                int w = timeline.fault("membership", "replace " + n.name());
+                try {
+                    db.replaceServer(n.host(), java.time.Duration.ofSeconds(90));
+                } catch (java.io.IOException e) {
+                    timeline.note("membership: " + e.getMessage());
+                }
                 timeline.healed(w);
             }
             case WORKER_CUT -> {

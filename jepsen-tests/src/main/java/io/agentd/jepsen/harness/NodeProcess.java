@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess {
     private final String name;
     private final int host;
-    private final List<String> command;
+    private List<String> command;
     private final Path log;
     private Process process;
     private boolean paused;
@@ -35,6 +35,15 @@ public final class NodeProcess {
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** The command of the next start (a server that rejoins on a new data dir). */
+    public synchronized void command(List<String> next) {
+        this.command = List.copyOf(next);
+    }
+
+    public synchronized List<String> command() {
+        return command;
     }
 
     public String name() {
