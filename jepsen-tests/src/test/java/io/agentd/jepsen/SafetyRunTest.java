@@ -69,7 +69,7 @@ class SafetyRunTest {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void aShortCombinedRunUnderEveryFaultFindsNoAnomaly() throws Exception {
-        Outcome o = run("combined", "--workload", "all", "--nemesis", "all", "--time-limit", "90",
+        Outcome o = run("combined", "--workload", "all", "--nemesis", "all", "--time-limit", "110",
                 "--seed", System.getProperty("jepsen.seed", "20261129"));
         assertThat(o.exit()).as(o.output()).isZero();
         assertThat(o.verdicts().path("checkers").path("register").path("verdict").asText()).isEqualTo("linearizable");
