@@ -108,11 +108,25 @@ final class MembershipCalls implements AutoCloseable {
         });
     }
 
-    /** Refuses a change while this node sees another one under way (its answer could be stale). */
+    /**
+     * Waits (on this call's own thread, bounded by the election timeout and then some) for the
+     * change this node sees under way to be done, and refuses when it is not: its view of the
+     * members would be stale. Just after a change the followers learn of its commit a moment
+     * later, so a prompt second change waits rather than fails.
+     */
     private void changeUnderWay() {
-        if (server.configurationChanging()) {
-            throw new MembershipException(MembershipException.Kind.BUSY, "a membership change is under way in the"
-                    + " group (this server's configuration is not committed yet): try again once it is done");
+        long deadline = System.nanoTime() + config.electionTimeoutMax().multipliedBy(3).toNanos();
+        while (server.configurationChanging()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new MembershipException(MembershipException.Kind.BUSY, "a membership change is under way in"
+                        + " the group (this server's configuration is not committed yet): try again once it is done");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MembershipException(MembershipException.Kind.BUSY, "interrupted");
+            }
         }
     }
 
