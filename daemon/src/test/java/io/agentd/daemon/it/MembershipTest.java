@@ -159,4 +159,42 @@ class MembershipTest {
                     AgentctlRun.agentctl(env, "cluster", "health").exitCode() == 0);
         }
     }
+
+    @Test
+    void twoChangesAtOnceOneIsRefusedWithAClearError() throws Exception {
+        try (Cluster c = new Cluster(dir.resolve("d"), 3, List.of());
+             ServerProcess n4 = new ServerProcess("n4", dir.resolve("n4"), List.of("--join", c.servers.get(0).url()));
+             ServerProcess n5 = new ServerProcess("n5", dir.resolve("n5"), List.of("--join", c.servers.get(0).url()))) {
+            for (ServerProcess s : c.servers) {
+                s.start();
+            }
+            await("a leader").atMost(Cluster.eventually()).until(() -> c.agreedLeader().isPresent());
+            n4.start();
+            n5.start();
+            await("both joiners serve").atMost(Cluster.eventually()).until(() ->
+                    n4.log().contains("serves the API") && n5.log().contains("serves the API"));
+            Http api = c.servers.get(0).http();
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Http.Answer>> answers = new java.util.ArrayList<>();
+                for (ServerProcess s : List.of(n4, n5)) {
+                    answers.add(two.submit(() -> {
+                        together.await();
+                        return api.post("/v1/cluster/members", "{\"id\":\"" + s.id + "\",\"raftAddress\":\""
+                                + s.raftAddr() + "\",\"httpAddress\":\"127.0.0.1:" + s.httpPort + "\"}");
+                    }));
+                }
+                List<Http.Answer> done = new java.util.ArrayList<>();
+                for (var f : answers) {
+                    done.add(f.get(2, java.util.concurrent.TimeUnit.MINUTES));
+                }
+                assertThat(done.stream().map(Http.Answer::status)).as(done.toString()).containsExactlyInAnyOrder(200, 409);
+                Http.Answer refused = done.stream().filter(a -> a.status() == 409).findFirst().orElseThrow();
+                assertThat(refused.errorMessage()).containsAnyOf("one change at a time", "under way");
+            } finally {
+                two.shutdownNow();
+            }
+        }
+    }
 }
