@@ -14,13 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -91,7 +88,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Path partial = target.resolveSibling("." + target.getFileName() + ".restoring");
         try {
-            deleteTree(partial); // a restore that stopped halfway before
+            RocksStore.deleteDir(partial); // a restore that stopped halfway before
             Files.createDirectories(partial);
             SnapshotFile.Header h;
             long[] rows = {0};
@@ -192,28 +189,9 @@ final class RestoreCommand implements Callable<Integer> {
 
     private static void cleanUp(Path partial, PrintWriter err) {
         try {
-            deleteTree(partial);
+            RocksStore.deleteDir(partial);
         } catch (IOException e) {
             err.println("agentd restore: could not remove " + partial + ": " + e.getMessage());
         }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

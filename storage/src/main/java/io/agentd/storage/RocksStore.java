@@ -70,6 +70,14 @@ public final class RocksStore implements DurableStore {
     }
 
     /**
+     * Removes a store's directory and everything in it (a checkpoint, or a store built in part);
+     * nothing when it does not exist. The store must not be open.
+     */
+    public static void deleteDir(Path dir) throws IOException {
+        StoreFiles.deleteTree(dir);
+    }
+
+    /**
      * Opens the store in {@code dir}, creating it if needed. First finishes or rolls back a
      * {@link #restoreFrom} that a crash interrupted.
      *

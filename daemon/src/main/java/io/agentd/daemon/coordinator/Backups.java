@@ -9,11 +9,8 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -33,23 +30,32 @@ public final class Backups {
     private final RegistryReplica replica;
     private final Path scratch;
     private final Function<Path, DurableStore> open;
+    private final Remover remove;
     private final String self;
     private final Supplier<List<String>> members;
     private final Executor executor;
     private final AtomicLong sequence = new AtomicLong();
 
+    /** Removes a checkpoint's directory. */
+    @FunctionalInterface
+    public interface Remover {
+        void delete(Path dir) throws IOException;
+    }
+
     /**
      * @param scratch where checkpoints are made and removed (on the data dir's file system)
      * @param open    opens a checkpoint's files as a store
+     * @param remove  removes a checkpoint's directory
      * @param members the members now, as "ID RAFT-ADDRESS"
      * @param executor where the checkpoint and the file are made (it blocks)
      */
     public Backups(Coordinator coordinator, RegistryReplica replica, Path scratch, Function<Path, DurableStore> open,
-                   String self, Supplier<List<String>> members, Executor executor) {
+                   Remover remove, String self, Supplier<List<String>> members, Executor executor) {
         this.coordinator = coordinator;
         this.replica = replica;
         this.scratch = scratch;
         this.open = open;
+        this.remove = remove;
         this.self = self;
         this.members = members;
         this.executor = executor;
@@ -84,24 +90,9 @@ public final class Backups {
         }, executor);
     }
 
-    private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
+    private void delete(Path dir) {
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            remove.delete(dir);
         } catch (IOException e) {
             LOG.warn("could not remove the backup's checkpoint {}: {}", dir, e.toString());
         }
