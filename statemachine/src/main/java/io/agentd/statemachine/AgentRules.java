@@ -73,6 +73,42 @@ final class AgentRules {
         return Reply.ok(tx.revision, false, stopped);
     }
 
+    /**
+     * Feature level 2: a stopped or failed agent runs again, with its spec, metadata, checkpoint
+     * and history kept, on any fitting worker (placed now or queued as pending). It counts
+     * against the namespace's slot quota again. Starting an agent that should run and has not
+     * failed changes nothing.
+     */
+    static Reply start(Tx tx, io.agentd.statemachine.command.Command.StartAgent c) {
+        if (tx.state.featureLevel() < 2) {
+            throw FeatureLevel.needs(2, tx.state.featureLevel(), "starting a stopped agent");
+        }
+        Agent a = require(tx.state, c.namespace(), c.name());
+        if (a.desired() == DesiredState.RUNNING && a.state() != AgentState.FAILED) {
+            return Reply.ok(tx.revision, false, a);
+        }
+        if (a.desired() == DesiredState.DELETED) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "agent " + a.key() + " is being deleted");
+        }
+        if (a.assigned()) {
+            throw new Rejection(ErrorCode.FAILED_PRECONDITION, "agent " + a.key() + " is still " + a.state().word()
+                    + " on " + a.worker() + ": start it once it has stopped");
+        }
+        Namespace ns = NamespaceRules.require(tx.state, a.namespace());
+        Long maxSlots = ns.quota().maxSlots();
+        long used = tx.state.usage(ns.name())[1];
+        if (maxSlots != null && used + a.spec().slots() > maxSlots) {
+            throw new Rejection(ErrorCode.QUOTA_EXCEEDED, "namespace " + ns.name() + " uses " + used
+                    + " slots; " + a.spec().slots() + " more exceeds its quota of " + maxSlots);
+        }
+        Agent pending = a.with(DesiredState.RUNNING, AgentState.PENDING, null, 0, "started again", null,
+                tx.revision, tx.time);
+        tx.state.putAgent(pending);
+        tx.event(EventType.AGENT_STATE_CHANGED, a.namespace(), a.name(), null, "started again");
+        Agent placed = Placement.tryPlace(tx, pending);
+        return Reply.ok(tx.revision, false, placed);
+    }
+
     static Reply delete(Tx tx, DeleteAgent c) {
         Agent a = require(tx.state, c.namespace(), c.name());
         if (a.assigned() && a.state().onWorker()) {

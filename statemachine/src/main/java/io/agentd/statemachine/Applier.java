@@ -131,6 +131,12 @@ public final class Applier {
             return TokenRules.revoke(tx, x);
         } else if (c instanceof Command.BootstrapToken x) {
             return TokenRules.bootstrap(tx, x);
+        } else if (c instanceof Command.SetFeatureLevel x) {
+            return ClusterRules.setFeatureLevel(tx, x);
+        } else if (c instanceof Command.CheckState x) {
+            return ClusterRules.checkState(tx, x);
+        } else if (c instanceof Command.StartAgent x) {
+            return AgentRules.start(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

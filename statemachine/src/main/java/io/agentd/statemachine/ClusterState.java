@@ -46,6 +46,9 @@ public final class ClusterState {
 
     private long revision;
     private long time;
+    private int featureLevel = FeatureLevel.INITIAL;
+    /** Ids of the CheckState commands in the entry being applied; not replicated state. */
+    private final java.util.List<String> checks = new java.util.ArrayList<>();
     private ChangeSet changes = new ChangeSet();
     /** Set on a fresh registry: the first entry persists what {@link #initial()} made. */
     private boolean bootstrapPending;
@@ -54,6 +57,11 @@ public final class ClusterState {
 
     public long revision() {
         return revision;
+    }
+
+    /** The version of the rules this registry is applied with ({@link FeatureLevel}). */
+    public int featureLevel() {
+        return featureLevel;
     }
 
     /** Log time of the last applied entry, epoch millis. */
@@ -219,6 +227,43 @@ public final class ClusterState {
         changes.put(Table.META, Keys.STATE, w.toByteArray());
     }
 
+    /** Raises the feature level; the caller checked that this build supports it. */
+    void setFeatureLevel(int level) {
+        if (!FeatureLevel.supported(level)) {
+            throw new IllegalStateException("feature level " + level + " is not supported by this build");
+        }
+        featureLevel = level;
+        changes.put(Table.META, Keys.LEVEL, new WireWriter(4).u8(1).uvarint(level).toByteArray());
+    }
+
+    /** Notes a CheckState of the entry being applied. */
+    void noteCheck(String id) {
+        checks.add(id);
+    }
+
+    /**
+     * The ids of the CheckState commands applied since the last call, and forgets them: the
+     * replica records a digest of this state under each. Not replicated state.
+     */
+    public java.util.List<String> takeChecks() {
+        if (checks.isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<String> out = java.util.List.copyOf(checks);
+        checks.clear();
+        return out;
+    }
+
+    /** SHA-256 of {@link #fingerprint()}, in hex: what replicas compare in a state check. */
+    public String digest() {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(fingerprint().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ------------------------------------------------------------ mutations
 
     void putNamespace(Namespace n) {
@@ -319,6 +364,19 @@ public final class ClusterState {
         s.revision = r.uvarint();
         s.time = r.svarint();
         s.audit.restore(r.uvarint());
+        byte[] level = store.get(Table.META, Keys.LEVEL);
+        if (level != null) {
+            WireReader lr = new WireReader(level);
+            if (lr.u8() != 1) {
+                throw new IllegalStateException("unknown feature level format");
+            }
+            s.featureLevel = lr.uvarintInt();
+            if (!FeatureLevel.supported(s.featureLevel)) {
+                throw new IllegalStateException("the registry is at cluster feature level " + s.featureLevel
+                        + "; this build supports levels " + FeatureLevel.MIN_SUPPORTED + " to "
+                        + FeatureLevel.MAX_SUPPORTED + ": run a build that supports it");
+            }
+        }
         List<Agent> agents;
         try (OrderedDecoder<Agent> decoder = new OrderedDecoder<>(v -> EntityCodec.agent(new WireReader(v)),
                 decoders, chunk, 2 * decoders + 2)) {
@@ -347,7 +405,7 @@ public final class ClusterState {
     public String fingerprint() {
         StringBuilder sb = new StringBuilder();
         sb.append("rev=").append(revision).append(" time=").append(time).append(" audit=").append(audit.seq())
-                .append('\n');
+                .append(" level=").append(featureLevel).append('\n');
         namespaces.fingerprint(sb);
         agents.fingerprint(sb);
         workers.fingerprint(sb);

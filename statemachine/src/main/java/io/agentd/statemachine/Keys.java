@@ -11,6 +11,8 @@ final class Keys {
     static final byte WORKER = 'W';
     static final byte TOKEN = 'T';
     static final byte[] STATE = "sm.state".getBytes(StandardCharsets.US_ASCII);
+    /** The cluster's feature level; absent means {@link FeatureLevel#INITIAL} (as builds before levels wrote). */
+    static final byte[] LEVEL = "sm.level".getBytes(StandardCharsets.US_ASCII);
 
     private Keys() {
     }

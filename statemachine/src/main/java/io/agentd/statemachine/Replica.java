@@ -22,6 +22,13 @@ public final class Replica {
     private Applier applier;
     private AppliedIndex applied;
     private final ChangeSet changes = new ChangeSet();
+    /** State checks this replica took, by id, oldest first, at most {@link #CHECKS_KEPT}. */
+    private final java.util.LinkedHashMap<String, StateCheck> checks = new java.util.LinkedHashMap<>();
+    static final int CHECKS_KEPT = 32;
+
+    /** The digest of this replica's state right after it applied the entry at {@code index}. */
+    public record StateCheck(String id, long index, long revision, String digest) {
+    }
 
     public Replica(DurableStore store) {
         this.store = store;
@@ -57,7 +64,26 @@ public final class Replica {
         store.commit(changes, at);
         applied = at;
         changes.clear();
+        for (String id : state.takeChecks()) {
+            recordCheck(new StateCheck(id, index, state.revision(), state.digest()));
+        }
         return replies;
+    }
+
+    private void recordCheck(StateCheck c) {
+        synchronized (checks) {
+            checks.put(c.id(), c);
+            while (checks.size() > CHECKS_KEPT) {
+                checks.remove(checks.keySet().iterator().next());
+            }
+        }
+    }
+
+    /** The state check taken under {@code id}, or null when this replica has not applied it (or forgot it). Any thread. */
+    public StateCheck check(String id) {
+        synchronized (checks) {
+            return checks.get(id);
+        }
     }
 
     /** Visits the audit trail kept in the store, oldest first (the caller excludes apply meanwhile). */

@@ -151,8 +151,28 @@ final class Commands {
         return new Target(null, w.id(), p.aim() == Aim.CURRENT ? w.revision() : w.revision() - 1);
     }
 
+    /** Commands of every feature level this build supports. */
     static Arbitrary<Draft> draft() {
-        return Arbitraries.frequencyOf(List.of(
+        return draft(FeatureLevel.MAX_SUPPORTED);
+    }
+
+    /**
+     * Commands a cluster at feature level {@code level} may see in its log: level 1 has only the
+     * types builds before feature levels knew; level 2 adds the level's own commands, state checks
+     * and raising the level (to 1 or 2).
+     */
+    static Arbitrary<Draft> draft(int level) {
+        List<Tuple.Tuple2<Integer, Arbitrary<Draft>>> all = new ArrayList<>(levelOne());
+        if (level >= 2) {
+            all.add(fixed(1, Arbitraries.integers().between(1, 2).map(Command.SetFeatureLevel::new)));
+            all.add(fixed(1, Arbitraries.of("c1", "c2").map(Command.CheckState::new)));
+            all.add(fixed(2, Combinators.combine(ns(), agent()).as(Command.StartAgent::new)));
+        }
+        return Arbitraries.frequencyOf(all);
+    }
+
+    private static List<Tuple.Tuple2<Integer, Arbitrary<Draft>>> levelOne() {
+        return List.of(
                 fixed(2, Combinators.combine(Arbitraries.of("team-a", "team-b", "Bad_Name"), quota())
                         .as(Command.CreateNamespace::new)),
                 fixed(2, Combinators.combine(ns(), quota()).as(Command.SetQuota::new)),
@@ -211,7 +231,7 @@ final class Commands {
                                 role == io.agentd.statemachine.model.Role.WORKER ? "w1" : null, ttl, "t"))),
                 fixed(1, Arbitraries.integers().between(1, 60).map(i -> new Command.RevokeToken("t" + i))),
                 fixed(1, Arbitraries.of("d", "e").map(h -> new Command.BootstrapToken(h.repeat(64))))
-        ));
+        );
     }
 
     private static Tuple.Tuple2<Integer, Arbitrary<Draft>> fixed(int weight, Arbitrary<? extends Command> a) {
@@ -231,20 +251,34 @@ final class Commands {
      * from the start at term 1 has it.
      */
     static Arbitrary<List<Entry>> log() {
+        return log(FeatureLevel.MAX_SUPPORTED, 1, 60);
+    }
+
+    /** Logs of {@code min} to {@code max} entries of commands of feature level {@code level} ({@link #draft(int)}). */
+    static Arbitrary<List<Entry>> log(int level, int min, int max) {
+        return log(level, min, max, List.of());
+    }
+
+    /** As {@link #log(int, int, int)}, after {@code prefix}: drafts are resolved against the state it leaves. */
+    static Arbitrary<List<Entry>> log(int level, int min, int max, List<Entry> prefix) {
         Arbitrary<String> rid = Arbitraries.integers().between(0, 30).map(i -> "req-" + i).injectNull(0.5);
-        Arbitrary<DraftEnvelope> envelope = Combinators.combine(rid, draft()).as(DraftEnvelope::new);
+        Arbitrary<DraftEnvelope> envelope = Combinators.combine(rid, draft(level)).as(DraftEnvelope::new);
         Arbitrary<DraftEntry> entry = Combinators.combine(envelope.list().ofMinSize(1).ofMaxSize(4),
                 Arbitraries.longs().between(1_000, 1_000_000)).as(DraftEntry::new);
         // Sizes drawn evenly and no edge cases (which here are logs of one entry, nearly half the
         // tries otherwise): most of what a log can reach (agents on workers, failures, expiries)
         // needs some entries first. Shrinking still finds the shortest log that fails.
-        return entry.list().ofMinSize(1).ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform())
-                .withoutEdgeCases().map(Commands::resolve);
+        return entry.list().ofMinSize(min).ofMaxSize(max).withSizeDistribution(RandomDistribution.uniform())
+                .withoutEdgeCases().map(drafts -> resolve(prefix, drafts));
     }
 
-    private static List<Entry> resolve(List<DraftEntry> drafts) {
+    private static List<Entry> resolve(List<Entry> prefix, List<DraftEntry> drafts) {
         Replica scratch = new Replica(new MemoryStore());
-        List<Entry> log = new ArrayList<>(drafts.size());
+        List<Entry> log = new ArrayList<>(prefix.size() + drafts.size());
+        for (Entry e : prefix) {
+            scratch.apply(1, log.size() + 1, e.stamp(), CommandCodec.encodeBatch(e.envelopes()));
+            log.add(e);
+        }
         for (DraftEntry d : drafts) {
             List<Envelope> envelopes = new ArrayList<>(d.envelopes().size());
             for (DraftEnvelope e : d.envelopes()) {

@@ -62,6 +62,11 @@ public final class CommandCodec {
     static final int T_CREATE_TOKEN = 19;
     static final int T_REVOKE_TOKEN = 20;
     static final int T_BOOTSTRAP_TOKEN = 21;
+    /** From here on, types a build before feature levels cannot read: proposed only when every member can. */
+    static final int T_SET_FEATURE_LEVEL = 22;
+    static final int T_CHECK_STATE = 23;
+    /** Feature level 2. */
+    static final int T_START_AGENT = 24;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -186,6 +191,12 @@ public final class CommandCodec {
             w.u8(T_REVOKE_TOKEN).string(x.id());
         } else if (c instanceof Command.BootstrapToken x) {
             w.u8(T_BOOTSTRAP_TOKEN).string(x.hash());
+        } else if (c instanceof Command.SetFeatureLevel x) {
+            w.u8(T_SET_FEATURE_LEVEL).uvarint(x.level());
+        } else if (c instanceof Command.CheckState x) {
+            w.u8(T_CHECK_STATE).string(x.id());
+        } else if (c instanceof Command.StartAgent x) {
+            w.u8(T_START_AGENT).string(x.namespace()).string(x.name());
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
@@ -230,6 +241,9 @@ public final class CommandCodec {
                     new java.util.TreeSet<>(r.strings()), r.optString(), r.uvarint(), r.optString());
             case T_REVOKE_TOKEN -> new Command.RevokeToken(r.string());
             case T_BOOTSTRAP_TOKEN -> new Command.BootstrapToken(r.string());
+            case T_SET_FEATURE_LEVEL -> new Command.SetFeatureLevel(r.uvarintInt());
+            case T_CHECK_STATE -> new Command.CheckState(r.string());
+            case T_START_AGENT -> new Command.StartAgent(r.string(), r.string());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
         return new Envelope(requestId, actor, role, remote, c);

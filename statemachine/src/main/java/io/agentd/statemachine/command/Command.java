@@ -261,6 +261,49 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Raises the cluster's feature level ({@link io.agentd.statemachine.FeatureLevel}): from the
+     * next entry on, every replica applies the rules of that level. Proposed only once every
+     * member runs a build that supports it.
+     */
+    record SetFeatureLevel(int level) implements Command {
+        public String kind() {
+            return "SetFeatureLevel";
+        }
+
+        public String target() {
+            return "level " + level;
+        }
+    }
+
+    /**
+     * Asks every replica to record a digest of its state once this entry is applied, under
+     * {@code id}: replicas that applied the same log must record the same digest. Changes nothing.
+     */
+    record CheckState(String id) implements Command {
+        public String kind() {
+            return "CheckState";
+        }
+
+        public String target() {
+            return id;
+        }
+    }
+
+    /**
+     * A stopped or failed agent runs again with its spec, metadata and history kept (feature
+     * level 2 on).
+     */
+    record StartAgent(String namespace, String name) implements Command {
+        public String kind() {
+            return "StartAgent";
+        }
+
+        public String target() {
+            return namespace + "/" + name;
+        }
+    }
+
     private static void requireTerm(long term) {
         if (term < 0) {
             throw new IllegalArgumentException("a term is never negative, got " + term);
