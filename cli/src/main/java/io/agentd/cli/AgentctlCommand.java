@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
         ListCommand.class,
         DescribeCommand.class,
         StopCommand.class,
+        StartCommand.class,
         MigrateCommand.class,
         LogsCommand.class,
         DeleteCommand.class,

@@ -152,6 +152,14 @@ public final class Api {
     return ApiRequest.write("POST", agentPath(namespace, name) + "/stop", null, AGENT);
   }
 
+  /**
+   * Runs a stopped or failed agent again with its spec and metadata (cluster feature level 2 on;
+   * a 409 FAILED_PRECONDITION before it).
+   */
+  public static ApiRequest<AgentView> startAgent(String namespace, String name) {
+    return ApiRequest.write("POST", agentPath(namespace, name) + "/start", null, AGENT);
+  }
+
   /** Answers the agent as it was; an assigned agent is stopped first and removed afterwards. */
   public static ApiRequest<AgentView> deleteAgent(String namespace, String name) {
     return ApiRequest.write("DELETE", agentPath(namespace, name), null, AGENT);
@@ -263,6 +271,25 @@ public final class Api {
   /** Removes a member from the Raft group, moving leadership off it first (admin). */
   public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> removeMember(String member) {
     return ApiRequest.write("DELETE", "/v1/cluster/members/" + encode(member), null,
+        new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
+  }
+
+  /**
+   * Raises the cluster's feature level to {@code level} once every member supports it (admin):
+   * {@code featureLevel}, {@code previous}, {@code members}; 409 naming a member that does not.
+   */
+  public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> clusterUpgrade(int level) {
+    return ApiRequest.write("POST", "/v1/cluster/feature-level", java.util.Map.of("level", level),
+        new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
+  }
+
+  /**
+   * Every member's state digest at one log index (admin): {@code agree}, {@code index},
+   * {@code members} (id, digest, or why none), {@code differing} (members whose digest is not the
+   * majority's), {@code unanswered}.
+   */
+  public static ApiRequest<com.fasterxml.jackson.databind.JsonNode> clusterCheck() {
+    return ApiRequest.write("POST", "/v1/cluster/check", null,
         new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {});
   }
 

@@ -42,7 +42,7 @@ public final class FeatureLevel {
     }
 
     /** The refusal for a command that needs {@code needed} on a cluster at {@code current}. */
-    static Rejection needs(int needed, int current, String what) {
+    public static Rejection needs(int needed, int current, String what) {
         return new Rejection(ErrorCode.FAILED_PRECONDITION, what + " needs cluster feature level " + needed
                 + " (the cluster is at " + current + "): once every member runs a build that supports it, raise"
                 + " it with agentctl cluster upgrade --to " + needed);

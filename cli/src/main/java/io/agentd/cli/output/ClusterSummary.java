@@ -16,6 +16,8 @@ public final class ClusterSummary {
         .add("Commit index", status.commitIndex())
         .add("Applied index", status.appliedIndex())
         .add("Revision", status.revision())
+        .add("Feature level", status.featureLevel() == null ? "unknown (a server before feature levels)"
+            : status.featureLevel())
         .line("")
         + MemberTable.render(status.members());
   }

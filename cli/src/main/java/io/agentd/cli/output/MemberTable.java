@@ -9,9 +9,16 @@ public final class MemberTable {
   private MemberTable() {}
 
   public static String render(List<MemberView> members) {
-    Table table = new Table("ID", "ROLE", "HTTP-ADDRESS", "RAFT-ADDRESS");
+    boolean levels = members.stream().anyMatch(m -> m.featureLevels() != null);
+    Table table = levels ? new Table("ID", "ROLE", "HTTP-ADDRESS", "RAFT-ADDRESS", "FEATURE-LEVELS")
+        : new Table("ID", "ROLE", "HTTP-ADDRESS", "RAFT-ADDRESS");
     for (MemberView member : members) {
-      table.row(member.id(), member.role(), member.httpAddress(), member.raftAddress());
+      if (levels) {
+        table.row(member.id(), member.role(), member.httpAddress(), member.raftAddress(),
+            member.featureLevels() == null ? "unknown" : member.featureLevels().toString());
+      } else {
+        table.row(member.id(), member.role(), member.httpAddress(), member.raftAddress());
+      }
     }
     return table.render();
   }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param appliedIndex highest log index applied
  * @param revision cluster revision
  * @param members all members, never {@code null}
+ * @param featureLevel the cluster's feature level as the answering node applied it (null from
+ *     servers before feature levels)
  */
 public record ClusterStatusView(
     String clusterId,
@@ -22,9 +24,15 @@ public record ClusterStatusView(
     long commitIndex,
     long appliedIndex,
     long revision,
-    List<MemberView> members) {
+    List<MemberView> members,
+    Integer featureLevel) {
 
   public ClusterStatusView {
     members = WireCollections.list(members);
+  }
+
+  public ClusterStatusView(String clusterId, String nodeId, String leader, long term, long commitIndex,
+      long appliedIndex, long revision, List<MemberView> members) {
+    this(clusterId, nodeId, leader, term, commitIndex, appliedIndex, revision, members, null);
   }
 }

@@ -55,7 +55,8 @@ class WireTypesTest {
   static final String CLUSTER_STATUS = """
       {"clusterId": "c-1", "nodeId": "n1", "leader": "n1", "term": 3, "commitIndex": 120,
        "appliedIndex": 120, "revision": 310, "members": [{"id": "n1", "raftAddress": "127.0.0.1:7421",
-       "httpAddress": "127.0.0.1:7420", "role": "leader"}]}
+       "httpAddress": "127.0.0.1:7420", "role": "leader", "featureLevels": {"min": 1, "max": 2}}],
+       "featureLevel": 2}
       """;
 
   @Test
@@ -137,9 +138,10 @@ class WireTypesTest {
   @Test
   void clusterStatusAndMembersMapEveryField() throws Exception {
     ClusterStatusView status = mapper.readValue(CLUSTER_STATUS, ClusterStatusView.class);
-    MemberView member = new MemberView("n1", "127.0.0.1:7421", "127.0.0.1:7420", "leader");
+    MemberView member = new MemberView("n1", "127.0.0.1:7421", "127.0.0.1:7420", "leader",
+        new FeatureLevelsView(1, 2));
 
-    assertThat(status).isEqualTo(new ClusterStatusView("c-1", "n1", "n1", 3, 120, 120, 310, List.of(member)));
+    assertThat(status).isEqualTo(new ClusterStatusView("c-1", "n1", "n1", 3, 120, 120, 310, List.of(member), 2));
     assertRoundTrips(CLUSTER_STATUS, status);
   }
 

@@ -63,6 +63,8 @@ final class AgentRoutes {
                 q -> reads.read(q, s -> Views.agent(s, visibleAgent(s, q))));
         r.post("/v1/namespaces/{ns}/agents/{name}/stop", operates,
                 q -> writes.answer(agents.stop(q.param("ns"), q.param("name"), Writes.caller(q)), false));
+        r.post("/v1/namespaces/{ns}/agents/{name}/start", operates,
+                q -> writes.answer(agents.start(q.param("ns"), q.param("name"), Writes.caller(q)), false));
         r.delete("/v1/namespaces/{ns}/agents/{name}", operates,
                 q -> writes.answer(agents.delete(q.param("ns"), q.param("name"), Writes.caller(q)), false));
         r.get("/v1/namespaces/{ns}/agents/{name}/metadata/{key}", reader, this::getMetadata);

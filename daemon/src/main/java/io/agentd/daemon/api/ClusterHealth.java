@@ -5,6 +5,7 @@ import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.coordinator.ClusterInfo;
 import io.agentd.daemon.raft.Member;
 import io.agentd.daemon.raft.RaftNode;
+import io.agentd.statemachine.FeatureLevel;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
@@ -74,12 +75,23 @@ public final class ClusterHealth {
         m.put("commitIndex", raft.commitIndex());
         m.put("appliedIndex", raft.appliedIndex());
         m.put("version", version);
+        m.put("featureLevel", cluster.featureLevel());
+        m.put("featureLevels", Map.of("min", FeatureLevel.MIN_SUPPORTED, "max", FeatureLevel.MAX_SUPPORTED));
         m.put("followers", raft.followerLastContactMillis());
         return m;
     }
 
     CompletableFuture<Map<String, Object>> report() {
         List<Member> members = raft.members();
+        return views(members).thenApply(v -> assemble(members, v.seen(), v.unreachable()));
+    }
+
+    /** Members' own views by id, and why the others did not give theirs. */
+    record Views(Map<String, JsonNode> seen, Map<String, String> unreachable) {
+    }
+
+    /** Every member's own view ({@link #MEMBER_PATH}), this node's without asking; never fails. */
+    CompletableFuture<Views> views(List<Member> members) {
         Map<String, CompletableFuture<JsonNode>> views = new TreeMap<>();
         for (Member m : members) {
             views.put(m.id(), m.id().equals(cluster.nodeId())
@@ -96,7 +108,7 @@ public final class ClusterHealth {
                     unreachable.put(id, c.getMessage() == null ? c.toString() : c.getMessage());
                 }
             });
-            return assemble(members, seen, unreachable);
+            return new Views(seen, unreachable);
         });
     }
 
@@ -173,14 +185,19 @@ public final class ClusterHealth {
 
     /** The own view of the server at {@code address} (a member, or one about to be added). */
     CompletableFuture<JsonNode> askAt(HostPort address) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://" + address + MEMBER_PATH))
+        return askAt(address, MEMBER_PATH);
+    }
+
+    /** GET of an internal route ({@code path}) of the server at {@code address}; fails unless it answers 200. */
+    CompletableFuture<JsonNode> askAt(HostPort address, String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path))
                 .timeout(ASK_TIMEOUT);
         if (secret != null) {
             b.header(Guard.CLUSTER_SECRET_HEADER, secret);
         }
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("answered " + r.statusCode());
+                throw new IllegalStateException("answered " + r.statusCode() + errorMessage(r.body()));
             }
             try {
                 return Json.MAPPER.readTree(r.body());
@@ -188,5 +205,15 @@ public final class ClusterHealth {
                 throw new IllegalStateException("unreadable answer");
             }
         });
+    }
+
+    /** ": message" of an API error body, or nothing. */
+    private static String errorMessage(byte[] body) {
+        try {
+            String m = Json.MAPPER.readTree(body).path("error").path("message").asText("");
+            return m.isEmpty() ? "" : ": " + m;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 }

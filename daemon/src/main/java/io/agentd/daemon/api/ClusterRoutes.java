@@ -24,6 +24,7 @@ final class ClusterRoutes {
     private final io.agentd.daemon.coordinator.Backups backups;
     private final io.agentd.daemon.coordinator.Membership membership;
     private final ClusterHealth health;
+    private final ClusterUpgrades upgrades;
 
     /**
      * @param servers      who may ask what servers ask each other ({@link Guard#servers})
@@ -35,6 +36,7 @@ final class ClusterRoutes {
         this.backups = backups;
         this.membership = membership;
         this.health = health;
+        this.upgrades = new ClusterUpgrades(cluster, coordinator, health);
         this.servers = servers;
         this.metricsGuard = metricsGuard;
         this.cluster = cluster;
@@ -43,7 +45,10 @@ final class ClusterRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/cluster/status", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
+        r.get("/v1/cluster/status", Guard.anyToken(), q -> upgrades.status().thenApply(ApiResponse::ok));
+        r.post("/v1/cluster/feature-level", Guard.admin(), upgrades::upgrade);
+        r.post("/v1/cluster/check", Guard.admin(), upgrades::check);
+        r.get(ClusterUpgrades.CHECK_PATH + "{id}", servers, upgrades::checkRoute);
         r.get("/v1/cluster/members", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.members())));
         r.get("/v1/cluster/snapshot", Guard.admin(), q -> backups.save().thenApply(b -> ApiResponse.ok(
                 new ApiResponse.Bytes("application/octet-stream", b.bytes()))
@@ -86,6 +91,15 @@ final class ClusterRoutes {
                     throw new ApiException(409, "FAILED_PRECONDITION", "no server " + id + " answers at " + api
                             + (err == null ? " (" + view.path("node").asText() + " does)" : "")
                             + ": start it first with agentd server --join URL --node-id " + id + ", then add it");
+                }
+                int level = cluster.featureLevel();
+                io.agentd.client.api.FeatureLevelsView range = ClusterUpgrades.levels(view);
+                if (level > io.agentd.statemachine.FeatureLevel.INITIAL
+                        && (range == null || level < range.min() || level > range.max())) {
+                    throw new ApiException(409, "FAILED_PRECONDITION", "server " + id + " runs agentd "
+                            + view.path("version").asText("?") + ", which supports feature levels "
+                            + (range == null ? "1 only" : range) + ", and the cluster is at level " + level
+                            + ": start it from a build that supports level " + level);
                 }
                 return view;
             }).thenCompose(view -> membership.add(id, raftAddress, httpAddress)).thenApply(v -> ApiResponse.ok(

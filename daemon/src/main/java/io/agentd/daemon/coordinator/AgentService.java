@@ -94,6 +94,19 @@ public final class AgentService {
         return write(new Command.StopAgent(Names.namespace(namespace), Names.agentName(name)), caller);
     }
 
+    /**
+     * Runs a stopped or failed agent again. Refused here, before it reaches the log, while the
+     * cluster is below feature level 2: a member on an older build could not read the entry.
+     */
+    public CompletableFuture<Reply> start(String namespace, String name, Caller caller) {
+        Command c = new Command.StartAgent(Names.namespace(namespace), Names.agentName(name));
+        int level = coordinator.read(s -> s.featureLevel());
+        if (level < 2) {
+            throw io.agentd.statemachine.FeatureLevel.needs(2, level, "starting a stopped agent");
+        }
+        return write(c, caller);
+    }
+
     public CompletableFuture<Reply> delete(String namespace, String name, Caller caller) {
         return write(new Command.DeleteAgent(Names.namespace(namespace), Names.agentName(name)), caller);
     }

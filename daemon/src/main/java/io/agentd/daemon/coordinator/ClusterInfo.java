@@ -33,6 +33,11 @@ public final class ClusterInfo {
                 raft.commitIndex(), Math.max(raft.appliedIndex(), replica.appliedIndex()), replica.revision(), members());
     }
 
+    /** The cluster's feature level as this replica has applied it. */
+    public int featureLevel() {
+        return replica.read(s -> s.featureLevel());
+    }
+
     public List<MemberView> members() {
         String leader = raft.leaderId().orElse(null);
         List<MemberView> out = new ArrayList<>();

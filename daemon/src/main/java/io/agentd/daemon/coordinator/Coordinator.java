@@ -108,6 +108,11 @@ public final class Coordinator {
         return replica.audit(filter, limit);
     }
 
+    /** The state check this replica took under {@code id}, or null when it has not applied it (yet). */
+    public io.agentd.statemachine.Replica.StateCheck stateCheck(String id) {
+        return replica.stateCheck(id);
+    }
+
     public long appliedIndex() {
         return replica.appliedIndex();
     }

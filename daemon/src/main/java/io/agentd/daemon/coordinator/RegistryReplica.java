@@ -80,6 +80,11 @@ public final class RegistryReplica implements ReplicaStateMachine {
         return revision;
     }
 
+    /** {@link Replica#check}: any thread. */
+    public io.agentd.statemachine.Replica.StateCheck stateCheck(String id) {
+        return replica.check(id);
+    }
+
     public long appliedIndex() {
         return appliedIndex;
     }
@@ -115,6 +120,9 @@ public final class RegistryReplica implements ReplicaStateMachine {
 
     @Override
     public Answer apply(long term, long index, long leaderTimeMillis, byte[] payload) {
+        if (TestFaults.DIVERGE_METADATA && payload.length > 0) {
+            payload = TestFaults.divergeMetadata(payload);
+        }
         List<Reply> replies;
         lock.writeLock().lock();
         try {

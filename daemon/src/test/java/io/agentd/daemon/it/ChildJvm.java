@@ -13,9 +13,18 @@ final class ChildJvm {
 
     /** java (small heap, quick start) on this test's classpath, running `agentd` with the args. */
     static List<String> agentd(String heap, String... args) {
+        return agentd(heap, System.getProperty("java.class.path"), List.of(), args);
+    }
+
+    /**
+     * java with {@code jvmFlags} (system properties, say) on {@code classpath} (another build's, for
+     * upgrade tests), running `agentd` with the args.
+     */
+    static List<String> agentd(String heap, String classpath, List<String> jvmFlags, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.agentd.daemon.Agentd"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", classpath, "io.agentd.daemon.Agentd"));
         cmd.addAll(List.of(args));
         return cmd;
     }

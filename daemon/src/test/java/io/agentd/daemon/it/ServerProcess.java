@@ -29,6 +29,9 @@ final class ServerProcess implements AutoCloseable {
     private String peers;
     private String peerHttp;
     private Process process;
+    /** The build it runs: this test's classpath unless {@link #classpath(String)} names another. */
+    private String classpath = System.getProperty("java.class.path");
+    private List<String> jvmFlags = List.of();
 
     ServerProcess(String id, Path dataDir, List<String> extraArgs) {
         this(id, dataDir, extraArgs, null);
@@ -54,6 +57,18 @@ final class ServerProcess implements AutoCloseable {
         return new Http(url(), http);
     }
 
+    /** Runs another build (its classpath) from the next {@link #start()} on. */
+    ServerProcess classpath(String classpath) {
+        this.classpath = classpath;
+        return this;
+    }
+
+    /** JVM flags (a test fault's system property, say) for the next {@link #start()}. */
+    ServerProcess jvmFlags(String... flags) {
+        this.jvmFlags = List.of(flags);
+        return this;
+    }
+
     String raftAddr() {
         return "127.0.0.1:" + raftPort;
     }
@@ -70,7 +85,7 @@ final class ServerProcess implements AutoCloseable {
 
     ServerProcess start() throws IOException {
         Files.createDirectories(dataDir);
-        List<String> cmd = ChildJvm.agentd("512m", "server",
+        List<String> cmd = ChildJvm.agentd("512m", classpath, jvmFlags, "server",
                 "--node-id", id, "--data-dir", dataDir.toString(), "--http-addr", "127.0.0.1:" + httpPort,
                 "--raft-addr", raftAddr());
         if (!extraArgs.contains("--join")) { // a joining server learns the members from the cluster
