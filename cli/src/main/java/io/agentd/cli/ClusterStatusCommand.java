@@ -1,16 +1,68 @@
 package io.agentd.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentd.cli.output.ClusterSummary;
+import io.agentd.client.AgentdException;
 import io.agentd.client.Api;
+import io.agentd.client.ApiReply;
+import io.agentd.client.api.ClusterStatusView;
+import io.agentd.client.api.FeatureLevelsView;
+import io.agentd.client.api.MemberView;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 
-/** {@code agentctl cluster status}: leader, term, indexes and members, as the answering node sees them. */
-@Command(name = "status", description = "Show leader, term, commit and applied index, revision and members.")
+/**
+ * {@code agentctl cluster status}: leader, term, indexes, the feature level and the members, as the
+ * answering node sees them, with the feature levels each member's build supports (asked of every
+ * member through {@code cluster health}; {@code unknown} for one that does not answer or runs a
+ * build from before feature levels).
+ */
+@Command(name = "status", description = {"Show leader, term, commit and applied index, revision, the cluster's",
+    "feature level and the members with the feature levels each one's build supports."})
 final class ClusterStatusCommand extends ApiCommand {
 
   @Override
   protected ExitCode execute() {
-    output().print(client().send(Api.clusterStatus()), ClusterSummary::render);
+    ApiReply<ClusterStatusView> reply = client().send(Api.clusterStatus());
+    Map<String, FeatureLevelsView> ranges = ranges();
+    ClusterStatusView s = reply.value();
+    List<MemberView> members = new ArrayList<>();
+    for (MemberView m : s.members()) {
+      members.add(new MemberView(m.id(), m.raftAddress(), m.httpAddress(), m.role(),
+          ranges.containsKey(m.id()) ? ranges.get(m.id()) : m.featureLevels()));
+    }
+    ClusterStatusView merged = new ClusterStatusView(s.clusterId(), s.nodeId(), s.leader(), s.term(),
+        s.commitIndex(), s.appliedIndex(), s.revision(), members, s.featureLevel());
+    JsonNode json = reply.json();
+    if (json instanceof ObjectNode o && o.path("members").isArray()) {
+      for (JsonNode m : o.path("members")) {
+        FeatureLevelsView r = ranges.get(m.path("id").asText());
+        if (m instanceof ObjectNode mo && r != null) {
+          mo.putObject("featureLevels").put("min", r.min()).put("max", r.max());
+        }
+      }
+    }
+    output().print(new ApiReply<>(reply.status(), merged, json, reply.revision()), ClusterSummary::render);
     return ExitCode.OK;
+  }
+
+  /** Each member's supported levels as it told {@code cluster health}; none when health fails. */
+  private Map<String, FeatureLevelsView> ranges() {
+    Map<String, FeatureLevelsView> out = new HashMap<>();
+    try {
+      for (JsonNode m : client().send(Api.clusterHealth()).value().path("members")) {
+        JsonNode r = m.path("featureLevels");
+        if (r.isObject()) {
+          out.put(m.path("id").asText(), new FeatureLevelsView(r.path("min").asInt(), r.path("max").asInt()));
+        }
+      }
+    } catch (AgentdException e) {
+      // a server before cluster health, or none answering: the ranges stay unknown
+    }
+    return out;
   }
 }

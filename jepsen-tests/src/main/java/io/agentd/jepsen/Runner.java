@@ -283,6 +283,7 @@ public final class Runner {
                 if (lease != null) {
                     verdicts.put("lease", lease.check());
                 }
+                verdicts.put("replicas", checkReplicas(db));
                 latencySummary.putAll(latencies.summary());
                 LatencyPlot.write(dir.resolve("latency.png"), "agentd " + o.workloads + " under " + faults + " (seed "
                         + o.seed + ")", latencies.samples(), timeline.windows(), runEndMs);
@@ -327,6 +328,44 @@ public final class Runner {
         }
         timeline.note("healed everything");
         db.awaitReady(Duration.ofSeconds(120));
+    }
+
+    /**
+     * After healing, every replica's registry must be the same at one log index: {@code cluster
+     * check} ({@code POST /v1/cluster/check}) through the leader, tried a few times while a member
+     * catches up or leadership settles.
+     */
+    private static Map<String, Object> checkReplicas(Deployment db) throws InterruptedException {
+        Map<String, Object> v = new LinkedHashMap<>();
+        String last = "no answer";
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int leader = db.leader();
+            if (leader >= 0) {
+                try {
+                    Map.Entry<Integer, JsonNode> r = db.post(leader, "/v1/cluster/check", Duration.ofSeconds(60));
+                    JsonNode body = r.getValue();
+                    if (r.getKey() == 200 && body != null) {
+                        boolean agree = body.path("agree").asBoolean();
+                        v.put("valid", agree);
+                        v.put("verdict", agree ? "replicas agree" : "replicas differ");
+                        v.put("index", body.path("index").asLong());
+                        v.put("differing", body.path("differing"));
+                        v.put("unanswered", body.path("unanswered"));
+                        if (agree || body.path("differing").size() > 0) {
+                            return v;
+                        }
+                    }
+                    last = r.getKey() + " " + body;
+                } catch (IllegalStateException e) {
+                    last = e.getMessage();
+                }
+            }
+            Thread.sleep(2000);
+        }
+        v.put("valid", false);
+        v.put("verdict", "unknown");
+        v.put("why", "no clean answer from cluster check: " + last);
+        return v;
     }
 
     private static Map<String, Object> checkRegister(Path dir) {

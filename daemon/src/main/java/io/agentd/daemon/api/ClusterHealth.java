@@ -150,6 +150,7 @@ public final class ClusterHealth {
                 long lag = Math.max(0, commit - view.path("appliedIndex").asLong());
                 row.put("lag", lag);
                 row.put("version", view.path("version").asText());
+                row.put("featureLevels", view.path("featureLevels").isObject() ? view.path("featureLevels") : null);
                 if (lag > MAX_LAG && m.voter()) {
                     problems.add(m.id() + " trails the leader by " + lag + " entries (more than " + MAX_LAG + ")");
                 }
@@ -169,6 +170,7 @@ public final class ClusterHealth {
         out.put("healthy", problems.isEmpty());
         out.put("leader", leader);
         out.put("term", raft.term());
+        out.put("featureLevel", cluster.featureLevel());
         out.put("members", rows);
         out.put("problems", problems);
         return out;

@@ -45,7 +45,7 @@ final class ClusterRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/cluster/status", Guard.anyToken(), q -> upgrades.status().thenApply(ApiResponse::ok));
+        r.get("/v1/cluster/status", Guard.anyToken(), q -> CompletableFuture.completedFuture(ApiResponse.ok(cluster.status())));
         r.post("/v1/cluster/feature-level", Guard.admin(), upgrades::upgrade);
         r.post("/v1/cluster/check", Guard.admin(), upgrades::check);
         r.get(ClusterUpgrades.CHECK_PATH + "{id}", servers, upgrades::checkRoute);

@@ -1,9 +1,7 @@
 package io.agentd.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentd.client.api.ClusterStatusView;
 import io.agentd.client.api.FeatureLevelsView;
-import io.agentd.client.api.MemberView;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.coordinator.Caller;
 import io.agentd.daemon.coordinator.ClusterInfo;
@@ -27,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 /**
  * The cluster's feature level and the replicas' agreement, across members:
  * <ul>
- *   <li>{@code GET /v1/cluster/status} with every member's supported levels;</li>
  *   <li>{@code POST /v1/cluster/feature-level}: raises the level once every member says it
  *   supports it, and not before: a member on an older build would apply the new rules' entries
  *   differently, or not at all;</li>
@@ -55,20 +52,6 @@ final class ClusterUpgrades {
         this.cluster = cluster;
         this.coordinator = coordinator;
         this.health = health;
-    }
-
-    /** This node's status, with each member's supported feature levels as it says them (null: unknown). */
-    CompletableFuture<ClusterStatusView> status() {
-        ClusterStatusView local = cluster.status();
-        return health.views(coordinator.raft().members()).thenApply(v -> {
-            List<MemberView> members = new ArrayList<>();
-            for (MemberView m : local.members()) {
-                members.add(new MemberView(m.id(), m.raftAddress(), m.httpAddress(), m.role(),
-                        levels(v.seen().get(m.id()))));
-            }
-            return new ClusterStatusView(local.clusterId(), local.nodeId(), local.leader(), local.term(),
-                    local.commitIndex(), local.appliedIndex(), local.revision(), members, cluster.featureLevel());
-        });
     }
 
     /** The levels a member's own view says its build supports; null when it says none (an older build). */

@@ -30,7 +30,8 @@ public final class ClusterInfo {
 
     public ClusterStatusView status() {
         return new ClusterStatusView(config.clusterName, config.nodeId, raft.leaderId().orElse(null), raft.term(),
-                raft.commitIndex(), Math.max(raft.appliedIndex(), replica.appliedIndex()), replica.revision(), members());
+                raft.commitIndex(), Math.max(raft.appliedIndex(), replica.appliedIndex()), replica.revision(), members(),
+                featureLevel());
     }
 
     /** The cluster's feature level as this replica has applied it. */
@@ -45,8 +46,12 @@ public final class ClusterInfo {
         for (var m : raft.members()) {
             String id = m.id();
             HostPort http = httpAddress(id);
+            // Only this node's own range is known without asking; cluster health asks every member.
             out.add(new MemberView(id, m.address(), http == null ? null : http.toString(),
-                    !m.voter() ? "learner" : id.equals(leader) ? "leader" : "follower"));
+                    !m.voter() ? "learner" : id.equals(leader) ? "leader" : "follower",
+                    id.equals(config.nodeId) ? new io.agentd.client.api.FeatureLevelsView(
+                            io.agentd.statemachine.FeatureLevel.MIN_SUPPORTED,
+                            io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED) : null));
         }
         return out;
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
@@ -400,6 +401,27 @@ public final class Deployment implements AutoCloseable {
             return JSON.readTree(r.body());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + path + " on n" + server + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** POST without a body; the status and the answer as JSON (null when not JSON); throws when there is no answer. */
+    public Map.Entry<Integer, JsonNode> post(int server, String path, Duration timeout) {
+        try {
+            HttpResponse<String> r = http.send(authorized(HttpRequest.newBuilder(URI.create(url(server) + path)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body;
+            try {
+                body = JSON.readTree(r.body());
+            } catch (IOException e) {
+                body = null;
+            }
+            return Map.entry(r.statusCode(), body);
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + path + " on n" + server + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
