@@ -75,6 +75,7 @@ class SafetyRunTest {
         assertThat(o.verdicts().path("checkers").path("register").path("verdict").asText()).isEqualTo("linearizable");
         assertThat(o.verdicts().path("checkers").path("set").path("lost")).isEmpty();
         assertThat(o.verdicts().path("checkers").path("lease").path("valid").asBoolean()).isTrue();
+        assertThat(o.verdicts().path("checkers").path("replicas").path("verdict").asText()).isEqualTo("replicas agree");
         assertThat(RUNS.resolve("combined").resolve("latency.png")).exists();
 
         java.util.Set<String> inForce = new java.util.TreeSet<>();
