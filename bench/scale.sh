@@ -7,7 +7,8 @@
 # tenth of the batches, so several are taken during the load and the last holds nearly all
 # agents); restart-to-ready of a follower (SIGKILL, start again, until /health/ready answers 200,
 # which needs a read barrier, i.e. the node caught up with the leader's commit index); latency of
-# a linearizable get and of a filtered, paginated list at the leader.
+# a linearizable get and of a filtered, paginated list at the leader; and how long a cluster check
+# takes (every member hashes its whole store at one log index).
 # usage: bench/scale.sh [--quick] [extra agentd server flags...]
 #   --quick: 100,000 agents instead of 1,000,000
 # Server JVM options: AGENTD_JAVA_OPTS as bin/agentd takes them (default: bin/agentd's own);
@@ -57,6 +58,14 @@ for i in 1 2 3; do
 done
 agents=$(curl -s -m 5 "$leader_url/metrics" | awk '/^agentd_registry_agents / { print $2 }')
 echo "all servers at applied index >= $target; registry_agents=$agents"
+
+# cluster check: every member digests its whole store (off its apply thread) at one log index.
+t0=$(date +%s%N)
+check=$(acurl -sf -m 180 -X POST "$leader_url/v1/cluster/check")
+check_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check_agree=$(grep -o '"agree" *: *[a-z]*' <<< "$check" | awk -F: '{gsub(/ /, "", $2); print $2}')
+echo "cluster check: ${check_ms} ms from request to every member's digest; agree=${check_agree}"
+[[ "$check_agree" == true ]] || { echo "the replicas differ: $check" >&2; exit 1; }
 
 echo
 echo "probing get and list latency at the leader ($leader)"
@@ -154,4 +163,4 @@ echo
 echo "| agents | load agents/s | heap MiB n1 / n2 / n3 (after restart) | RSS MiB n1 / n2 / n3 | snapshot MiB | snapshot s | restart-to-ready s | get p50 / p99 ms | list p50 / p99 ms | list full scan p50 ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 echo "| $agents | $(field agents_per_s "$load_line") | ${heap[n1]} / ${heap[n2]} / ${heap[n3]} ($heap_restart) | ${rss[n1]} / ${rss[n2]} / ${rss[n3]} | $snap_mib | $snap_s | $restart_s | $(field get_p50_ms "$probe_line") / $(field get_p99_ms "$probe_line") | $(field list_p50_ms "$probe_line") / $(field list_p99_ms "$probe_line") | $(field scan_p50_ms "$probe_line") |"
-echo "SUMMARY agents=$agents heap_mib=$heap_max rss_mib=$rss_max snapshot_mib=$snap_mib snapshot_s=$snap_s restart_ready_s=$restart_s restart_cpu_s=$restart_cpu_s$more_summary get_p99_ms=$(field get_p99_ms "$probe_line") list_p99_ms=$(field list_p99_ms "$probe_line")"
+echo "SUMMARY agents=$agents heap_mib=$heap_max rss_mib=$rss_max snapshot_mib=$snap_mib snapshot_s=$snap_s restart_ready_s=$restart_s restart_cpu_s=$restart_cpu_s$more_summary check_ms=$check_ms get_p99_ms=$(field get_p99_ms "$probe_line") list_p99_ms=$(field list_p99_ms "$probe_line")"

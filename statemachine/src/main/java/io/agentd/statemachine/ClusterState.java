@@ -243,7 +243,7 @@ public final class ClusterState {
 
     /**
      * The ids of the CheckState commands applied since the last call, and forgets them: the
-     * replica records a digest of this state under each. Not replicated state.
+     * replica records a digest of its store under each. Not replicated state.
      */
     public java.util.List<String> takeChecks() {
         if (checks.isEmpty()) {
@@ -254,15 +254,6 @@ public final class ClusterState {
         return out;
     }
 
-    /** SHA-256 of {@link #fingerprint()}, in hex: what replicas compare in a state check. */
-    public String digest() {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(fingerprint().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     // ------------------------------------------------------------ mutations
 

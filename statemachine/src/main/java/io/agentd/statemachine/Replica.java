@@ -26,8 +26,14 @@ public final class Replica {
     private final java.util.LinkedHashMap<String, StateCheck> checks = new java.util.LinkedHashMap<>();
     static final int CHECKS_KEPT = 32;
 
-    /** The digest of this replica's state right after it applied the entry at {@code index}. */
-    public record StateCheck(String id, long index, long revision, String digest) {
+    /** Where state checks are digested: on the apply thread unless {@link #digestOn} says otherwise. */
+    private java.util.concurrent.Executor digester = Runnable::run;
+
+    /**
+     * The digest ({@link io.agentd.statemachine.store.StoreDigest}) of this replica's store right
+     * after it applied the entry at {@code index}; {@code error} instead when it could not be taken.
+     */
+    public record StateCheck(String id, long index, long revision, String digest, String error) {
     }
 
     public Replica(DurableStore store) {
@@ -65,9 +71,29 @@ public final class Replica {
         applied = at;
         changes.clear();
         for (String id : state.takeChecks()) {
-            recordCheck(new StateCheck(id, index, state.revision(), state.digest()));
+            digest(id, index, state.revision());
         }
         return replies;
+    }
+
+    /**
+     * Digests state checks on {@code executor} from now on: the apply thread only freezes the store
+     * (a RocksDB snapshot) and goes on; hashing a large registry takes a while.
+     */
+    public void digestOn(java.util.concurrent.Executor executor) {
+        this.digester = java.util.Objects.requireNonNull(executor);
+    }
+
+    private void digest(String id, long index, long revision) {
+        DurableStore.Frozen frozen = store.freeze();
+        digester.execute(() -> {
+            try (frozen) {
+                recordCheck(new StateCheck(id, index, revision,
+                        io.agentd.statemachine.store.StoreDigest.sha256(frozen), null));
+            } catch (RuntimeException e) {
+                recordCheck(new StateCheck(id, index, revision, null, "no digest: " + e.getMessage()));
+            }
+        });
     }
 
     private void recordCheck(StateCheck c) {
@@ -79,7 +105,10 @@ public final class Replica {
         }
     }
 
-    /** The state check taken under {@code id}, or null when this replica has not applied it (or forgot it). Any thread. */
+    /**
+     * The state check taken under {@code id}, or null when this replica has not applied it (or
+     * has not finished its digest, or forgot it). Any thread.
+     */
     public StateCheck check(String id) {
         synchronized (checks) {
             return checks.get(id);

@@ -196,7 +196,10 @@ class ApplyProperties {
         for (Commands.Entry e : log) {
             for (Envelope env : e.envelopes()) {
                 Envelope fresh = new Envelope(null, env.actor(), env.command());
-                long[] before = env.command() instanceof Command.SpawnAgent sp ? r.state().usage(sp.namespace()) : null;
+                long[] before = env.command() instanceof Command.SpawnAgent sp ? r.state().usage(sp.namespace())
+                        : env.command() instanceof Command.StartAgent st ? r.state().usage(st.namespace()) : null;
+                io.agentd.statemachine.model.Agent starting = env.command() instanceof Command.StartAgent st
+                        ? r.state().agent(st.namespace(), st.name()) : null;
                 List<Reply> replies = r.apply(1, ++index, e.stamp(), CommandCodec.encode(fresh));
                 Reply reply = replies.get(0);
                 if (env.command() instanceof Command.SpawnAgent sp && reply.isOk() && reply.created()) {
@@ -208,7 +211,20 @@ class ApplyProperties {
                         assertThat(before[1] + sp.spec().slots()).isLessThanOrEqualTo(ns.quota().maxSlots());
                     }
                 }
-                if (reply.code() == ErrorCode.QUOTA_EXCEEDED) {
+                if (env.command() instanceof Command.StartAgent st && reply.isOk() && starting != null
+                        && r.state().usage(st.namespace())[1] > before[1]) {
+                    Quota q = r.state().namespace(st.namespace()).quota();
+                    if (q.maxSlots() != null) {
+                        assertThat(before[1] + starting.spec().slots()).isLessThanOrEqualTo(q.maxSlots());
+                    }
+                }
+                if (reply.code() == ErrorCode.QUOTA_EXCEEDED && env.command() instanceof Command.StartAgent st) {
+                    // A start is refused only when the agent's slots would go over the slot quota.
+                    Quota q = r.state().namespace(st.namespace()).quota();
+                    assertThat(q.maxSlots() != null && before[1] + starting.spec().slots() > q.maxSlots())
+                            .as("%s refused at usage %s under %s", st.name(), java.util.Arrays.toString(before), q)
+                            .isTrue();
+                } else if (reply.code() == ErrorCode.QUOTA_EXCEEDED) {
                     // Refused only when the spawn would really have gone over a limit.
                     Command.SpawnAgent sp = (Command.SpawnAgent) env.command();
                     Quota q = r.state().namespace(sp.namespace()).quota();

@@ -196,7 +196,8 @@ class GoldenLogTest {
             });
         }
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("state", r.state().digest());
+        out.put("state", HexFormat.of().formatHex(sha256().digest(r.state().fingerprint()
+                .getBytes(StandardCharsets.UTF_8))));
         out.put("writes", HexFormat.of().formatHex(writes.digest()));
         out.put("store", HexFormat.of().formatHex(tables.digest()));
         out.put("replies", HexFormat.of().formatHex(replies.digest()));
@@ -230,6 +231,11 @@ class GoldenLogTest {
         @Override
         public byte[] get(Table table, byte[] key) {
             return store.get(table, key);
+        }
+
+        @Override
+        public Frozen freeze() {
+            return store.freeze();
         }
 
         @Override

@@ -202,6 +202,66 @@ public final class RocksStore implements DurableStore {
     }
 
     /**
+     * {@inheritDoc} A RocksDB snapshot of the open database: reading it later takes the store's
+     * read lock (a restore or close waits for the read), and fails once the database it was taken
+     * of has been replaced or closed. Keys the store owns in META are left out, as in {@link #scan}.
+     */
+    @Override
+    public Frozen freeze() {
+        return withDb("freeze", db -> new FrozenDb(db, db.rocks.getSnapshot()));
+    }
+
+    private final class FrozenDb implements Frozen {
+        private final OpenDb db;
+        private final org.rocksdb.Snapshot snapshot;
+        private boolean released;
+
+        FrozenDb(OpenDb db, org.rocksdb.Snapshot snapshot) {
+            this.db = db;
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public synchronized void scanAll(TableVisitor visitor) {
+            withDb("read a frozen store", open -> {
+                if (open != db || released) {
+                    throw new IllegalStateException("the store at " + dir + " was replaced or closed since it was frozen");
+                }
+                try (ReadOptions options = new ReadOptions().setSnapshot(snapshot).setFillCache(false)) {
+                    for (Table table : Table.values()) {
+                        try (RocksIterator it = db.rocks.newIterator(db.family(table), options)) {
+                            for (it.seekToFirst(); it.isValid(); it.next()) {
+                                byte[] key = it.key();
+                                if (!isReserved(table, key)) {
+                                    visitor.accept(table, key, it.value());
+                                }
+                            }
+                            it.status();
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public synchronized void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            lock.readLock().lock();
+            try {
+                if (current == db) { // a closed database took its snapshots with it
+                    db.rocks.releaseSnapshot(snapshot);
+                }
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>Asks RocksDB to flush every table's memtable and returns at once. A checkpoint flushes

@@ -44,6 +44,43 @@ class RocksStoreTest {
     }
 
     @Test
+    void aFrozenStoreIsReadAsItWasAndAgreesWithAMemoryStoreOfTheSameWrites() throws Exception {
+        io.agentd.statemachine.store.MemoryStore memory = new io.agentd.statemachine.store.MemoryStore();
+        try (RocksStore store = RocksStore.open(tmp.resolve("db"))) {
+            for (int i = 1; i <= 20; i++) {
+                ChangeSet changes = new ChangeSet();
+                changes.put(Table.ENTITIES, bytes("agent/" + i), bytes("spec " + i));
+                changes.put(Table.AUDIT, bytes("audit/" + i), bytes("did " + i));
+                store.commit(changes, new AppliedIndex(1, i));
+                memory.commit(changes, new AppliedIndex(1, i));
+            }
+            io.agentd.statemachine.store.DurableStore.Frozen frozen = store.freeze();
+            String atTwenty = io.agentd.statemachine.store.StoreDigest.sha256(memory.freeze());
+            ChangeSet later = new ChangeSet();
+            later.put(Table.ENTITIES, bytes("agent/21"), bytes("spec 21"));
+            later.delete(Table.ENTITIES, bytes("agent/1"));
+            store.commit(later, new AppliedIndex(1, 21));
+            // Read after the commit: still what there was at index 20, the same bytes as the memory store's.
+            assertThat(io.agentd.statemachine.store.StoreDigest.sha256(frozen)).isEqualTo(atTwenty);
+            frozen.close();
+            frozen.close(); // twice is harmless
+            memory.commit(later, new AppliedIndex(1, 21));
+            try (var now = store.freeze()) {
+                assertThat(io.agentd.statemachine.store.StoreDigest.sha256(now))
+                        .isEqualTo(io.agentd.statemachine.store.StoreDigest.sha256(memory.freeze()))
+                        .isNotEqualTo(atTwenty);
+            }
+            // A store replaced since it was frozen is not read as if it were the same.
+            io.agentd.statemachine.store.DurableStore.Frozen old = store.freeze();
+            store.checkpoint(tmp.resolve("cp"));
+            store.restoreFrom(tmp.resolve("cp"));
+            assertThatThrownBy(() -> io.agentd.statemachine.store.StoreDigest.sha256(old))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("replaced or closed");
+            old.close();
+        }
+    }
+
+    @Test
     void commitThenReopenBringsBackEveryKeyAndTheAppliedIndex() {
         Path dir = tmp.resolve("db");
         Map<Table, List<String>> before;

@@ -188,7 +188,11 @@ final class ClusterUpgrades {
         m.put("id", c.id());
         m.put("index", c.index());
         m.put("revision", c.revision());
-        m.put("digest", c.digest());
+        if (c.digest() != null) {
+            m.put("digest", c.digest());
+        } else {
+            m.put("error", c.error());
+        }
         return m;
     }
 
@@ -209,9 +213,14 @@ final class ClusterUpgrades {
                 JsonNode c = e.getValue().join();
                 row.put("index", c.path("index").asLong());
                 row.put("revision", c.path("revision").asLong());
-                row.put("digest", c.path("digest").asText());
                 index = c.path("index").asLong();
-                byDigest.computeIfAbsent(c.path("digest").asText(), k -> new ArrayList<>()).add(e.getKey());
+                if (c.hasNonNull("digest")) {
+                    row.put("digest", c.path("digest").asText());
+                    byDigest.computeIfAbsent(c.path("digest").asText(), k -> new ArrayList<>()).add(e.getKey());
+                } else {
+                    row.put("error", c.path("error").asText("no digest"));
+                    unanswered.add(e.getKey());
+                }
             } catch (RuntimeException failure) {
                 Throwable c = failure.getCause() != null ? failure.getCause() : failure;
                 row.put("error", c.getMessage() == null ? c.toString() : c.getMessage());

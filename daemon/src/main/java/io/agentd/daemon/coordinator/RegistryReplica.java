@@ -34,6 +34,12 @@ public final class RegistryReplica implements ReplicaStateMachine {
     public RegistryReplica(DurableStore store, RevisionWaiters waiters) {
         long started = System.nanoTime();
         this.replica = new Replica(store);
+        // State checks (cluster check) are hashed off the apply thread, one at a time.
+        replica.digestOn(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "state-check-digest");
+            t.setDaemon(true);
+            return t;
+        }));
         LOG.info("loaded the registry from the store: {} agents at revision {} in {} ms",
                 replica.state().agentCount(), replica.state().revision(), (System.nanoTime() - started) / 1_000_000);
         this.waiters = waiters;

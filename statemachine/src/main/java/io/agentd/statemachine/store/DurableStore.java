@@ -31,6 +31,28 @@ public interface DurableStore extends AutoCloseable {
     void scan(Table table, BiConsumer<byte[], byte[]> visitor);
 
     /**
+     * The whole store as it is now, to be read later, from any thread, while commits go on: cheap
+     * to take (a RocksDB snapshot, not a copy). The caller must close it. If the store is replaced
+     * ({@link #restoreFrom}) or closed before it is read, reading it fails.
+     */
+    Frozen freeze();
+
+    /** A store as it was when {@link #freeze} was called. */
+    interface Frozen extends AutoCloseable {
+        /** Visits every table in {@link Table} order, each in ascending unsigned key order. */
+        void scanAll(TableVisitor visitor);
+
+        @Override
+        void close();
+    }
+
+    /** One key of one table. */
+    @FunctionalInterface
+    interface TableVisitor {
+        void accept(Table table, byte[] key, byte[] value);
+    }
+
+    /**
      * Writes a consistent copy of the whole store into {@code dir}, which must not exist
      * yet. The copy holds exactly what the last {@link #commit} left.
      */

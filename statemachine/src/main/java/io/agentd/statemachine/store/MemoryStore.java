@@ -54,6 +54,23 @@ public final class MemoryStore implements DurableStore {
         tables.get(table).forEach((k, v) -> visitor.accept(k.clone(), v.clone()));
     }
 
+    /** A copy (values are never changed in place, so the arrays are shared). */
+    @Override
+    public synchronized Frozen freeze() {
+        Map<Table, TreeMap<byte[], byte[]>> copy = new EnumMap<>(Table.class);
+        tables.forEach((t, m) -> copy.put(t, new TreeMap<>(m)));
+        return new Frozen() {
+            @Override
+            public void scanAll(TableVisitor visitor) {
+                copy.forEach((t, m) -> m.forEach((k, v) -> visitor.accept(t, k.clone(), v.clone())));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Override
     public synchronized void checkpoint(Path dir) throws IOException {
         Files.createDirectories(dir.getParent() == null ? dir.toAbsolutePath().getParent() : dir.getParent());
