@@ -245,6 +245,8 @@ public final class CoordinatorNode implements AutoCloseable {
         metrics.register("registry_pending_agents", (Gauge<Integer>) () -> replica.read(s -> s.pendingCount()));
         metrics.register("registry_workers", (Gauge<Integer>) () -> replica.read(s -> s.workers().size()));
         metrics.register("blocking_queries_waiting", (Gauge<Integer>) waiters::waiting);
+        metrics.register("cluster_feature_level", (Gauge<Integer>) () -> replica.read(s -> s.featureLevel()));
+        metrics.register("build_feature_level_max", (Gauge<Integer>) () -> io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED);
     }
 
     public HostPort httpAddress() {

@@ -63,6 +63,10 @@ class FeatureLevelClusterTest {
                 await(s.id + " at level 2").atMost(Cluster.eventually()).until(() -> AgentctlRun.agentctl(
                         Map.of("AGENTCTL_ADDR", s.url()), "cluster", "status").out().matches("(?s).*Feature level:? +2\\b.*"));
             }
+            for (ServerProcess s : c.servers) {
+                String metrics = s.http().get("/metrics").body();
+                assertThat(metrics).contains("agentd_cluster_feature_level 2").contains("agentd_build_feature_level_max 2");
+            }
             AgentctlRun started = AgentctlRun.agentctl(env, "start", "a");
             assertThat(started.exitCode()).as(started.err() + c.logs()).isZero();
             assertThat(started.out()).contains("pending");
