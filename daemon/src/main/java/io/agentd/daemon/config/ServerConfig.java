@@ -66,8 +66,8 @@ public final class ServerConfig implements ConfigBinder.Checked {
             + " and reads past all of it are answered 429 with Retry-After (4 to 1000000)")
     public int maxInflightRequests = 4096;
     @Setting("commands waiting on this server for the next log entry; writes past it are answered 429 with"
-            + " Retry-After (1 to 1000000)")
-    public int maxQueuedProposals = 1024;
+            + " Retry-After (1 to 1000000; below max-batch, entries cannot fill)")
+    public int maxQueuedProposals = 512;
     @Setting("free space every server keeps on its data dir's file system, a size (256MiB) or a share (5%): while"
             + " any server has less, the cluster refuses writes with 507 (reads and deletes go on); 0: off")
     public FreeSpace minFreeDisk = FreeSpace.ofBytes(256L << 20);
