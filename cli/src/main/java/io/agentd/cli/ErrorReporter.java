@@ -33,6 +33,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     PrintWriter err = command.getErr();
     if (failure instanceof AgentdException api) {
       err.println(PREFIX + api.code() + ": " + api.getMessage());
+      String hint = overloadHint(api);
+      if (hint != null) {
+        err.println(PREFIX + hint);
+      }
       if (AgentdException.TLS_FAILED.equals(api.code())) {
         err.println(PREFIX + "--cacert FILE (or " + EnvironmentDefaults.CACERT + ") names the CA to trust;"
             + " --cert and --key a client certificate for servers that ask for one");
@@ -46,5 +50,23 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
     err.flush();
     return ExitCodeMapper.exitCodeOf(failure).code();
+  }
+
+  /**
+   * The second line of a 429 or 507, in a form scripts may rely on: {@code too many requests at
+   * HOST:PORT; retry after Ns} and {@code insufficient storage at HOST:PORT[; retry after Ns]}.
+   */
+  static String overloadHint(AgentdException api) {
+    String what = switch (api.code()) {
+      case AgentdException.TOO_MANY_REQUESTS -> "too many requests";
+      case AgentdException.INSUFFICIENT_STORAGE -> "insufficient storage";
+      default -> null;
+    };
+    if (what == null) {
+      return null;
+    }
+    String at = api.endpoint().map(e -> " at " + e.getAuthority()).orElse("");
+    String retry = api.retryAfter().map(d -> "; retry after " + Math.max(1, d.toSeconds()) + "s").orElse("");
+    return what + at + retry;
   }
 }

@@ -10,7 +10,7 @@ public enum ExitCode {
   USAGE(2, "usage error or invalid input"),
   NOT_FOUND(3, "not found"),
   CONFLICT(4, "conflict: name taken, version mismatch, failed precondition"),
-  QUOTA(5, "quota or rate limit exceeded"),
+  QUOTA(5, "quota or rate limit exceeded, or the cluster low on disk"),
   UNAVAILABLE(6, "unavailable: no endpoint reachable, no leader"),
   UNAUTHORIZED(7, "unauthorized or forbidden"),
   TIMEOUT(8, "timed out"),

@@ -32,7 +32,8 @@ final class ExitCodeMapper implements IExitCodeExceptionMapper {
       case AgentdException.NOT_FOUND -> ExitCode.NOT_FOUND;
       case AgentdException.ALREADY_EXISTS, AgentdException.VERSION_MISMATCH,
           AgentdException.FAILED_PRECONDITION -> ExitCode.CONFLICT;
-      case AgentdException.QUOTA_EXCEEDED -> ExitCode.QUOTA;
+      case AgentdException.QUOTA_EXCEEDED, AgentdException.TOO_MANY_REQUESTS,
+          AgentdException.INSUFFICIENT_STORAGE -> ExitCode.QUOTA;
       case AgentdException.UNAVAILABLE -> ExitCode.UNAVAILABLE;
       case AgentdException.UNAUTHENTICATED, AgentdException.PERMISSION_DENIED -> ExitCode.UNAUTHORIZED;
       case AgentdException.TIMEOUT -> ExitCode.TIMEOUT;
@@ -49,7 +50,7 @@ final class ExitCodeMapper implements IExitCodeExceptionMapper {
       case 401, 403 -> ExitCode.UNAUTHORIZED;
       case 404 -> ExitCode.NOT_FOUND;
       case 409 -> ExitCode.CONFLICT;
-      case 429 -> ExitCode.QUOTA;
+      case 429, 507 -> ExitCode.QUOTA;
       case 503 -> ExitCode.UNAVAILABLE;
       case 504 -> ExitCode.TIMEOUT;
       default -> ExitCode.ERROR;

@@ -26,6 +26,8 @@ class ExitCodesTest {
       "500, INTERNAL, 1",
       "405, METHOD_NOT_ALLOWED, 1",
       "429, SOMETHING_NEW, 5",
+      "429, TOO_MANY_REQUESTS, 5",
+      "507, INSUFFICIENT_STORAGE, 5",
   })
   void apiErrorCodeChoosesTheExitCodeAndIsPrintedOnStderr(int status, String code, int exitCode) {
     try (FakeApiServer coordinator = FakeApiServer.scripted().failEverything(status, code)) {
@@ -34,6 +36,31 @@ class ExitCodesTest {
       assertThat(run.exitCode()).isEqualTo(exitCode);
       assertThat(run.out()).isEmpty();
       assertThat(run.err()).startsWith("agentctl: " + code + ": scripted " + code);
+    }
+  }
+
+  @Test
+  void tooManyRequestsExitsFiveAndSaysWhereAndWhenToRetry() {
+    try (FakeApiServer coordinator = FakeApiServer.start(request -> new FakeApiServer.Answer(429,
+        FakeApiServer.error("TOO_MANY_REQUESTS", "1024 commands are already waiting"),
+        java.util.Map.of("Content-Type", "application/json", "Retry-After", "30")))) {
+      AgentctlRun run = agentctl("spawn", "a1", "--cmd", "sleep", "--addr", coordinator.addr(), "--timeout", "2s");
+
+      assertThat(run.exitCode()).isEqualTo(5);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).isEqualTo("agentctl: TOO_MANY_REQUESTS: 1024 commands are already waiting\n"
+          + "agentctl: too many requests at " + coordinator.uri().getAuthority() + "; retry after 30s\n");
+      assertThat(coordinator.received()).as("the advised wait is past the deadline: no retry").hasSize(1);
+    }
+  }
+
+  @Test
+  void insufficientStorageExitsFiveAndNamesTheServerThatAnswered() {
+    try (FakeApiServer coordinator = FakeApiServer.scripted().failEverything(507, "INSUFFICIENT_STORAGE")) {
+      AgentctlRun run = agentctl("spawn", "a1", "--cmd", "sleep", "--addr", coordinator.addr(), "--timeout", "2s");
+
+      assertThat(run.exitCode()).isEqualTo(5);
+      assertThat(run.err()).endsWith("agentctl: insufficient storage at " + coordinator.uri().getAuthority() + "\n");
     }
   }
 

@@ -32,6 +32,14 @@ import javax.net.ssl.SSLContext;
  * other answer, in particular every 4xx, is final and never retried; so is {@code 504
  * TIMEOUT}, whose cause (no quorum) another endpoint would share.
  *
+ * <p><b>Overload.</b> {@code 429 TOO_MANY_REQUESTS} means the server did nothing with the call (a
+ * bound of its own, or the token's rate): when it carries {@code Retry-After}, the call waits that
+ * long and is sent again to the same endpoint (a write with the same key), as long as attempts are
+ * left and the wait ends before the deadline; otherwise it fails at once, and {@link
+ * AgentdException#retryAfter()} says when to try again. A {@code 503} with {@code Retry-After}
+ * waits that long instead of the backoff before the next endpoint. {@code 507
+ * INSUFFICIENT_STORAGE} (a server low on disk) is final.
+ *
  * <p><b>Writes</b> carry an {@code Idempotency-Key} made once per call and sent again on
  * every retry, so the server applies a retried write at most once. That is what makes it
  * safe to repeat a write whose first attempt may have arrived (timeout, reset).

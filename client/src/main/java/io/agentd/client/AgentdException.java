@@ -8,6 +8,10 @@ package io.agentd.client;
  * reached, {@link #TIMEOUT} with status 0 when the call ran out of time, {@link #INTERRUPTED}
  * when the calling thread was interrupted, {@link #TLS_FAILED} with status 0 when TLS could not be
  * agreed with any endpoint (the server's certificate not trusted, or this client's refused).
+ *
+ * <p>{@link #TOO_MANY_REQUESTS} (429) and {@link #INSUFFICIENT_STORAGE} (507) say the server took
+ * nothing on: the first until a bound is no longer reached ({@link #retryAfter()} says when to try
+ * again), the second while a server of the cluster is low on disk (reads and deletes still work).
  */
 public final class AgentdException extends RuntimeException {
 
@@ -24,6 +28,10 @@ public final class AgentdException extends RuntimeException {
   public static final String FAILED_PRECONDITION = "FAILED_PRECONDITION";
   public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
   public static final String UNAVAILABLE = "UNAVAILABLE";
+  /** 429: a bound of the server (requests held, proposals queued) or the token's rate is reached. */
+  public static final String TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS";
+  /** 507: a server of the cluster is low on disk; writes that add data are refused until it has more. */
+  public static final String INSUFFICIENT_STORAGE = "INSUFFICIENT_STORAGE";
   public static final String TIMEOUT = "TIMEOUT";
   public static final String INTERNAL = "INTERNAL";
   /**
@@ -37,6 +45,8 @@ public final class AgentdException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final transient java.time.Duration retryAfter;
+  private final transient java.net.URI endpoint;
 
   /**
    * @param status HTTP status of the answer, 0 when there was none
@@ -48,9 +58,30 @@ public final class AgentdException extends RuntimeException {
   }
 
   public AgentdException(int status, String code, String message, Throwable cause) {
+    this(status, code, message, cause, null, null);
+  }
+
+  /**
+   * @param retryAfter the answer's {@code Retry-After}, or {@code null} when it had none
+   * @param endpoint the endpoint that answered, or {@code null} when none did
+   */
+  public AgentdException(int status, String code, String message, Throwable cause, java.time.Duration retryAfter,
+      java.net.URI endpoint) {
     super(message, cause);
     this.status = status;
     this.code = code == null ? codeForStatus(status) : code;
+    this.retryAfter = retryAfter;
+    this.endpoint = endpoint;
+  }
+
+  /** How long the server asked to wait before trying again (its {@code Retry-After}), when it did. */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
+  }
+
+  /** The endpoint whose answer this is, when one answered. */
+  public java.util.Optional<java.net.URI> endpoint() {
+    return java.util.Optional.ofNullable(endpoint);
   }
 
   /** HTTP status of the answer, 0 when no answer came. */
@@ -73,6 +104,8 @@ public final class AgentdException extends RuntimeException {
       case 405 -> METHOD_NOT_ALLOWED;
       case 409 -> FAILED_PRECONDITION;
       case 413 -> PAYLOAD_TOO_LARGE;
+      case 429 -> TOO_MANY_REQUESTS;
+      case 507 -> INSUFFICIENT_STORAGE;
       case 503 -> UNAVAILABLE;
       case 504 -> TIMEOUT;
       default -> INTERNAL;

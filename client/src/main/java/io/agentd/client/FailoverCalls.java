@@ -74,16 +74,31 @@ final class FailoverCalls {
     Map<URI, String> failures = new LinkedHashMap<>();
     AgentdException last = null;
     Map<URI, String> tlsFailures = new LinkedHashMap<>();
-    int first = preferred.get();
+    int index = preferred.get();
+    int moves = 0;
+    // What the last answer's Retry-After asked for: wait that long (instead of the backoff), then
+    // try the same endpoint again (429) or the next one (503).
+    Duration advised = null;
+    boolean stay = false;
     for (int attempt = 0; attempt < maxAttempts; attempt++) {
-      if (attempt > 0 && attempt % endpoints.size() == 0) {
-        pause(backoff(attempt / endpoints.size()), deadlineNanos);
+      if (attempt > 0) {
+        if (advised != null) {
+          pause(advised, deadlineNanos);
+        }
+        if (!stay) {
+          index = (index + 1) % endpoints.size();
+          moves++;
+          if (advised == null && moves % endpoints.size() == 0) {
+            pause(backoff(moves / endpoints.size()), deadlineNanos);
+          }
+        }
+        advised = null;
+        stay = false;
       }
       long remaining = deadlineNanos - System.nanoTime();
       if (remaining <= 0) {
         break;
       }
-      int index = (first + attempt) % endpoints.size();
       URI endpoint = endpoints.get(index);
       if (tlsFailures.containsKey(endpoint)) {
         continue;
@@ -122,10 +137,26 @@ final class FailoverCalls {
         preferred.set(index);
         return reply(request, response);
       }
-      AgentdException error = errorAnswer(status, response.body());
+      Duration retryAfter = response.header("Retry-After").flatMap(FailoverCalls::parseRetryAfter).orElse(null);
+      AgentdException error = errorAnswer(status, response.body(), retryAfter, endpoint);
+      if (status == 429 && retryAfter != null) {
+        // Refused before anything was done: repeating it is safe, a write too. Wait as asked when
+        // the deadline allows, else say so now rather than sleep for nothing.
+        preferred.set(index);
+        if (attempt + 1 >= maxAttempts || System.nanoTime() + retryAfter.toNanos() >= deadlineNanos) {
+          throw error;
+        }
+        advised = retryAfter;
+        stay = true;
+        last = error;
+        continue;
+      }
       if (status != 503) {
         preferred.set(index);
         throw error;
+      }
+      if (retryAfter != null && System.nanoTime() + retryAfter.toNanos() < deadlineNanos) {
+        advised = retryAfter;
       }
       failures.put(endpoint, "503 " + error.getMessage());
       last = error;
@@ -178,18 +209,40 @@ final class FailoverCalls {
   }
 
   /** Reads an error answer; one without the API's error body gets the code of its status. */
-  private AgentdException errorAnswer(int status, byte[] body) {
+  private AgentdException errorAnswer(int status, byte[] body, Duration retryAfter, URI endpoint) {
     try {
       ErrorBody error = mapper.readValue(body, ErrorBody.class);
       if (error != null && error.error() != null && error.error().code() != null) {
-        return new AgentdException(status, error.error().code(), error.error().message());
+        return new AgentdException(status, error.error().code(), error.error().message(), null, retryAfter,
+            endpoint);
       }
     } catch (IOException e) {
       // Not the API's error body, e.g. from a proxy: fall through.
     }
     String text = new String(body, StandardCharsets.UTF_8).strip();
     String message = "HTTP " + status + (text.isEmpty() ? "" : ": " + abbreviate(text, 200));
-    return new AgentdException(status, AgentdException.codeForStatus(status), message);
+    return new AgentdException(status, AgentdException.codeForStatus(status), message, null, retryAfter, endpoint);
+  }
+
+  /**
+   * A Retry-After header: whole seconds (the API's form) or an HTTP date; empty when it is neither.
+   * Capped at an hour: a longer wait is no advice a call can follow.
+   */
+  static java.util.Optional<Duration> parseRetryAfter(String header) {
+    String v = header.strip();
+    Duration d;
+    try {
+      d = Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+    } catch (NumberFormatException e) {
+      try {
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        d = Duration.between(java.time.Instant.now(), at.toInstant());
+        d = d.isNegative() ? Duration.ZERO : d;
+      } catch (java.time.format.DateTimeParseException notADate) {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(min(d, Duration.ofHours(1)));
   }
 
   private static AgentdException transportFailure(ApiRequest<?> request, URI endpoint,

@@ -264,6 +264,86 @@ abstract class AgentdClientTest {
   }
 
   @Test
+  void tooManyRequestsIsRetriedAtTheSameEndpointAfterTheAdvisedWaitWithTheSameKey() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    FakeApiServer busy = server(request -> calls.getAndIncrement() == 0
+        ? new Answer(429, FakeApiServer.error("TOO_MANY_REQUESTS", "queue full"),
+            Map.of("Content-Type", "application/json", "Retry-After", "1"))
+        : json(201, AGENT));
+    FakeApiServer other = server(request -> json(201, AGENT));
+    AgentdClient client = client(b -> b.deadline(Duration.ofSeconds(10)), busy.uri(), other.uri());
+
+    long start = System.nanoTime();
+    AgentView spawned = client.spawn("default", SPAWN);
+
+    assertThat(spawned.name()).isEqualTo("a1");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited as advised")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(busy.received()).hasSize(2);
+    assertThat(other.received()).as("429 is about load, not a dead endpoint: no failover").isEmpty();
+    assertThat(busy.received().get(1).header("Idempotency-Key"))
+        .isEqualTo(busy.received().get(0).header("Idempotency-Key"));
+  }
+
+  @Test
+  void anAdvisedWaitBeyondTheDeadlineFailsAtOnceAndSaysWhenToRetry() {
+    FakeApiServer busy = server(request -> new Answer(429, FakeApiServer.error("TOO_MANY_REQUESTS", "token rate"),
+        Map.of("Content-Type", "application/json", "Retry-After", "30")));
+    AgentdClient client = client(b -> b.deadline(Duration.ofSeconds(3)), busy.uri());
+
+    long start = System.nanoTime();
+    AgentdException e = catchThrowableOfType(AgentdException.class, () -> client.spawn("default", SPAWN));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(e.status()).isEqualTo(429);
+    assertThat(e.code()).isEqualTo(AgentdException.TOO_MANY_REQUESTS);
+    assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(30));
+    assertThat(e.endpoint()).hasValue(busy.uri());
+    assertThat(busy.received()).hasSize(1);
+  }
+
+  @Test
+  void tooManyRequestsWithoutRetryAfterAndInsufficientStorageAreFinal() {
+    FakeApiServer busy = server(request -> error(429, "TOO_MANY_REQUESTS", "busy"));
+    FakeApiServer full = server(request -> error(507, "INSUFFICIENT_STORAGE", "n2 has 12 MiB free"));
+    AgentdClient toBusy = client(b -> b, busy.uri());
+    AgentdClient toFull = client(b -> b, full.uri());
+
+    AgentdException e429 = catchThrowableOfType(AgentdException.class, () -> toBusy.spawn("default", SPAWN));
+    AgentdException e507 = catchThrowableOfType(AgentdException.class, () -> toFull.spawn("default", SPAWN));
+
+    assertThat(e429.code()).isEqualTo(AgentdException.TOO_MANY_REQUESTS);
+    assertThat(e429.retryAfter()).isEmpty();
+    assertThat(e507.status()).isEqualTo(507);
+    assertThat(e507.code()).isEqualTo(AgentdException.INSUFFICIENT_STORAGE);
+    assertThat(busy.received()).hasSize(1);
+    assertThat(full.received()).hasSize(1);
+  }
+
+  @Test
+  void unavailableWithRetryAfterWaitsAsAdvisedBeforeTheNextEndpoint() {
+    FakeApiServer electing = server(request -> new Answer(503, FakeApiServer.error("UNAVAILABLE", "no leader"),
+        Map.of("Content-Type", "application/json", "Retry-After", "1")));
+    FakeApiServer leader = server(request -> json(201, AGENT));
+    AgentdClient client = client(b -> b.deadline(Duration.ofSeconds(10)), electing.uri(), leader.uri());
+
+    long start = System.nanoTime();
+    client.spawn("default", SPAWN);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(leader.received()).hasSize(1);
+  }
+
+  @Test
+  void retryAfterIsSecondsOrAnHttpDate() {
+    assertThat(FailoverCalls.parseRetryAfter("2")).hasValue(Duration.ofSeconds(2));
+    assertThat(FailoverCalls.parseRetryAfter(" 0 ")).hasValue(Duration.ZERO);
+    assertThat(FailoverCalls.parseRetryAfter("99999")).hasValue(Duration.ofHours(1));
+    assertThat(FailoverCalls.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).hasValue(Duration.ZERO);
+    assertThat(FailoverCalls.parseRetryAfter("soon")).isEmpty();
+  }
+
+  @Test
   void noReachableEndpointIsUnavailableWithoutStatus() {
     URI dead1 = FakeApiServer.closedEndpoint();
     URI dead2 = FakeApiServer.closedEndpoint();

@@ -4,6 +4,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.api.ApiLimits;
 import io.agentd.daemon.api.ApiRoutes;
 import io.agentd.daemon.api.ApiTls;
 import io.agentd.daemon.api.Guard;
@@ -19,6 +20,7 @@ import io.agentd.daemon.coordinator.BootstrapTokens;
 import io.agentd.daemon.coordinator.ClusterInfo;
 import io.agentd.daemon.coordinator.ClusterSecret;
 import io.agentd.daemon.coordinator.Coordinator;
+import io.agentd.daemon.coordinator.DiskAlarm;
 import io.agentd.daemon.coordinator.LeaderLossDetector;
 import io.agentd.daemon.coordinator.LeaseTracker;
 import io.agentd.daemon.coordinator.NamespaceService;
@@ -141,8 +143,15 @@ public final class CoordinatorNode implements AutoCloseable {
         // Read (and checked) at start: a bad file stops the server now, not at its first election.
         String clusterSecret = config.insecure ? null : ClusterSecret.of(config.clusterSecretFile,
                 config.bootstrapTokenFile);
+        DiskAlarm disk = new DiskAlarm(config.nodeId, config.minFreeDisk, DiskAlarm.fileSystemOf(config.dataDir),
+                () -> raft.members().stream().map(io.agentd.daemon.raft.Member::id).toList(), config.diskCheckInterval,
+                System::nanoTime);
+        registerBackpressureGauges(disk);
         ClusterHealth health = new ClusterHealth(info, raft, Agentd.VERSION, config.electionTimeoutMax.multipliedBy(2),
-                tls == null ? null : tls.peerClientContext(), clusterSecret);
+                tls == null ? null : tls.peerClientContext(), clusterSecret, disk);
+        // Without the secret, servers cannot ask each other: each then knows only its own space.
+        disk.start(timer, config.insecure || clusterSecret != null ? health::askDisk
+                : id -> CompletableFuture.failedFuture(new IllegalStateException("no cluster secret")));
         ApiRoutes routes = new ApiRoutes(coordinator, info, new AgentService(coordinator),
                 new WorkerService(coordinator, leases), new NamespaceService(coordinator),
                 new TokenService(coordinator), metrics, config.insecure ? Guard.OPEN : Guard.servers(clusterSecret),
@@ -159,7 +168,7 @@ public final class CoordinatorNode implements AutoCloseable {
                     config.autopilotMinVoters).start(timer);
         }
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
-                routes);
+                routes, new ApiLimits(config.maxInflightRequests, config.tokenRateLimit, config.tokenRateBurst, disk));
         if (apiTls != null) {
             http.useTls(apiTls);
             LOG.info("TLS on the API, Raft and fast failover with {}; this server is {}{}", apiTls.describe(),
@@ -247,6 +256,16 @@ public final class CoordinatorNode implements AutoCloseable {
         metrics.register("blocking_queries_waiting", (Gauge<Integer>) waiters::waiting);
         metrics.register("cluster_feature_level", (Gauge<Integer>) () -> replica.read(s -> s.featureLevel()));
         metrics.register("build_feature_level_max", (Gauge<Integer>) () -> io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED);
+    }
+
+    /** The free-space alarm and the proposal queue, as metrics. */
+    private void registerBackpressureGauges(DiskAlarm disk) {
+        metrics.register("disk_free_bytes", (Gauge<Long>) () -> disk.local().freeBytes());
+        metrics.register("disk_total_bytes", (Gauge<Long>) () -> disk.local().totalBytes());
+        metrics.register("disk_min_free_bytes", (Gauge<Long>) () -> disk.local().minFreeBytes());
+        metrics.register("disk_low", (Gauge<Integer>) () -> disk.local().low() ? 1 : 0);
+        metrics.register("disk_alarm", (Gauge<Integer>) () -> disk.raised().isPresent() ? 1 : 0);
+        metrics.register("proposals_queued", (Gauge<Integer>) coordinator::queuedProposals);
     }
 
     public HostPort httpAddress() {

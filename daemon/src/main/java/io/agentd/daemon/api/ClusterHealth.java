@@ -3,6 +3,7 @@ package io.agentd.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.coordinator.ClusterInfo;
+import io.agentd.daemon.coordinator.DiskAlarm;
 import io.agentd.daemon.raft.Member;
 import io.agentd.daemon.raft.RaftNode;
 import io.agentd.statemachine.FeatureLevel;
@@ -25,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * servers' internal route), put together with what the leader knows of its followers, and a line
  * per problem: no leader, members that disagree on it, a member that does not answer, one the
  * leader has not heard from for longer than an election timeout, one whose applied index trails
- * the leader's commit index by more than {@link #MAX_LAG} entries.
+ * the leader's commit index by more than {@link #MAX_LAG} entries, one low on disk (the free-space
+ * alarm, {@link DiskAlarm}: the cluster then refuses writes that add data).
  */
 public final class ClusterHealth {
     /** A member's own view: role, term, leader, log and applied indexes, version; the leader adds its followers. */
@@ -41,14 +43,17 @@ public final class ClusterHealth {
     private final HttpClient http;
     private final String scheme;
     private final String secret;
+    private final DiskAlarm disk;
 
     /**
      * @param tls          the context to reach the peers' APIs with (null: plain HTTP)
      * @param secret       the cluster secret shown on the internal route (null: none)
      * @param silenceLimit a follower the leader has not heard from for longer is a problem
+     * @param disk         this server's free space, and what it knows of the others'
      */
     public ClusterHealth(ClusterInfo cluster, RaftNode raft, String version, Duration silenceLimit, SSLContext tls,
-                  String secret) {
+                  String secret, DiskAlarm disk) {
+        this.disk = disk;
         this.cluster = cluster;
         this.raft = raft;
         this.version = version;
@@ -78,7 +83,22 @@ public final class ClusterHealth {
         m.put("featureLevel", cluster.featureLevel());
         m.put("featureLevels", Map.of("min", FeatureLevel.MIN_SUPPORTED, "max", FeatureLevel.MAX_SUPPORTED));
         m.put("followers", raft.followerLastContactMillis());
+        DiskAlarm.Reading d = disk.local();
+        m.put("disk", Map.of("freeBytes", d.freeBytes(), "totalBytes", d.totalBytes(), "minFreeBytes",
+                d.minFreeBytes(), "low", d.low()));
         return m;
+    }
+
+    /** A member's free space, asked over the internal route. */
+    public CompletableFuture<DiskAlarm.Reading> askDisk(String id) {
+        return ask(id).thenApply(view -> {
+            JsonNode d = view.path("disk");
+            if (!d.isObject()) {
+                throw new IllegalStateException(id + " does not report its free space");
+            }
+            return new DiskAlarm.Reading(id, d.path("freeBytes").asLong(), d.path("totalBytes").asLong(),
+                    d.path("minFreeBytes").asLong());
+        });
     }
 
     CompletableFuture<Map<String, Object>> report() {
@@ -154,6 +174,17 @@ public final class ClusterHealth {
                 if (lag > MAX_LAG && m.voter()) {
                     problems.add(m.id() + " trails the leader by " + lag + " entries (more than " + MAX_LAG + ")");
                 }
+                JsonNode d = view.path("disk");
+                if (d.isObject()) {
+                    DiskAlarm.Reading r = new DiskAlarm.Reading(m.id(), d.path("freeBytes").asLong(),
+                            d.path("totalBytes").asLong(), d.path("minFreeBytes").asLong());
+                    row.put("diskFreeBytes", r.freeBytes());
+                    row.put("diskLow", r.low());
+                    if (r.low()) {
+                        problems.add(r.describe() + ": the cluster refuses writes that add data (507) until it has"
+                                + " more; reads and deletes go on");
+                    }
+                }
             }
             if (contact != null && contact.has(m.id())) {
                 long ms = contact.path(m.id()).asLong();
@@ -172,6 +203,7 @@ public final class ClusterHealth {
         out.put("term", raft.term());
         out.put("featureLevel", cluster.featureLevel());
         out.put("members", rows);
+        out.put("diskAlarm", rows.stream().anyMatch(r -> Boolean.TRUE.equals(r.get("diskLow"))));
         out.put("problems", problems);
         return out;
     }

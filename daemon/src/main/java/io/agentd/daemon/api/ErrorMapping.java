@@ -38,6 +38,12 @@ public final class ErrorMapping {
                 case BUSY, CONFLICT, STALE_LEADER -> new ApiException(409, "FAILED_PRECONDITION", m.getMessage());
             };
         }
+        if (c instanceof io.agentd.daemon.coordinator.Overloaded o) {
+            return ApiException.tooManyRequests(o.getMessage(), o.retryAfterSeconds());
+        }
+        if (c instanceof io.agentd.daemon.raft.RaftOverloadedException) {
+            return ApiException.tooManyRequests(c.getMessage(), 1);
+        }
         if (c instanceof NotLeaderException) {
             return ApiException.unavailable(c.getMessage());
         }

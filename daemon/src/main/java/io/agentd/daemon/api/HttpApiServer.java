@@ -7,6 +7,7 @@ import com.codahale.metrics.Timer;
 import io.agentd.client.api.ErrorBody;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.daemon.coordinator.Authenticator;
+import io.agentd.daemon.coordinator.DiskAlarm;
 import io.agentd.daemon.coordinator.Principal;
 import io.agentd.daemon.metrics.PrometheusText;
 import io.netty.bootstrap.ServerBootstrap;
@@ -67,6 +68,9 @@ public final class HttpApiServer implements AutoCloseable {
     private final SpawnFastPath.Spawner spawner;
     /** Renewals are counted, not timed: at thousands a second a timer each costs more than it tells. */
     private final Counter heartbeats;
+    private final Admission admission;
+    private final TokenRateLimits rates;
+    private final DiskAlarm disk;
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private Channel channel;
@@ -79,7 +83,11 @@ public final class HttpApiServer implements AutoCloseable {
      *                      whether it needs one and what it may do)
      */
     public HttpApiServer(Router router, Authenticator authenticator, int maxBodyBytes, MetricRegistry metrics,
-                         ApiRoutes routes) {
+                         ApiRoutes routes, ApiLimits limits) {
+        this.admission = new Admission(limits.maxInflightRequests(), System::nanoTime);
+        this.rates = new TokenRateLimits(limits.tokenRates(), limits.tokenBurst(), System::nanoTime);
+        this.disk = limits.disk();
+        metrics.register("http_requests_held", (com.codahale.metrics.Gauge<Integer>) admission::held);
         this.router = router;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
@@ -153,10 +161,28 @@ public final class HttpApiServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
+            Admission.Kind kind = Admission.kind(req.method(), req.uri());
+            if (!admission.tryAdmit(kind)) {
+                // Refused before anything else is done for it: shedding must cost less than serving.
+                FullHttpResponse out = renderError(admission.refusal(kind));
+                countError(out);
+                write(ctx, out, keepAlive);
+                return;
+            }
+            try {
+                serve(ctx, req, kind, keepAlive);
+            } catch (RuntimeException | Error e) {
+                admission.release(kind);
+                throw e;
+            }
+        }
+
+        /** An admitted request; its place is given back when its answer is written. */
+        private void serve(ChannelHandlerContext ctx, FullHttpRequest req, Admission.Kind kind, boolean keepAlive) {
             if (renewer != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
                 String worker = HeartbeatFastPath.workerId(req.uri());
                 if (worker != null && HeartbeatFastPath.emptyObject(req.content())) {
-                    renew(ctx, req, worker, keepAlive);
+                    renew(ctx, req, worker, keepAlive, kind);
                     return;
                 }
             }
@@ -182,7 +208,11 @@ public final class HttpApiServer implements AutoCloseable {
                             ? authenticate(req, r.remote()) : CompletableFuture.completedFuture(Principal.ANONYMOUS);
                     answer = who.thenCompose(p -> {
                         ApiRequest known = r.withPrincipal(p);
+                        rates.check(p);
                         m.guard().check(p, known);
+                        if (kind == Admission.Kind.WRITE && Admission.addsData(req.method(), m.template())) {
+                            refuseWhileLowOnDisk();
+                        }
                         return m.handler().handle(known);
                     });
                 } catch (Throwable t) {
@@ -190,12 +220,15 @@ public final class HttpApiServer implements AutoCloseable {
                 }
             }
             answer.whenCompleteAsync((resp, err) -> {
-                FullHttpResponse out = err == null ? render(resp, ctx.alloc()) : renderError(err);
-                requestTimer(template[0], req.method().name()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                if (out.status().code() >= 400) {
-                    metrics.counter(PrometheusText.name("http_errors", "status",
-                            Integer.toString(out.status().code()))).inc();
+                admission.release(kind);
+                FullHttpResponse out;
+                try {
+                    out = err == null ? render(resp, ctx.alloc()) : renderError(err);
+                } catch (RuntimeException e) {
+                    out = renderError(e);
                 }
+                requestTimer(template[0], req.method().name()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                countError(out);
                 write(ctx, out, keepAlive);
             }, ctx.executor());
         }
@@ -217,7 +250,9 @@ public final class HttpApiServer implements AutoCloseable {
                         Principal.ANONYMOUS, remote(ctx));
                 return authenticate(req, r.remote()).thenCompose(p -> {
                     ApiRequest known = r.withPrincipal(p);
+                    rates.check(p);
                     SpawnFastPath.GUARD.check(p, known);
+                    refuseWhileLowOnDisk();
                     return spawner.spawn(known, body);
                 });
             } catch (Throwable t) {
@@ -225,11 +260,13 @@ public final class HttpApiServer implements AutoCloseable {
             }
         }
 
-        private void renew(ChannelHandlerContext ctx, FullHttpRequest req, String worker, boolean keepAlive) {
+        private void renew(ChannelHandlerContext ctx, FullHttpRequest req, String worker, boolean keepAlive,
+                           Admission.Kind kind) {
             heartbeats.inc();
             CompletableFuture<HeartbeatView> answer;
             try {
                 answer = authenticate(req, remote(ctx)).thenCompose(p -> {
+                    rates.check(p);
                     Guard.allow(p.actsFor(worker), p, "act for worker " + worker);
                     return renewer.renew(worker);
                 });
@@ -237,14 +274,14 @@ public final class HttpApiServer implements AutoCloseable {
                 answer = CompletableFuture.failedFuture(e);
             }
             answer.whenCompleteAsync((view, err) -> {
+                admission.release(kind);
                 FullHttpResponse out;
                 if (err == null) {
                     byte[] body = HeartbeatFastPath.render(view);
                     out = json(HttpResponseStatus.OK, body != null ? body : Json.write(view));
                 } else {
                     out = renderError(err);
-                    metrics.counter(PrometheusText.name("http_errors", "status",
-                            Integer.toString(out.status().code()))).inc();
+                    countError(out);
                 }
                 write(ctx, out, keepAlive);
             }, ctx.executor());
@@ -254,6 +291,20 @@ public final class HttpApiServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+    }
+
+    /** 507 while the cluster's free-space alarm is raised (a write that adds data may not go on). */
+    private void refuseWhileLowOnDisk() {
+        disk.raised().ifPresent(low -> {
+            throw ApiException.insufficientStorage(low.describe() + ": the cluster refuses writes that add data"
+                    + " until it has more; reads and deletes go on");
+        });
+    }
+
+    private void countError(FullHttpResponse out) {
+        if (out.status().code() >= 400) {
+            metrics.counter(PrometheusText.name("http_errors", "status", Integer.toString(out.status().code()))).inc();
         }
     }
 
@@ -316,10 +367,16 @@ public final class HttpApiServer implements AutoCloseable {
             cause = cause.getCause();
         }
         ApiException e = cause instanceof ApiException a ? a : ErrorMapping.map(cause);
-        if (e.status() >= 500 && !"UNAVAILABLE".equals(e.code()) && !"TIMEOUT".equals(e.code())) {
+        if (e.status() >= 500 && !"UNAVAILABLE".equals(e.code()) && !"TIMEOUT".equals(e.code())
+                && !ApiException.INSUFFICIENT_STORAGE.equals(e.code())) {
             LOG.error("internal error answering a request", cause);
         }
-        return json(HttpResponseStatus.valueOf(e.status()), Json.write(ErrorBody.of(e.code(), e.getMessage())));
+        FullHttpResponse out = json(HttpResponseStatus.valueOf(e.status()),
+                Json.write(ErrorBody.of(e.code(), e.getMessage())));
+        if (e.retryAfterSeconds() > 0) {
+            out.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        return out;
     }
 
     /** Writes the body into a buffer of the connection's allocator (no copy of it on the way out). */

@@ -62,6 +62,23 @@ public final class ServerConfig implements ConfigBinder.Checked {
     public int maxBatch = 512;
     @Setting("log entries being replicated at once before new writes wait for the next batch (1 to 64)")
     public int maxInflightBatches = 1;
+    @Setting("requests this server holds at once (admitted, not yet answered): writes past three quarters of it"
+            + " and reads past all of it are answered 429 with Retry-After (4 to 1000000)")
+    public int maxInflightRequests = 4096;
+    @Setting("commands waiting on this server for the next log entry; writes past it are answered 429 with"
+            + " Retry-After (1 to 1000000; below max-batch, entries cannot fill)")
+    public int maxQueuedProposals = 512;
+    @Setting("free space every server keeps on its data dir's file system, a size (256MiB) or a share (5%): while"
+            + " any server has less, the cluster refuses writes with 507 (reads and deletes go on); 0: off")
+    public FreeSpace minFreeDisk = FreeSpace.ofBytes(256L << 20);
+    @Setting("how often each server measures its free space and asks the other servers for theirs")
+    public Duration diskCheckInterval = Duration.ofSeconds(2);
+    @Setting("requests per token and role on each server, ROLE=RATE,... (admin, operator, worker, reader; a rate"
+            + " like 200/s, 3000/m or off): past it, 429 with Retry-After; a role not named has no cap")
+    public Map<String, RequestRate> tokenRateLimit = new TreeMap<>();
+    @Setting("how many requests a token may send at once above its rate, as time at that rate (1s: one second's"
+            + " worth)")
+    public Duration tokenRateBurst = Duration.ofSeconds(1);
     @Setting("a worker not heard from for this long is down and its agents move elsewhere")
     public Duration workerTtl = Duration.ofSeconds(10);
     @Setting("this server's certificate chain (PEM): the API and Raft then use TLS; with tls-key and tls-ca")
@@ -108,7 +125,11 @@ public final class ServerConfig implements ConfigBinder.Checked {
     private static ConfigBinder<ServerConfig> binder(java.util.function.Supplier<ServerConfig> defaults) {
         return ConfigBinder.of(ServerConfig.class, defaults, "AGENTD_")
                 .withType(HostPort.class, "HOST:PORT", HostPort::parse, HostPort::toString)
-                .withType(TlsProvider.class, "auto, openssl or jdk", TlsProvider::parse, TlsProvider::toString);
+                .withType(TlsProvider.class, "auto, openssl or jdk", TlsProvider::parse, TlsProvider::toString)
+                .withType(FreeSpace.class, "a size such as 256MiB, or a percentage such as 5%", FreeSpace::parse,
+                        FreeSpace::toString)
+                .withType(RequestRate.class, "a rate such as 200/s, 3000/m or 50000/h, or off", RequestRate::parse,
+                        RequestRate::toString);
     }
 
     private static ServerConfig devDefaults() {
@@ -154,6 +175,16 @@ public final class ServerConfig implements ConfigBinder.Checked {
         range("max-batch", maxBatch, 1, 10_000);
         range("max-inflight-batches", maxInflightBatches, 1, 64);
         range("reschedule-attempts", rescheduleAttempts, 0, 1000);
+        range("max-inflight-requests", maxInflightRequests, 4, 1_000_000);
+        range("max-queued-proposals", maxQueuedProposals, 1, 1_000_000);
+        positive("disk-check-interval", diskCheckInterval);
+        positive("token-rate-burst", tokenRateBurst);
+        for (String role : tokenRateLimit.keySet()) {
+            if (!List.of("admin", "operator", "worker", "reader").contains(role)) {
+                throw new ConfigException("token-rate-limit", "token-rate-limit: '" + role + "' is not a role (admin,"
+                        + " operator, worker, reader)");
+            }
+        }
         positive("autopilot-dead-server-grace", autopilotDeadServerGrace);
         range("autopilot-min-voters", autopilotMinVoters, 1, 99);
         secretFile("bootstrap-token-file", bootstrapTokenFile, "bootstrap token");

@@ -38,7 +38,8 @@ public final class Coordinator {
         this.raft = raft;
         this.replica = replica;
         this.waiters = waiters;
-        this.proposer = new Proposer(raft::propose, config.maxBatch, config.maxInflightBatches);
+        this.proposer = new Proposer(raft::propose, config.maxBatch, config.maxInflightBatches,
+                config.maxQueuedProposals, System::nanoTime);
         raft.onLeadershipChange(leadership -> {
             if (leadership.leading()) {
                 proposer.leadershipGained();
@@ -57,12 +58,24 @@ public final class Coordinator {
         return raft;
     }
 
-    /** Replicates one command of a service of this node ({@code actor}, "lease-sweeper" say); completes with its reply once applied. */
+    /**
+     * Replicates one command of a service of this node ({@code actor}, "lease-sweeper" say);
+     * completes with its reply once applied. Never refused for a full queue (see {@link Proposer}).
+     */
     public CompletableFuture<Reply> write(Command command, String actor) {
-        return write(new Envelope(null, actor, command));
+        return proposer.proposeOwn(new Envelope(null, actor, command))
+                .orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Replicates one command in its envelope; completes with its reply once applied. */
+    /** Commands waiting on this node for the next log entry. */
+    public int queuedProposals() {
+        return proposer.queued();
+    }
+
+    /**
+     * Replicates one command in its envelope; completes with its reply once applied, or with
+     * {@link Overloaded} at once when too many commands wait already.
+     */
     public CompletableFuture<Reply> write(Envelope envelope) {
         return proposer.propose(envelope).orTimeout(config.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -21,6 +21,12 @@ import java.util.function.Function;
  * other commands only when they fit under {@code maxBatch} together, and alone when it is
  * bigger than that.
  *
+ * <p>The queue is bounded: past {@code maxQueued} commands waiting, {@link #propose} and {@link
+ * #proposeAll} fail at once with {@link Overloaded} (nothing is queued), with a Retry-After from
+ * the rate at which batches have been applied lately. The server's own commands ({@link
+ * #proposeOwn}: lease expiry, reschedules) are never refused: they are few, and they keep the
+ * cluster's promises to its workers.
+ *
  * <p>Commands are encoded by the thread that proposes them; a batch only joins their bytes. When
  * a batch is applied, the next one leaves before the replies of the first are handed out (their
  * callers' continuations run on the thread that completes them, Ratis' apply thread).
@@ -29,7 +35,11 @@ public final class Proposer {
     private final Function<byte[], CompletableFuture<Answer>> submit;
     private final int maxBatch;
     private final int maxInflight;
+    private final int maxQueued;
+    private final DrainRate applied;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Commands in {@link #queue}. */
+    private int queued;
     private int inflight;
     /** Batches sent before the last {@link #leadershipGained()} no longer count against the limit. */
     private long generation;
@@ -43,28 +53,61 @@ public final class Proposer {
      *               ({@link CommandCodec#encodeReplies})
      */
     public Proposer(Function<byte[], CompletableFuture<Answer>> submit, int maxBatch, int maxInflight) {
+        this(submit, maxBatch, maxInflight, Integer.MAX_VALUE, System::nanoTime);
+    }
+
+    /**
+     * @param maxQueued commands that may wait for a batch; past that, proposals are refused
+     * @param nanoClock measures how fast batches are applied (for Retry-After)
+     */
+    public Proposer(Function<byte[], CompletableFuture<Answer>> submit, int maxBatch, int maxInflight, int maxQueued,
+                    java.util.function.LongSupplier nanoClock) {
         this.submit = submit;
         this.maxBatch = maxBatch;
         this.maxInflight = maxInflight;
+        this.maxQueued = maxQueued;
+        this.applied = new DrainRate(nanoClock);
     }
 
-    /** Queues one command; completes with its reply once applied, or exceptionally. */
+    /** Queues one command; completes with its reply once applied, or exceptionally ({@link Overloaded} when the queue is full). */
     public CompletableFuture<Reply> propose(Envelope e) {
         return proposeAll(List.of(e)).thenApply(r -> r.get(0));
     }
 
+    /** As {@link #propose}, never refused for a full queue: for the server's own commands. */
+    public CompletableFuture<Reply> proposeOwn(Envelope e) {
+        return enqueue(List.of(e), false).thenApply(r -> r.get(0));
+    }
+
     /**
      * Queues commands that must be applied in one log entry, in this order; completes with
-     * their replies, in the same order, once applied, or exceptionally.
+     * their replies, in the same order, once applied, or exceptionally. {@link Overloaded} when
+     * they do not fit in the queue; a group alone in an empty queue always does.
      */
     public CompletableFuture<List<Reply>> proposeAll(List<Envelope> envelopes) {
+        return enqueue(envelopes, true);
+    }
+
+    /** Commands waiting for a batch now. */
+    public synchronized int queued() {
+        return queued;
+    }
+
+    private CompletableFuture<List<Reply>> enqueue(List<Envelope> envelopes, boolean bounded) {
         if (envelopes.isEmpty()) {
             throw new IllegalArgumentException("no commands to propose");
         }
+        int count = envelopes.size();
         CompletableFuture<List<Reply>> f = new CompletableFuture<>();
-        Pending p = new Pending(envelopes.size(), CommandCodec.encodeEnvelopes(envelopes), f);
+        Pending p = new Pending(count, CommandCodec.encodeEnvelopes(envelopes), f);
         synchronized (this) {
+            if (bounded && queued > 0 && (long) queued + count > maxQueued) {
+                return CompletableFuture.failedFuture(new Overloaded(queued + " commands are already waiting to be"
+                        + " proposed on this server (max-queued-proposals " + maxQueued + ")",
+                        applied.retryAfterSeconds((long) queued + count)));
+            }
             queue.add(p);
+            queued += count;
         }
         drain();
         return f;
@@ -100,6 +143,7 @@ public final class Proposer {
                     Pending p = queue.poll();
                     batch.add(p);
                     commands += p.count();
+                    queued -= p.count();
                 }
             }
             send(batch, gen);
@@ -138,6 +182,9 @@ public final class Proposer {
                 if (gen == generation) {
                     inflight--;
                 }
+            }
+            if (failure == null) {
+                applied.done(expected);
             }
             drain(); // the next batch leaves now; this one's callers continue on this thread below
             if (failure != null) {

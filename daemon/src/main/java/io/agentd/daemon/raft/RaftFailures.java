@@ -3,6 +3,7 @@ package io.agentd.daemon.raft;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 
@@ -26,6 +27,7 @@ final class RaftFailures {
 
     /**
      * Timeouts (also as the last cause of exhausted retries) become {@link RaftTimeoutException};
+     * a leader whose pending writes are at their limit, {@link RaftOverloadedException};
      * I/O and leadership trouble become {@link RaftUnavailableException}; anything else, including
      * a state machine that refused the entry, a plain {@link RaftException}.
      */
@@ -37,6 +39,11 @@ final class RaftFailures {
         Throwable last = e instanceof RaftRetryFailureException && e.getCause() != null ? unwrap(e.getCause()) : e;
         if (last instanceof TimeoutIOException || last instanceof TimeoutException) {
             return new RaftTimeoutException(what + " timed out: " + e.getMessage(), e);
+        }
+        if (last instanceof ResourceUnavailableException) {
+            // The leader's queue of pending writes is full: refused before it was appended.
+            return new RaftOverloadedException(what + " was refused, the leader has too many writes pending: "
+                    + last.getMessage(), e);
         }
         if (e instanceof StateMachineException) {
             return new RaftException(what + " was refused by the state machine: " + e.getMessage(), e);

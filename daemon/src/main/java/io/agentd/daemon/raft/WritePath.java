@@ -66,8 +66,8 @@ final class WritePath {
             return CompletableFuture.failedFuture(calls.closedException());
         }
         if (!writePermits.tryAcquire()) {
-            return CompletableFuture.failedFuture(new RaftUnavailableException(
-                    config.maxPendingRequests() + " writes are already in flight on " + config.nodeId()));
+            return CompletableFuture.failedFuture(new RaftOverloadedException(
+                    config.maxPendingRequests() + " writes are already in flight on " + config.nodeId(), null));
         }
         CompletableFuture<Answer> result = calls.track(new CompletableFuture<>(), "write");
         // Not copied: startTransaction copies it into the stamped entry.

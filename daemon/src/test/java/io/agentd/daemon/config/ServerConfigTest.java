@@ -163,4 +163,50 @@ class ServerConfigTest {
         flags("http-addr", "0.0.0.0:7420", "tls-cert", "/c.pem", "tls-key", "/k.pem", "tls-ca", "/ca.pem")
                 .requireTlsBeyondLoopback();
     }
+
+    @Test
+    void backpressureKeysParseTheirUnitsAndRefuseWhatMakesNoSense() {
+        ServerConfig c = flags("max-inflight-requests", "64", "max-queued-proposals", "16", "min-free-disk", "16MiB",
+                "disk-check-interval", "200ms", "token-rate-limit", "operator=200/s,reader=3000/m",
+                "token-rate-burst", "2s");
+        c.validate();
+        assertThat(c.maxInflightRequests).isEqualTo(64);
+        assertThat(c.maxQueuedProposals).isEqualTo(16);
+        assertThat(c.minFreeDisk).isEqualTo(FreeSpace.ofBytes(16L << 20));
+        assertThat(c.tokenRateLimit).containsEntry("operator", new RequestRate(200, Duration.ofSeconds(1)))
+                .containsEntry("reader", new RequestRate(3000, Duration.ofMinutes(1)));
+        assertThat(c.tokenRateBurst).isEqualTo(Duration.ofSeconds(2));
+        assertThat(flags("min-free-disk", "5%").validate().minFreeDisk.of(1000)).isEqualTo(50);
+        assertThat(flags("min-free-disk", "0").validate().minFreeDisk.off()).isTrue();
+
+        ServerConfig d = new ServerConfig().validate();
+        assertThat(d.minFreeDisk).isEqualTo(FreeSpace.ofBytes(256L << 20));
+        assertThat(d.tokenRateLimit).isEmpty();
+
+        assertThatThrownBy(() -> flags("min-free-disk", "lots").validate()).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("min-free-disk").hasMessageContaining("256MiB");
+        assertThatThrownBy(() -> flags("min-free-disk", "16MB/s").validate()).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("min-free-disk");
+        assertThatThrownBy(() -> flags("token-rate-limit", "operator=fast").validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("token-rate-limit");
+        assertThatThrownBy(() -> flags("token-rate-limit", "robot=10/s").validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'robot' is not a role");
+        assertThatThrownBy(() -> flags("max-inflight-requests", "2").validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max-inflight-requests: 2 is not between");
+        assertThatThrownBy(() -> flags("max-queued-proposals", "0").validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max-queued-proposals");
+    }
+
+    @Test
+    void sizesAndRatesAreWrittenBackAsTheyAreRead() {
+        for (String size : List.of("256MiB", "2GiB", "5%", "0", "1000")) {
+            assertThat(FreeSpace.parse(size).toString()).isEqualTo(size);
+        }
+        assertThat(FreeSpace.parse("500MB").bytes()).isEqualTo(500_000_000L);
+        assertThat(FreeSpace.human(12_345_678)).isEqualTo("11.8 MiB");
+        for (String rate : List.of("200/s", "3000/m", "50000/h", "off")) {
+            assertThat(RequestRate.parse(rate).toString()).isEqualTo(rate);
+        }
+        assertThat(RequestRate.parse("3000/m").perSecond()).isEqualTo(50.0);
+    }
 }

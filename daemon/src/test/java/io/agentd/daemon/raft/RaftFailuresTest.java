@@ -3,6 +3,7 @@ package io.agentd.daemon.raft;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,15 @@ class RaftFailuresTest {
         assertThat(RaftFailures.translate(
                 new RaftRetryFailureException(null, 10, null, new TimeoutIOException("slow")), "write"))
                 .isInstanceOf(RaftTimeoutException.class);
+    }
+
+    @Test
+    void aLeaderWithTooManyWritesPendingRefusesThemAsOverloadNotAsUnavailable() {
+        assertThat(RaftFailures.translate(new CompletionException(
+                new ResourceUnavailableException("pending requests: 4096 exceeds 4096")), "write"))
+                .isInstanceOf(RaftOverloadedException.class).hasMessageContaining("too many writes pending");
+        assertThat(RaftFailures.translate(new RaftRetryFailureException(null, 10, null,
+                new ResourceUnavailableException("full")), "write")).isInstanceOf(RaftOverloadedException.class);
     }
 
     @Test
