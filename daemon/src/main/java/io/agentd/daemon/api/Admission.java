@@ -77,14 +77,16 @@ final class Admission {
     /**
      * Route templates of writes that go on under the free-space alarm although they are not
      * DELETEs: stopping an agent, a worker's report on an agent (how a delete of a running agent
-     * completes), a lease renewal (leader memory, not the log), moving leadership, adding a server.
+     * completes), a lease renewal (leader memory, not the log), moving leadership, adding a server,
+     * and a cluster check (one small entry; whether the replicas agree matters most in an incident).
      */
     private static final java.util.Set<String> GO_ON_WHILE_LOW_ON_DISK = java.util.Set.of(
             "/v1/namespaces/{ns}/agents/{name}/stop",
             "/v1/namespaces/{ns}/agents/{name}/status",
             "/v1/workers/{id}/heartbeat",
             "/v1/cluster/leader",
-            "/v1/cluster/members");
+            "/v1/cluster/members",
+            "/v1/cluster/check");
 
     /**
      * Whether a write, by its method and route template, adds data: refused while the cluster's

@@ -88,6 +88,9 @@ class AdmissionTest {
         assertThat(Admission.addsData(HttpMethod.PUT, "/v1/namespaces/{ns}/agents/{name}/metadata/{key}")).isTrue();
         assertThat(Admission.addsData(HttpMethod.POST, "/v1/namespaces")).isTrue();
         assertThat(Admission.addsData(HttpMethod.POST, "/v1/tokens")).isTrue();
+        assertThat(Admission.addsData(HttpMethod.POST, "/v1/cluster/feature-level")).isTrue();
+        assertThat(Admission.addsData(HttpMethod.POST, "/v1/namespaces/{ns}/agents/{name}/start")).isTrue();
+        assertThat(Admission.addsData(HttpMethod.POST, "/v1/cluster/check")).isFalse();
         assertThat(Admission.addsData(HttpMethod.DELETE, "/v1/namespaces/{ns}/agents/{name}")).isFalse();
         assertThat(Admission.addsData(HttpMethod.DELETE, "/v1/tokens/{id}")).isFalse();
         assertThat(Admission.addsData(HttpMethod.POST, "/v1/namespaces/{ns}/agents/{name}/stop")).isFalse();
