@@ -75,6 +75,7 @@ final class Scale {
         AtomicInteger next = new AtomicInteger();
         AtomicLong created = new AtomicLong();
         AtomicLong other = new AtomicLong();
+        AtomicLong tooMany = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Histogram lat = new Histogram(3_600_000_000L, 3);
         long start = System.nanoTime();
@@ -86,6 +87,7 @@ final class Scale {
                         int from = b * batch;
                         int to = Math.min(count, from + batch);
                         byte[] body = body(from, to);
+                        int refused = 0;
                         for (int attempt = 1; ; attempt++) {
                             long t0 = System.nanoTime();
                             HttpResponse<String> r = HTTP.send(authorized(HttpRequest.newBuilder(uri), token)
@@ -101,6 +103,15 @@ final class Scale {
                                 created.addAndGet(c);
                                 other.addAndGet(to - from - c);
                                 break;
+                            }
+                            if (r.statusCode() == 429 && refused++ < 600) {
+                                // Backpressure: the server's proposal queue is full; wait as it says and
+                                // send the same batch again (the same Idempotency-Key).
+                                long wait = r.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+                                tooMany.incrementAndGet();
+                                Thread.sleep(Math.min(30, Math.max(1, wait)) * 1000L);
+                                attempt--; // not a failed attempt
+                                continue;
                             }
                             if (attempt >= 5 || r.statusCode() < 500) {
                                 throw new IllegalStateException("batch " + b + ": " + r.statusCode() + " " + r.body());
@@ -128,6 +139,7 @@ final class Scale {
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.println("RESULT mode=load agents=" + count + " created=" + created.get() + " not_created=" + other.get()
                 + " seconds=" + Report.fmt(secs, 1) + " agents_per_s=" + Report.fmt(count / secs, 0)
+                + " refused_429=" + tooMany.get()
                 + " batch=" + batch + Report.latencyFields(lat, "batch_"));
         return other.get() == 0 ? 0 : 1;
     }
