@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Pins what each feature level's rules make of a log. For every level this build supports, a log
- * written by the build that introduced the level is checked in ({@code golden/level-N.log}) with
+ * written by the build that introduced the level is checked in ({@code golden/level-N.entries}) with
  * digests of what applying it yields ({@code golden/level-N.digests}): the state's fingerprint, the
  * bytes in every table of the store (what a snapshot ships to another member), and the replies.
  *
@@ -46,7 +46,7 @@ class GoldenLogTest {
     @Test
     void everySupportedLevelStillYieldsWhatItsGoldenLogRecorded() throws IOException {
         for (int level = FeatureLevel.MIN_SUPPORTED; level <= FeatureLevel.MAX_SUPPORTED; level++) {
-            List<String> lines = resource(DIR + "level-" + level + ".log");
+            List<String> lines = resource(DIR + "level-" + level + ".entries");
             List<String> expected = resource(DIR + "level-" + level + ".digests");
             if (lines == null || expected == null) {
                 fail("feature level " + level + " has no golden log: write it with mvn test -pl statemachine"
@@ -56,7 +56,7 @@ class GoldenLogTest {
             for (String line : expected) {
                 String[] kv = line.split(" ", 2);
                 assertThat(got.get(kv[0]))
-                        .as("the %s digest of golden/level-%d.log changed: this build applies the entries of feature"
+                        .as("the %s digest of golden/level-%d.entries changed: this build applies the entries of feature"
                                 + " level %d differently from the build that wrote it, so the two would diverge in a"
                                 + " rolling upgrade. Put the new behaviour behind a new feature level (docs/upgrades.md)",
                                 kv[0], level, level)
@@ -74,10 +74,10 @@ class GoldenLogTest {
     @Test
     void goldenLogsExerciseEveryCommandOfTheirLevel() throws IOException {
         for (int level = FeatureLevel.MIN_SUPPORTED; level <= FeatureLevel.MAX_SUPPORTED; level++) {
-            List<String> lines = resource(DIR + "level-" + level + ".log");
-            assertThat(lines).as("golden/level-%d.log", level).isNotNull();
+            List<String> lines = resource(DIR + "level-" + level + ".entries");
+            assertThat(lines).as("golden/level-%d.entries", level).isNotNull();
             assertThat(missingKinds(level, parse(lines)))
-                    .as("kinds of command that never change the state in golden/level-%d.log", level).isEmpty();
+                    .as("kinds of command that never change the state in golden/level-%d.entries", level).isEmpty();
         }
     }
 
@@ -121,7 +121,7 @@ class GoldenLogTest {
         }
         int level = Integer.parseInt(asked.trim());
         Path dir = Path.of("src/test/resources", DIR);
-        Path log = dir.resolve("level-" + level + ".log");
+        Path log = dir.resolve("level-" + level + ".entries");
         Path digests = dir.resolve("level-" + level + ".digests");
         if (Files.exists(log) || Files.exists(digests)) {
             fail(log + " exists; golden logs are written once, by the build that introduces their level");
