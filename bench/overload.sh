@@ -12,7 +12,9 @@
 #   --quick: 10 s warm-up and 8 s windows instead of 40 s and 20 s (a smoke run, not a measurement)
 # Knobs (env): LEVELS (default 1,2,4), RATE (writes/s for 1x: skips the closed loop), CLOSED_CONNECTIONS
 # (closed loop, over all servers, default 384), CONNECTIONS (open loop, per server, default 1536: more
-# than a server admits, so that it, not the generator, decides what waits).
+# than a server admits, so that it, not the generator, decides what waits); PIN=1: the three servers on
+# CPU 0 and the load generator on CPU 1 (taskset), so that the generator's own work does not take
+# the servers' CPU when it sends at 2x and 4x (on a 2-core machine it otherwise does).
 set -euo pipefail
 quick=0
 if [[ "${1:-}" == --quick ]]; then quick=1; shift; fi
@@ -21,6 +23,11 @@ if (( quick )); then warmup=10s; window=8s; else warmup=40s; window=20s; fi
 results_file "overload$( ((quick)) && echo -quick)" "$([ $quick = 1 ] && echo --quick)" "$@"
 build
 start_cluster "$work/c" 18300 "$@"
+if [[ "${PIN:-0}" == 1 ]]; then
+  for n in n1 n2 n3; do taskset -a -cp 0 "${spid[$n]}" >/dev/null; done
+  taskset -cp 1 $$ >/dev/null # this shell, and so the generator it starts
+  echo "pinned: servers on CPU 0, the load generator on CPU 1"
+fi
 extra=()
 [[ -n "${RATE:-}" ]] && extra+=(--rate "$RATE")
 bench overload --servers "$servers" --agents 900 --closed-connections "${CLOSED_CONNECTIONS:-384}" --connections "${CONNECTIONS:-1536}" --io-threads 1 \
