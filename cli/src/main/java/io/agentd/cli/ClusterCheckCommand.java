@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
  * {@code agentctl cluster check}: every member's state digest at one log index. Exit 0 when all
  * agree; 1 naming the members that differ; 6 when a member did not answer.
  */
-@Command(name = "check", description = {"Compare every member's registry at one log index (admin): each replica",
-    "records a digest of its state once it has applied the same entry.",
+@Command(name = "check", description = {"Compare every member's registry at one log index (admin).",
+    "Each replica hashes its store once it has applied the same log entry; the server waits up to",
+    "30 s for every digest, so give a large registry a longer --timeout than the default 10s.",
     "Exit 0 when all agree; 1 naming the member that differs; 6 when a member did not answer."})
 final class ClusterCheckCommand extends ApiCommand {
 

@@ -21,8 +21,9 @@ import picocli.CommandLine.Command;
  * member through {@code cluster health}; {@code unknown} for one that does not answer or runs a
  * build from before feature levels).
  */
-@Command(name = "status", description = {"Show leader, term, commit and applied index, revision, the cluster's",
-    "feature level and the members with the feature levels each one's build supports."})
+@Command(name = "status", description = {"Show leader, term, indexes, feature level and members.",
+    "Each member is shown with the feature levels its build supports (unknown: it did not answer,",
+    "or runs a build from before feature levels)."})
 final class ClusterStatusCommand extends ApiCommand {
 
   @Override

@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code agentctl cluster upgrade --to N}: raises the cluster feature level once every member supports it. */
-@Command(name = "upgrade", description = {"Raise the cluster's feature level to N, so that the rules of level N apply",
-    "from now on (admin). Refused (exit 4) unless every member answers and its build supports N;",
-    "agentctl cluster status shows each member's range. A level is never lowered."})
+@Command(name = "upgrade", description = {"Raise the cluster's feature level to N (admin).",
+    "The rules of level N apply from the next log entry on. Refused (exit 4) unless every member",
+    "answers and its build supports N; agentctl cluster status shows each member's range.",
+    "A level is never lowered."})
 final class ClusterUpgradeCommand extends ApiCommand {
   @Option(names = "--to", required = true, paramLabel = "N", description = "the feature level to reach")
   int level;
