@@ -88,7 +88,7 @@ final class Scale {
                         int to = Math.min(count, from + batch);
                         byte[] body = body(from, to);
                         int refused = 0;
-                        for (int attempt = 1; ; attempt++) {
+                        for (int attempt = 1; ; ) {
                             long t0 = System.nanoTime();
                             HttpResponse<String> r = HTTP.send(authorized(HttpRequest.newBuilder(uri), token)
                                     .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
@@ -110,13 +110,12 @@ final class Scale {
                                 long wait = r.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
                                 tooMany.incrementAndGet();
                                 Thread.sleep(Math.min(30, Math.max(1, wait)) * 1000L);
-                                attempt--; // not a failed attempt
-                                continue;
+                                continue; // not a failed attempt
                             }
                             if (attempt >= 5 || r.statusCode() < 500) {
                                 throw new IllegalStateException("batch " + b + ": " + r.statusCode() + " " + r.body());
                             }
-                            Thread.sleep(500L * attempt);
+                            Thread.sleep(500L * attempt++);
                         }
                         if (b > 0 && b % Math.max(1, batches / 10) == 0) {
                             System.err.printf("  batch %d/%d answered, %.0f s%n", b, batches,
