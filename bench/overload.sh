@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Overload: three agentd servers on loopback, writes past what they can commit. bench overload
-# finds the sustainable write rate with a closed loop (64 connections over the three servers),
+# warms the servers up with a closed loop (384 connections over the three servers), finds the
+# sustainable write rate with short open-loop probes (the highest rate that sheds at most 1 %),
 # then sends open-loop writes at 1x, 2x and 4x that rate, spread over the servers (followers
 # forward theirs), latency from each write's intended send time. A write is a metadata update of
 # one of 900 agents: a log write like a spawn, but the registry keeps its size, so the servers'
@@ -10,7 +11,7 @@
 # 90 % of 1x. Authentication on, as by default (bench/lib.sh: the bootstrap admin token).
 # usage: bench/overload.sh [--quick] [extra agentd server flags...]
 #   --quick: 10 s warm-up and 8 s windows instead of 40 s and 20 s (a smoke run, not a measurement)
-# Knobs (env): LEVELS (default 1,2,4), RATE (writes/s for 1x: skips the closed loop), CLOSED_CONNECTIONS
+# Knobs (env): LEVELS (default 1,2,4), RATE (writes/s for 1x: skips the probes), CLOSED_CONNECTIONS
 # (closed loop, over all servers, default 384), CONNECTIONS (open loop, per server, default 1536: more
 # than a server admits, so that it, not the generator, decides what waits); PIN=1: the three servers on
 # CPU 0 and the load generator on CPU 1 (taskset), so that the generator's own work does not take

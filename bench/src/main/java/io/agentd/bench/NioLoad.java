@@ -155,6 +155,13 @@ final class NioLoad {
             for (Conn c : conns) {
                 c.close();
             }
+            try {
+                // A channel registered with a selector keeps its socket open until the selector lets
+                // go of its key: closing the selector is what frees the connections' descriptors.
+                selector.close();
+            } catch (IOException e) {
+                System.err.println("load generator: " + e);
+            }
         }
 
         /** Sends what is due on idle connections; returns nanoseconds until the next send is due (0: now, or unknown). */
@@ -249,7 +256,7 @@ final class NioLoad {
                     out = ByteBuffer.wrap(requests[w]);
                     flush();
                 } catch (IOException e) {
-                    fail("io", 0);
+                    fail("io_send:" + e.getClass().getSimpleName(), 0);
                 }
             }
 
@@ -276,7 +283,7 @@ final class NioLoad {
                     key.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
                             : SelectionKey.OP_READ);
                 } catch (IOException e) {
-                    fail("io", 0);
+                    fail("io_write:" + e.getClass().getSimpleName(), 0);
                 }
             }
 
@@ -296,7 +303,7 @@ final class NioLoad {
                     } else if (!gotByte && reused) {
                         retry();
                     } else {
-                        fail("io", 0);
+                        fail(gotByte ? "io_read:closed_mid_answer" : "io_read:closed_before_answer", 0);
                     }
                     return;
                 }
@@ -323,7 +330,7 @@ final class NioLoad {
                     out = ByteBuffer.wrap(requests[worker]);
                     flush();
                 } catch (IOException e) {
-                    fail("io", 0);
+                    fail("io_reopen:" + e.getClass().getSimpleName(), 0);
                 }
             }
 

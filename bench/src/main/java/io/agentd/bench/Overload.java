@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * every server (followers forward theirs to the leader): it goes through the log like a spawn but
  * leaves the registry the same size, so memory says what the load holds, not what the state grew.
  *
- * <p>First a closed loop finds the sustainable rate (every connection sends again as soon as it
- * has its answer). Then, for each level (1x, 2x, 4x that rate), an open loop: sends at their
+ * <p>First a closed loop warms the servers up and gives a first guess (every connection sends again
+ * as soon as it has its answer); short open-loop probes around it find the sustainable rate, the
+ * highest that sheds (almost) nothing. Then, for each level (1x, 2x, 4x that rate), an open loop: sends at their
  * intended times whatever the answers do, latency from the intended time. Per level: the admitted
  * writes per second and their latency, the share answered 429, every other outcome (which should
  * be none), and the largest resident set of each server while it ran.
@@ -47,7 +48,7 @@ final class Overload {
               --seconds D                each measured window (default 20s)
               --settle D                 unmeasured start of each open-loop level (default 3s)
               --levels X,Y,...           multiples of the sustainable rate (default 1,2,4)
-              --rate R                   writes/s for 1x instead of the closed loop's (which still runs, as warm-up)
+              --rate R                   writes/s for 1x instead of the probes' (the closed loop still runs, as warm-up)
               --timeout-ms N             a request without an answer this long is an error (default 30000)
               --server-pids N=P,...      report the largest resident set of these processes per level
               --token-file FILE          the API token to send
@@ -196,61 +197,28 @@ final class Overload {
             throw new IllegalStateException("the closed loop admitted no writes");
         }
 
+        if (givenRate <= 0) {
+            sustainable = probeSustainable(sustainable, requests, targets, servers, connections, ioThreads, timeoutMs);
+        }
+
         Map<Double, double[]> summary = new LinkedHashMap<>(); // level -> {admitted/s, p99 ms}
         for (double level : levels) {
             double total = sustainable * level;
-            Tally tally = new Tally();
-            long t0 = System.nanoTime() + 100_000_000L;
-            long from = t0 + settle.toNanos();
-            long to = from + window.toNanos();
-            List<NioLoad> loads = new ArrayList<>();
-            for (int s = 0; s < servers.size(); s++) {
-                int n = requests.get(s).length;
-                double perServer = total / servers.size();
-                long period = (long) (n * 1e9 / perServer);
-                Schedule schedule = new Schedule(Schedule.randomPhases(n, period, 17 + s), n, period);
-                LoadRun run = new LoadRun(schedule, t0, true, from, to);
-                InetSocketAddress t = targets.get(s);
-                NioLoad l = new NioLoad(connections, ioThreads, timeoutMs, requests.get(s), null, () -> t, () -> run,
-                        tally, new LongAdder());
-                loads.add(l);
-                l.start();
-            }
-            Map<String, Long> rssMax = new TreeMap<>();
-            Map<String, Long> queuedMax = new TreeMap<>();
-            Map<String, Long> heldMax = new TreeMap<>();
-            java.net.http.HttpClient metricsClient = java.net.http.HttpClient.newHttpClient();
-            while (System.nanoTime() < to) {
-                pids.forEach((id, pid) -> rssMax.merge(id, rssBytes(pid), Math::max));
-                for (int s = 0; s < servers.size(); s++) {
-                    String m = metrics(metricsClient, servers.get(s));
-                    String id = "s" + (s + 1);
-                    queuedMax.merge(id, gauge(m, "agentd_proposals_queued"), Math::max);
-                    heldMax.merge(id, gauge(m, "agentd_http_requests_held"), Math::max);
-                }
-                Thread.sleep(250);
-            }
-            // Sends intended before the end of the window may still be in flight: wait for them.
-            sleepUntil(to + Math.min(timeoutMs, 5_000) * 1_000_000L);
-            for (NioLoad l : loads) {
-                l.stop(5_000);
-            }
-            Histogram h = tally.latency.getIntervalHistogram();
-            double seconds = window.toNanos() / 1e9;
-            double admittedRate = tally.admitted.sum() / seconds;
-            long sentCount = tally.sent.sum();
-            double shedPct = sentCount == 0 ? 0 : 100.0 * tally.shed.sum() / sentCount;
+            Level l = openLoop(total, settle, window, requests, targets, servers, connections, ioThreads, timeoutMs, pids);
+            Histogram h = l.tally.latency.getIntervalHistogram();
             StringBuilder rss = new StringBuilder();
-            rssMax.forEach((id, b) -> rss.append(" rss_max_mb_").append(id).append('=').append(b >> 20));
-            queuedMax.forEach((id, q) -> rss.append(" queued_max_").append(id).append('=').append(q));
-            heldMax.forEach((id, q) -> rss.append(" held_max_").append(id).append('=').append(q));
-            Histogram lag = tally.lag.getIntervalHistogram();
+            l.rssMax.forEach((id, b) -> rss.append(" rss_max_mb_").append(id).append('=').append(b >> 20));
+            l.queuedMax.forEach((id, q) -> rss.append(" queued_max_").append(id).append('=').append(q));
+            l.heldMax.forEach((id, q) -> rss.append(" held_max_").append(id).append('=').append(q));
+            l.standingPct.forEach((id, q) -> rss.append(" delay_bound_pct_").append(id).append('=').append(q));
+            l.shedForDelay.forEach((id, q) -> rss.append(" shed_for_delay_").append(id).append('=').append(q));
+            Histogram lag = l.tally.lag.getIntervalHistogram();
             rss.append(" send_lag_p99_ms=").append(Report.ms(Report.pct(lag, 99)));
-            rss.append(" service_p99_ms=").append(Report.ms(Report.pct(tally.service.getIntervalHistogram(), 99)));
+            rss.append(" service_p99_ms=").append(Report.ms(Report.pct(l.tally.service.getIntervalHistogram(), 99)));
             System.out.printf("RESULT level=%s offered=%s sent=%d admitted_rate=%s%s shed_pct=%s other=%s%s%n",
-                    Report.fmt(level, 0), Report.fmt(total, 0), sentCount, Report.fmt(admittedRate, 0),
-                    Report.latencyFields(h, ""), Report.fmt(shedPct, 1), other(tally), rss);
-            summary.put(level, new double[]{admittedRate, h.getTotalCount() == 0 ? Double.NaN
+                    Report.fmt(level, 0), Report.fmt(total, 0), l.tally.sent.sum(), Report.fmt(l.admittedRate, 0),
+                    Report.latencyFields(h, ""), Report.fmt(l.shedPct, 1), other(l.tally), rss);
+            summary.put(level, new double[]{l.admittedRate, h.getTotalCount() == 0 ? Double.NaN
                     : h.getValueAtPercentile(99) / 1000.0});
             sleepUntil(System.nanoTime() + settle.toNanos());
         }
@@ -272,6 +240,120 @@ final class Overload {
             System.out.println(s.append(" targets_met=").append(met ? "yes" : "no"));
         }
         return 0;
+    }
+
+    /** The most a level may shed and still count as sustainable: a write in a hundred. */
+    private static final double SUSTAINABLE_SHED_PCT = 1.0;
+
+    /**
+     * The highest open-loop rate the cluster admits without shedding (at most {@link
+     * #SUSTAINABLE_SHED_PCT}), from short probes around the closed loop's rate: a closed loop's rate
+     * is not sustainable in an open loop (its arrivals wait for answers; an open loop's bunch up), so
+     * 1x is measured the way the levels are sent.
+     */
+    private static double probeSustainable(double closedRate, List<byte[][]> requests, List<InetSocketAddress> targets,
+                                           List<URI> servers, int connections, int ioThreads, int timeoutMs)
+            throws InterruptedException {
+        Duration settle = Duration.ofSeconds(2);
+        Duration window = Duration.ofSeconds(6);
+        double rate = closedRate;
+        double best = 0;
+        double lowestRefused = Double.MAX_VALUE;
+        for (int probe = 0; probe < 8; probe++) {
+            Level l = openLoop(rate, settle, window, requests, targets, servers, connections, ioThreads, timeoutMs,
+                    Map.of());
+            boolean ok = l.shedPct <= SUSTAINABLE_SHED_PCT && l.tally.other.isEmpty();
+            System.out.printf("PROBE rate=%s admitted_rate=%s shed_pct=%s p99_ms=%s sustainable=%s%n",
+                    Report.fmt(rate, 0), Report.fmt(l.admittedRate, 0), Report.fmt(l.shedPct, 1),
+                    Report.ms(Report.pct(l.tally.latency.getIntervalHistogram(), 99)), ok ? "yes" : "no");
+            if (ok) {
+                best = Math.max(best, rate);
+            } else {
+                lowestRefused = Math.min(lowestRefused, rate);
+            }
+            double next = ok ? rate * 1.2 : rate * 0.8;
+            if (next >= lowestRefused || next <= best) {
+                next = (best + lowestRefused) / 2; // between what held and what did not
+            }
+            if (best > 0 && lowestRefused < Double.MAX_VALUE && lowestRefused / best < 1.1) {
+                break;
+            }
+            rate = next;
+            sleepUntil(System.nanoTime() + settle.toNanos());
+        }
+        if (best == 0) {
+            throw new IllegalStateException("no probe down to " + Report.fmt(rate, 0) + " writes/s admitted all");
+        }
+        System.out.printf("sustainable: %s writes/s (the highest probe that shed at most %s %%)%n", Report.fmt(best, 0),
+                Report.fmt(SUSTAINABLE_SHED_PCT, 0));
+        return best;
+    }
+
+    /** What one open-loop level measured. */
+    private record Level(Tally tally, double admittedRate, double shedPct, Map<String, Long> rssMax,
+                         Map<String, Long> queuedMax, Map<String, Long> heldMax, Map<String, Long> standingPct,
+                         Map<String, Long> shedForDelay) {
+    }
+
+    /** Sends {@code total} writes/s, spread evenly over the servers, for settle + window; measures the window. */
+    private static Level openLoop(double total, Duration settle, Duration window, List<byte[][]> requests,
+                                  List<InetSocketAddress> targets, List<URI> servers, int connections, int ioThreads,
+                                  int timeoutMs, Map<String, Long> pids) throws InterruptedException {
+        Tally tally = new Tally();
+        long t0 = System.nanoTime() + 100_000_000L;
+        long from = t0 + settle.toNanos();
+        long to = from + window.toNanos();
+        List<NioLoad> loads = new ArrayList<>();
+        for (int s = 0; s < servers.size(); s++) {
+            int n = requests.get(s).length;
+            double perServer = total / servers.size();
+            long period = (long) (n * 1e9 / perServer);
+            Schedule schedule = new Schedule(Schedule.randomPhases(n, period, 17 + s), n, period);
+            LoadRun run = new LoadRun(schedule, t0, true, from, to);
+            InetSocketAddress t = targets.get(s);
+            NioLoad l = new NioLoad(connections, ioThreads, timeoutMs, requests.get(s), null, () -> t, () -> run,
+                    tally, new LongAdder());
+            loads.add(l);
+            l.start();
+        }
+        Map<String, Long> rssMax = new TreeMap<>();
+        Map<String, Long> queuedMax = new TreeMap<>();
+        Map<String, Long> heldMax = new TreeMap<>();
+        Map<String, Long> standing = new TreeMap<>();
+        Map<String, Long> delayShedFirst = new TreeMap<>();
+        Map<String, Long> delayShedLast = new TreeMap<>();
+        int samples = 0;
+        java.net.http.HttpClient metricsClient = java.net.http.HttpClient.newHttpClient();
+        while (System.nanoTime() < to) {
+            pids.forEach((id, pid) -> rssMax.merge(id, rssBytes(pid), Math::max));
+            for (int s = 0; s < servers.size(); s++) {
+                String m = metrics(metricsClient, servers.get(s));
+                String id = "s" + (s + 1);
+                queuedMax.merge(id, gauge(m, "agentd_proposals_queued"), Math::max);
+                heldMax.merge(id, gauge(m, "agentd_http_requests_held"), Math::max);
+                standing.merge(id, gauge(m, "agentd_http_write_delay_bound"), Long::sum);
+                long shedNow = gauge(m, "agentd_http_writes_shed_for_delay_total");
+                delayShedFirst.putIfAbsent(id, shedNow);
+                delayShedLast.put(id, shedNow);
+            }
+            samples++;
+            Thread.sleep(250);
+        }
+        // Sends intended before the end of the window may still be in flight: wait for them.
+        sleepUntil(to + Math.min(timeoutMs, 5_000) * 1_000_000L);
+        for (NioLoad l : loads) {
+            l.stop(5_000);
+        }
+        double seconds = window.toNanos() / 1e9;
+        long sentCount = tally.sent.sum();
+        int n = Math.max(1, samples);
+        Map<String, Long> standingPct = new TreeMap<>();
+        standing.forEach((id, c) -> standingPct.put(id, 100 * c / n));
+        Map<String, Long> shedForDelay = new TreeMap<>();
+        delayShedLast.forEach((id, last) -> shedForDelay.put(id, last - delayShedFirst.get(id)));
+        return new Level(tally, tally.admitted.sum() / seconds,
+                sentCount == 0 ? 0 : 100.0 * tally.shed.sum() / sentCount, rssMax, queuedMax, heldMax, standingPct,
+                shedForDelay);
     }
 
     private static String other(Tally t) {

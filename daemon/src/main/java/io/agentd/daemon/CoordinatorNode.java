@@ -168,7 +168,7 @@ public final class CoordinatorNode implements AutoCloseable {
                     config.autopilotMinVoters).start(timer);
         }
         this.http = new HttpApiServer(routes.router(new Router()), authenticator, config.maxBodyBytes, metrics,
-                routes, new ApiLimits(config.maxInflightRequests, config.tokenRateLimit, config.tokenRateBurst, disk));
+                routes, new ApiLimits(config.maxInflightRequests, config.writeDelayTarget, config.tokenRateLimit, config.tokenRateBurst, disk));
         if (apiTls != null) {
             http.useTls(apiTls);
             LOG.info("TLS on the API, Raft and fast failover with {}; this server is {}{}", apiTls.describe(),

@@ -84,10 +84,13 @@ public final class HttpApiServer implements AutoCloseable {
      */
     public HttpApiServer(Router router, Authenticator authenticator, int maxBodyBytes, MetricRegistry metrics,
                          ApiRoutes routes, ApiLimits limits) {
-        this.admission = new Admission(limits.maxInflightRequests(), System::nanoTime);
+        this.admission = new Admission(limits.maxInflightRequests(), limits.writeDelayTarget(), System::nanoTime,
+                metrics.counter("http_writes_shed_for_delay"));
         this.rates = new TokenRateLimits(limits.tokenRates(), limits.tokenBurst(), System::nanoTime);
         this.disk = limits.disk();
         metrics.register("http_requests_held", (com.codahale.metrics.Gauge<Integer>) admission::held);
+        metrics.register("http_writes_held", (com.codahale.metrics.Gauge<Integer>) admission::writesHeld);
+        metrics.register("http_write_delay_bound", (com.codahale.metrics.Gauge<Integer>) admission::delayBoundInForce);
         this.router = router;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
@@ -169,20 +172,22 @@ public final class HttpApiServer implements AutoCloseable {
                 write(ctx, out, keepAlive);
                 return;
             }
+            long admittedAt = admission.now();
             try {
-                serve(ctx, req, kind, keepAlive);
+                serve(ctx, req, kind, keepAlive, admittedAt);
             } catch (RuntimeException | Error e) {
-                admission.release(kind);
+                admission.release(kind, admittedAt, false);
                 throw e;
             }
         }
 
         /** An admitted request; its place is given back when its answer is written. */
-        private void serve(ChannelHandlerContext ctx, FullHttpRequest req, Admission.Kind kind, boolean keepAlive) {
+        private void serve(ChannelHandlerContext ctx, FullHttpRequest req, Admission.Kind kind, boolean keepAlive,
+                           long admittedAt) {
             if (renewer != null && HttpMethod.POST.equals(req.method()) && req.decoderResult().isSuccess()) {
                 String worker = HeartbeatFastPath.workerId(req.uri());
                 if (worker != null && HeartbeatFastPath.emptyObject(req.content())) {
-                    renew(ctx, req, worker, keepAlive, kind);
+                    renew(ctx, req, worker, keepAlive, kind, admittedAt);
                     return;
                 }
             }
@@ -220,13 +225,13 @@ public final class HttpApiServer implements AutoCloseable {
                 }
             }
             answer.whenCompleteAsync((resp, err) -> {
-                admission.release(kind);
                 FullHttpResponse out;
                 try {
                     out = err == null ? render(resp, ctx.alloc()) : renderError(err);
                 } catch (RuntimeException e) {
                     out = renderError(e);
                 }
+                admission.release(kind, admittedAt, out.status().code() < 300);
                 requestTimer(template[0], req.method().name()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 countError(out);
                 write(ctx, out, keepAlive);
@@ -261,7 +266,7 @@ public final class HttpApiServer implements AutoCloseable {
         }
 
         private void renew(ChannelHandlerContext ctx, FullHttpRequest req, String worker, boolean keepAlive,
-                           Admission.Kind kind) {
+                           Admission.Kind kind, long admittedAt) {
             heartbeats.inc();
             CompletableFuture<HeartbeatView> answer;
             try {
@@ -274,7 +279,7 @@ public final class HttpApiServer implements AutoCloseable {
                 answer = CompletableFuture.failedFuture(e);
             }
             answer.whenCompleteAsync((view, err) -> {
-                admission.release(kind);
+                admission.release(kind, admittedAt, err == null);
                 FullHttpResponse out;
                 if (err == null) {
                     byte[] body = HeartbeatFastPath.render(view);

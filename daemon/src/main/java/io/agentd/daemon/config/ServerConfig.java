@@ -68,6 +68,10 @@ public final class ServerConfig implements ConfigBinder.Checked {
     @Setting("commands waiting on this server for the next log entry; writes past it are answered 429 with"
             + " Retry-After (1 to 1000000; below max-batch, entries cannot fill)")
     public int maxQueuedProposals = 512;
+    @Setting("how long, on average, admitted writes wait on this server: while it holds more writes than it"
+            + " answers in this time and none answered lately took less, writes are answered 429 with Retry-After"
+            + " (0s: off, only the count bounds apply)")
+    public Duration writeDelayTarget = Duration.ofMillis(100);
     @Setting("free space every server keeps on its data dir's file system, a size (256MiB) or a share (5%): while"
             + " any server has less, the cluster refuses writes with 507 (reads and deletes go on); 0: off")
     public FreeSpace minFreeDisk = FreeSpace.ofBytes(256L << 20);
@@ -178,6 +182,9 @@ public final class ServerConfig implements ConfigBinder.Checked {
         range("max-inflight-requests", maxInflightRequests, 4, 1_000_000);
         range("max-queued-proposals", maxQueuedProposals, 1, 1_000_000);
         positive("disk-check-interval", diskCheckInterval);
+        if (writeDelayTarget.isNegative()) {
+            throw new ConfigException("write-delay-target", "write-delay-target: must not be negative (0s: off)");
+        }
         positive("token-rate-burst", tokenRateBurst);
         for (String role : tokenRateLimit.keySet()) {
             if (!List.of("admin", "operator", "worker", "reader").contains(role)) {

@@ -3,6 +3,8 @@ package io.agentd.daemon.api;
 import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static io.agentd.daemon.api.Admission.Kind.READ;
 import static io.agentd.daemon.api.Admission.Kind.UNCOUNTED;
 import static io.agentd.daemon.api.Admission.Kind.WRITE;
@@ -13,7 +15,7 @@ class AdmissionTest {
 
     @Test
     void writesAreShedAtThreeQuartersOfTheBoundReadsOnlyAtTheBound() {
-        Admission a = new Admission(8, () -> now);
+        Admission a = new Admission(8, Duration.ZERO, () -> now);
         for (int i = 0; i < 6; i++) {
             assertThat(a.tryAdmit(WRITE)).as("write " + i).isTrue();
         }
@@ -30,18 +32,18 @@ class AdmissionTest {
         assertThat(refusal.retryAfterSeconds()).isGreaterThanOrEqualTo(1);
         assertThat(refusal.getMessage()).contains("holds 8 requests", "writes is 6", "max-inflight-requests 8");
 
-        a.release(READ);
+        a.release(READ, now, true);
         assertThat(a.tryAdmit(WRITE)).as("still 7 held: over the write bound").isFalse();
-        a.release(WRITE);
-        a.release(WRITE);
+        a.release(WRITE, now, true);
+        a.release(WRITE, now, true);
         assertThat(a.tryAdmit(WRITE)).isTrue();
-        a.release(UNCOUNTED);
+        a.release(UNCOUNTED, now, true);
         assertThat(a.held()).isEqualTo(6);
     }
 
     @Test
     void aReleasedPlaceIsTakenOnceWhenManyThreadsRace() throws Exception {
-        Admission a = new Admission(100, System::nanoTime);
+        Admission a = new Admission(100, Duration.ZERO, System::nanoTime);
         Thread[] threads = new Thread[8];
         int[] admitted = new int[threads.length];
         for (int t = 0; t < threads.length; t++) {
@@ -50,7 +52,7 @@ class AdmissionTest {
                 for (int i = 0; i < 10_000; i++) {
                     if (a.tryAdmit(READ)) {
                         admitted[me]++;
-                        a.release(READ);
+                        a.release(READ, now, true);
                     }
                 }
             });
@@ -61,6 +63,143 @@ class AdmissionTest {
         }
         assertThat(a.held()).isZero();
         assertThat(admitted).containsOnly(10_000);
+    }
+
+    @Test
+    void writesAreShedWhileAQueueStandsSoThatAdmittedOnesWaitAboutTheTarget() {
+        Admission a = new Admission(100_000, Duration.ofMillis(100), () -> now);
+        java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
+        // 1,000 writes/s for 3 s, each answered 50 ms after it came: 50 held, none refused; B = 50 ms.
+        for (int ms = 0; ms < 3_000; ms++) {
+            now = ms * 1_000_000L;
+            assertThat(a.tryAdmit(WRITE)).as("write at %d ms", ms).isTrue();
+            open.add(now);
+            while (!open.isEmpty() && now - open.peek() >= 50_000_000L) {
+                a.release(WRITE, open.poll(), true);
+            }
+        }
+        assertThat(a.writesHeld()).isEqualTo(50);
+
+        // 2,000 writes/s offered for 4 s; the server answers 1,000 a second, oldest first.
+        long from = now;
+        int offered = 0;
+        int admitted = 0;
+        long lastSecondWaits = 0;
+        int lastSecondAnswers = 0;
+        for (int step = 1; step <= 8_000; step++) {
+            now = from + step * 500_000L;
+            offered++;
+            if (a.tryAdmit(WRITE)) {
+                admitted++;
+                open.add(now);
+            }
+            if (step % 10 == 0) {
+                // A write refused on its way (a full proposal queue): answered at once, it waited for
+                // nothing and must not hide the queue that stands.
+                if (a.tryAdmit(WRITE)) {
+                    a.release(WRITE, now, false);
+                }
+            }
+            if (step % 2 == 0 && !open.isEmpty()) {
+                long admittedAt = open.poll();
+                a.release(WRITE, admittedAt, true);
+                if (step > 6_000) {
+                    lastSecondWaits += now - admittedAt;
+                    lastSecondAnswers++;
+                }
+            }
+        }
+        assertThat(admitted).as("about what the server answers, 4,000 of %d", offered).isBetween(3_900, 4_600);
+        assertThat(lastSecondWaits / lastSecondAnswers / 1_000_000L)
+                .as("mean ms an answered write waited in the last second: near B + T = 150").isBetween(100L, 220L);
+        ApiException refusal = a.refusal(WRITE);
+        assertThat(refusal.status()).isEqualTo(429);
+        assertThat(refusal.getMessage()).contains("writes wait too long", "write-delay-target", "beyond the 50 ms");
+        assertThat(refusal.retryAfterSeconds()).isGreaterThanOrEqualTo(1);
+        assertThat(a.tryAdmit(READ)).as("reads are not bounded by the writes' delay").isTrue();
+        a.release(READ, now, true);
+
+        // The server catches up at once: the next interval's quick answers end the standing queue.
+        long caughtUp = now;
+        while (!open.isEmpty()) {
+            now += 10_000L;
+            a.release(WRITE, Math.max(open.poll(), now - 5_000_000L), true);
+        }
+        now = caughtUp + 200_000_000L;
+        a.release(WRITE, now - 1_000_000L, true); // one more, closing an interval of quick answers
+        assertThat(a.tryAdmit(WRITE)).isTrue();
+    }
+
+    @Test
+    void aPauseIsNotAStandingQueue() {
+        Admission a = new Admission(100_000, Duration.ofMillis(100), () -> now);
+        java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
+        for (int ms = 0; ms < 3_000; ms++) {
+            now = ms * 1_000_000L;
+            assertThat(a.tryAdmit(WRITE)).isTrue();
+            open.add(now);
+            while (!open.isEmpty() && now - open.peek() >= 20_000_000L) {
+                a.release(WRITE, open.poll(), true);
+            }
+        }
+        // A 500 ms pause (a collection, say): nothing is answered, writes keep coming; then all that
+        // waited are answered at once and the server goes on as before.
+        for (int ms = 3_000; ms < 3_500; ms++) {
+            now = ms * 1_000_000L;
+            assertThat(a.tryAdmit(WRITE)).as("during the pause, at %d ms", ms).isTrue();
+            open.add(now);
+        }
+        for (int ms = 3_500; ms < 4_000; ms++) {
+            now = ms * 1_000_000L;
+            while (!open.isEmpty() && (ms < 3_510 || now - open.peek() >= 20_000_000L)) {
+                a.release(WRITE, open.poll(), true);
+            }
+            assertThat(a.tryAdmit(WRITE)).as("after the pause, at %d ms", ms).isTrue();
+            open.add(now);
+        }
+    }
+
+    @Test
+    void writesThatTakeLongByNatureAreNotThrottledForIt() {
+        // Servers across regions: every write takes 400 ms, 4x the target, with no queue at all.
+        Admission a = new Admission(100_000, Duration.ofMillis(100), () -> now);
+        java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
+        for (int ms = 0; ms < 5_000; ms++) {
+            now = ms * 1_000_000L;
+            assertThat(a.tryAdmit(WRITE)).as("write at %d ms", ms).isTrue();
+            open.add(now);
+            while (!open.isEmpty() && now - open.peek() >= 400_000_000L) {
+                a.release(WRITE, open.poll(), true);
+            }
+        }
+        assertThat(a.writesHeld()).isEqualTo(400);
+    }
+
+    @Test
+    void aBurstAfterAQuietSpellIsAdmittedUpToTheCountBound() {
+        Admission a = new Admission(1_000, Duration.ofMillis(100), () -> now);
+        now = 60_000_000_000L; // a minute without a write: no answer rate
+        int admitted = 0;
+        for (int i = 0; i < 2_000; i++) {
+            if (a.tryAdmit(WRITE)) {
+                admitted++;
+            }
+        }
+        assertThat(admitted).as("three quarters of max-inflight-requests: the delay bound waits for the target to pass")
+                .isEqualTo(750);
+        now += 150_000_000L;
+        assertThat(a.tryAdmit(WRITE)).isFalse();
+        assertThat(a.refusal(WRITE).getMessage()).contains("holds 750 requests");
+    }
+
+    @Test
+    void withoutATargetOnlyTheCountsBound() {
+        Admission a = new Admission(1_000, Duration.ZERO, () -> now);
+        for (int i = 0; i < 750; i++) {
+            now += 1_000_000_000L;
+            assertThat(a.tryAdmit(WRITE)).isTrue();
+        }
+        assertThat(a.tryAdmit(WRITE)).isFalse();
     }
 
     @Test

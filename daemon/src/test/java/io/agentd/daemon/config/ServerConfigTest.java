@@ -195,6 +195,14 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max-inflight-requests: 2 is not between");
         assertThatThrownBy(() -> flags("max-queued-proposals", "0").validate())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("max-queued-proposals");
+
+        assertThat(d.writeDelayTarget).isEqualTo(Duration.ofMillis(100));
+        assertThat(flags("write-delay-target", "250ms").validate().writeDelayTarget).isEqualTo(Duration.ofMillis(250));
+        assertThat(flags("write-delay-target", "0s").validate().writeDelayTarget).isZero();
+        assertThatThrownBy(() -> flags("write-delay-target", "-1s").validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("write-delay-target");
+        assertThatThrownBy(() -> flags("write-delay-target", "soon").validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("write-delay-target");
     }
 
     @Test

@@ -154,4 +154,52 @@ class OverloadTest {
                     .isEqualTo(statuses.get(201) + 1);
         }
     }
+
+    @Test
+    void writesThatWouldWaitPastTheDelayTargetAreRefusedAndNotApplied() throws Exception {
+        // A 1 ms target: any queue of spawns stands past it, while the count bounds are far away.
+        try (ServerProcess s = new ServerProcess("n1", dir.resolve("n1"), List.of("--write-delay-target", "1ms",
+                "--max-queued-proposals", "100000", "--max-inflight-requests", "100000"))) {
+            s.start();
+            await().atMost(Cluster.eventually()).until(s::ready);
+            assertThat(s.http().post("/v1/namespaces/default/agents", spawn("first")).status())
+                    .as("a write answered: how long one takes is known").isEqualTo(201);
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            List<String> refused = new ArrayList<>();
+            List<String> created = new ArrayList<>();
+            List<String> other = new ArrayList<>();
+            int sent = 0;
+            for (int burst = 0; burst < 20 && refused.isEmpty(); burst++) {
+                Map<String, CompletableFuture<HttpResponse<String>>> answers = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < 300; i++) {
+                    String name = "d" + sent++;
+                    answers.put(name, sendAsync(s.url(), "POST", "/v1/namespaces/default/agents", spawn(name)));
+                }
+                for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> e : answers.entrySet()) {
+                    HttpResponse<String> r = e.getValue().join();
+                    statuses.merge(r.statusCode(), 1, Integer::sum);
+                    if (r.statusCode() == 201) {
+                        created.add(e.getKey());
+                    } else if (r.statusCode() == 429 && r.body().contains("writes wait too long")
+                            && r.body().contains("write-delay-target")
+                            && r.headers().firstValue("Retry-After").map(Long::parseLong).orElse(0L) >= 1) {
+                        refused.add(e.getKey());
+                    } else {
+                        other.add(r.statusCode() + " " + r.headers().map() + " " + r.body());
+                    }
+                }
+            }
+            assertThat(other).as("answers by status: " + statuses + s.log()).isEmpty();
+            assertThat(refused).as("refused for their wait, of " + sent + s.log()).isNotEmpty();
+            assertThat(created).isNotEmpty();
+            assertThat(Long.parseLong(s.http().get("/metrics").body().lines()
+                    .filter(l -> l.startsWith("agentd_http_writes_shed_for_delay_total ")).findFirst().orElseThrow()
+                    .split(" ")[1])).isEqualTo(refused.size());
+            // A refused write was not acted on; an admitted one was.
+            for (String name : refused.subList(0, Math.min(20, refused.size()))) {
+                assertThat(s.http().get("/v1/namespaces/default/agents/" + name).status()).as(name).isEqualTo(404);
+            }
+            assertThat(s.http().get("/v1/agents?limit=100000").json().size()).isEqualTo(created.size() + 1);
+        }
+    }
 }
