@@ -8,6 +8,7 @@ import io.agentd.client.ApiReply;
 import io.agentd.client.api.EventView;
 import io.agentd.client.api.EventsPage;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "watch", description = {
     "Print cluster events as they happen, until interrupted or --count events were printed.",
+    "--last N starts with the newest N events already recorded.",
     "With -o json, one JSON object per line."})
 final class WatchCommand extends ApiCommand {
 
@@ -31,6 +33,10 @@ final class WatchCommand extends ApiCommand {
           + "(default: the current revision, so only new events).")
   Long after;
 
+  @Option(names = "--last", paramLabel = "N",
+      description = "Start with the newest N retained events (1 to 10000), then follow; not with --after.")
+  Integer last;
+
   @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
   Integer count;
 
@@ -42,9 +48,28 @@ final class WatchCommand extends ApiCommand {
     if (after != null && after < 0) {
       throw usageError("Invalid value for option '--after': must be 0 or more but was " + after);
     }
+    if (last != null && (last < 1 || last > 10_000)) {
+      throw usageError("Invalid value for option '--last': must be between 1 and 10000 but was " + last);
+    }
+    if (last != null && after != null) {
+      throw usageError("--last and --after do not go together: --last starts with the newest events, --after at"
+          + " a revision");
+    }
     Output output = output();
-    long cursor = after != null ? after : client().clusterStatus().revision();
     int printed = 0;
+    long cursor;
+    if (last != null) {
+      ApiReply<EventsPage> reply = client().send(Api.lastEvents(last));
+      JsonNode events = reply.json().path("events");
+      List<EventView> newest = reply.value().events();
+      for (int i = 0; i < newest.size() && (count == null || printed < count); i++) {
+        output.streamItem(events.get(i), EventLine.render(newest.get(i)));
+        printed++;
+      }
+      cursor = reply.value().revision();
+    } else {
+      cursor = after != null ? after : client().clusterStatus().revision();
+    }
     while (count == null || printed < count) {
       long asked = System.nanoTime();
       ApiReply<EventsPage> reply = client().send(Api.events(cursor, POLL_WAIT, PAGE_LIMIT));

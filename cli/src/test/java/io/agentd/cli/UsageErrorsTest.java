@@ -82,6 +82,8 @@ class UsageErrorsTest {
   @Test
   void badCount() {
     assertUsageError(agentctl("watch", "--count", "0"), "Invalid value for option '--count'");
+    assertUsageError(agentctl("watch", "--last", "0"), "Invalid value for option '--last'");
+    assertUsageError(agentctl("watch", "--last", "5", "--after", "3"), "--last and --after do not go together");
   }
 
   @Test

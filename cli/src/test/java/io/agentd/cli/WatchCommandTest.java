@@ -42,6 +42,38 @@ class WatchCommandTest {
   }
 
   @Test
+  void lastStartsWithTheNewestEventsThenFollowsFromTheirRevision() {
+    coordinator
+        .on("GET", "/v1/events", 200, events(90, event(88, "AgentSpawned", "a1"), event(89, "AgentStopped", "a2")))
+        .on("GET", "/v1/events", 200, events(95, event(95, "AgentSpawned", "a3")));
+
+    AgentctlRun run = agentctl("watch", "--last", "2", "--count", "3", "--addr", coordinator.addr());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).startsWith("88").contains("AgentSpawned", "default/a1");
+    assertThat(lines.get(1)).startsWith("89").contains("AgentStopped");
+    assertThat(lines.get(2)).startsWith("95").contains("default/a3");
+    assertThat(coordinator.received()).extracting(FakeApiServer.Received::target).containsExactly(
+        "/v1/events?last=2",
+        "/v1/events?after=90&wait=30s&limit=1000");
+  }
+
+  @Test
+  void lastWithCountNoMoreThanTheNewestReturnsWithoutWaiting() {
+    coordinator.on("GET", "/v1/events", 200,
+        events(90, event(88, "AgentSpawned", "a1"), event(89, "AgentStopped", "a2")));
+
+    AgentctlRun run = agentctl("watch", "--last", "2", "--count", "2", "--addr", coordinator.addr());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().lines()).hasSize(2);
+    assertThat(coordinator.received()).extracting(FakeApiServer.Received::target).containsExactly(
+        "/v1/events?last=2");
+  }
+
+  @Test
   void startsAtTheCurrentRevisionAndSkipsPastAnEmptyPage() {
     coordinator
         .on("GET", "/v1/cluster/status", 200, Samples.CLUSTER_STATUS)

@@ -312,6 +312,14 @@ public final class Api {
     return limit > 0 ? request.param("limit", limit) : request;
   }
 
+  /**
+   * The newest {@code n} retained events, answered at once; their page's {@code revision} is where
+   * a reader that follows them goes on ({@link #events} after it).
+   */
+  public static ApiRequest<EventsPage> lastEvents(int n) {
+    return ApiRequest.get("/v1/events", EVENTS).param("last", n);
+  }
+
   // Tokens and the audit trail
 
   /** A new token and its secret, shown this once ({@code 201}); admins only. */

@@ -185,6 +185,11 @@ public final class ClusterState {
         return events.after(after, limit);
     }
 
+    /** The newest {@code n} retained events, oldest first. */
+    public List<Event> lastEvents(int n) {
+        return events.last(n);
+    }
+
     /** Events at or below this revision may be gone; a reader that is behind it missed some. */
     public long eventsPrunedThrough() {
         return events.prunedThrough();

@@ -66,6 +66,19 @@ final class EventFeed {
         return out;
     }
 
+    /** The newest {@code n} events, oldest first. */
+    List<Event> last(int n) {
+        List<Event> out = new ArrayList<>(Math.min(n, events.size()));
+        for (Event e : events.descendingMap().values()) {
+            if (out.size() >= n) {
+                break;
+            }
+            out.add(e);
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
     /** Events at or below this revision may be gone; a reader that is behind it missed some. */
     long prunedThrough() {
         return prunedThrough;

@@ -29,6 +29,10 @@ class EventFeedTest {
         assertThat(feed.after(3, 10)).isEmpty();
         assertThat(feed.oldestRevision()).isEqualTo(1);
         assertThat(feed.prunedThrough()).isZero();
+
+        assertThat(feed.last(2)).as("the newest two, oldest first").containsExactly(event(2, 1), event(3, 0));
+        assertThat(feed.last(10)).containsExactly(event(1, 0), event(2, 0), event(2, 1), event(3, 0));
+        assertThat(new EventFeed(3).last(5)).isEmpty();
     }
 
     @Test

@@ -21,6 +21,9 @@ final class EventRoutes {
 
     void register(Router r) {
         r.get("/v1/events", Guard.reader(), q -> {
+            if (q.query("last") != null) {
+                return last(q);
+            }
             long after = q.longQuery("after", 0, 0, Long.MAX_VALUE);
             int limit = (int) q.longQuery("limit", 1000, 1, MAX_PAGE);
             // Waits until the revision passes `after`; not every command emits an event, so a
@@ -29,6 +32,31 @@ final class EventRoutes {
                 EventsPage page = page(s, after, limit, q.principal());
                 return ApiResponse.ok(page).withHeader(Reads.REVISION_HEADER, Long.toString(page.revision()));
             });
+        });
+    }
+
+    /**
+     * {@code ?last=N}: the newest N retained events and the revision they are current at, where a
+     * reader that follows them goes on ({@code ?after=} that revision). Answered at once, from a
+     * linearizable read like any other unless {@code stale=true}.
+     */
+    private java.util.concurrent.CompletableFuture<ApiResponse> last(ApiRequest q) {
+        for (String other : List.of("after", "limit", "wait", "index")) {
+            if (q.query(other) != null) {
+                throw ApiException.invalid("last and " + other + " do not go together: last answers the newest events"
+                        + " at once; follow them with after=REVISION");
+            }
+        }
+        int n = (int) q.longQuery("last", 1, 1, MAX_PAGE);
+        return reads.answer(q, s -> {
+            List<EventView> views = new ArrayList<>(n);
+            for (Event e : s.lastEvents(n)) {
+                if (q.principal().namespaces().isEmpty() || (e.namespace() != null && q.principal().covers(e.namespace()))) {
+                    views.add(Views.event(e));
+                }
+            }
+            EventsPage page = new EventsPage(views, s.revision(), false);
+            return ApiResponse.ok(page).withHeader(Reads.REVISION_HEADER, Long.toString(page.revision()));
         });
     }
 

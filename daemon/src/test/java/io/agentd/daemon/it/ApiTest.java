@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -207,6 +208,27 @@ class ApiTest extends OneNodeApiTest {
         assertThat(e.path("revision").asLong()).isGreaterThan(rev);
         assertThat(e.path("type").asText()).isEqualTo("NamespaceCreated");
         assertThat(e.path("namespace").asText()).isEqualTo("evt");
+    }
+
+    @Test
+    void lastGivesTheNewestEventsAtOnceAndWhereToFollowThem() {
+        for (String ns : List.of("last-a", "last-b", "last-c")) {
+            assertThat(http.post("/v1/namespaces", "{\"name\":\"" + ns + "\"}").status()).isEqualTo(201);
+        }
+        Http.Answer a = http.get("/v1/events?last=2");
+        assertThat(a.status()).isEqualTo(200);
+        JsonNode events = a.json().path("events");
+        assertThat(events.size()).isEqualTo(2);
+        assertThat(events.get(0).path("namespace").asText()).isEqualTo("last-b");
+        assertThat(events.get(1).path("namespace").asText()).isEqualTo("last-c");
+        assertThat(events.get(1).path("type").asText()).isEqualTo("NamespaceCreated");
+        long rev = a.json().path("revision").asLong();
+        assertThat(rev).isEqualTo(a.revision()).isGreaterThanOrEqualTo(events.get(1).path("revision").asLong());
+        // Following from there starts after them.
+        assertThat(http.post("/v1/namespaces", "{\"name\":\"last-d\"}").status()).isEqualTo(201);
+        JsonNode next = http.get("/v1/events?after=" + rev).json().path("events");
+        assertThat(next.size()).isEqualTo(1);
+        assertThat(next.get(0).path("namespace").asText()).isEqualTo("last-d");
     }
 
     @Test

@@ -66,6 +66,10 @@ class BadInputTest extends OneNodeApiTest {
             "GET|/v1/namespaces?index=1&wait=10m|~~|400|INVALID_ARGUMENT|wait",
             "GET|/v1/namespaces?stale=maybe|~~|400|INVALID_ARGUMENT|stale",
             "GET|/v1/events?after=-1|~~|400|INVALID_ARGUMENT|after",
+            "GET|/v1/events?last=0|~~|400|INVALID_ARGUMENT|last",
+            "GET|/v1/events?last=many|~~|400|INVALID_ARGUMENT|last",
+            "GET|/v1/events?last=2&after=1|~~|400|INVALID_ARGUMENT|last and after",
+            "GET|/v1/events?last=2&wait=5s|~~|400|INVALID_ARGUMENT|last and wait",
             "GET|/v1/namespaces/default/agents/nobody|~~|404|NOT_FOUND|nobody",
             "GET|/v1/workers/nobody|~~|404|NOT_FOUND|nobody",
     })

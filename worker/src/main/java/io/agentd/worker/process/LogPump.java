@@ -12,7 +12,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pid line is trusted only in the position the watchdog guarantees: among the
  * {@code agentd-watchdog:} lines before the first other line. The child prints it before it
- * execs the agent, so nothing the agent prints can come first and pass for it.
+ * execs the agent, so nothing the agent prints can come first and pass for it. Those leading
+ * lines are the watchdog's notes, not the agent's output: they go to the worker's log, and the
+ * agent's log starts with what the agent printed. A line that only starts like one (cut short,
+ * or the stream ends within it) is kept in the agent's log, as is every line after the first
+ * other one.
  */
 final class LogPump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
@@ -48,12 +52,17 @@ final class LogPump implements Runnable {
         try {
             int n;
             while ((n = in.read(buffer)) != -1) {
-                scan(buffer, n);
-                append(buffer, n);
+                int from = scanning ? scan(buffer, n) : 0;
+                if (from < n) {
+                    append(buffer, from, n - from);
+                }
             }
         } catch (IOException e) {
             LOG.debug("agent {}: output stream ended", agentId, e);
         } finally {
+            if (scanning) {
+                stopScanning(); // a last line cut short is the agent's: write what was held
+            }
             try {
                 log.close();
             } catch (IOException e) {
@@ -64,9 +73,9 @@ final class LogPump implements Runnable {
         }
     }
 
-    private void append(byte[] buffer, int n) {
+    private void append(byte[] buffer, int from, int n) {
         try {
-            log.write(buffer, 0, n);
+            log.write(buffer, from, n);
             failing = false;
         } catch (IOException e) {
             // Keep draining the pipe either way: a full pipe would stall the agent.
@@ -77,22 +86,31 @@ final class LogPump implements Runnable {
         }
     }
 
-    private void scan(byte[] buffer, int n) {
-        for (int i = 0; i < n && scanning; i++) {
+    /**
+     * Reads the leading watchdog lines from {@code buffer}; returns where the agent's output
+     * starts in it ({@code n} when all of it was the watchdog's, or is held as a line not yet whole).
+     */
+    private int scan(byte[] buffer, int n) {
+        for (int i = 0; i < n; i++) {
             char c = (char) (buffer[i] & 0xff);
             if (c != '\n') {
                 int at = line.length();
                 line.append(c);
                 if (at >= MAX_SCANNED_LINE || (at < WATCHDOG_PREFIX.length() && c != WATCHDOG_PREFIX.charAt(at))) {
                     stopScanning();
+                    return i + 1;
                 }
                 continue;
             }
             String text = line.toString();
-            line.setLength(0);
             if (!text.startsWith(WATCHDOG_PREFIX)) {
+                line.append('\n');
                 stopScanning();
-            } else if (text.startsWith(PID_PREFIX)) {
+                return i + 1;
+            }
+            line.setLength(0);
+            LOG.info("agent {}: {}", agentId, text);
+            if (text.startsWith(PID_PREFIX)) {
                 try {
                     long pid = Long.parseLong(text.substring(PID_PREFIX.length()).trim());
                     agentPid.complete(pid);
@@ -100,13 +118,20 @@ final class LogPump implements Runnable {
                     LOG.warn("agent {}: unreadable pid line '{}'", agentId, text);
                 }
                 stopScanning();
+                return i + 1;
             }
         }
+        return n;
     }
 
+    /** Ends the scan: the line held so far (not the watchdog's) goes to the agent's log. */
     private void stopScanning() {
         scanning = false;
-        line.setLength(0);
+        if (line.length() > 0) {
+            byte[] held = line.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            append(held, 0, held.length);
+            line.setLength(0);
+        }
         agentPid.complete(-1L);
     }
 }
