@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
         AuditCommand.class,
         WatchCommand.class,
         CompletionCommand.class,
+        VersionCommand.class,
         HelpCommand.class,
     })
 final class AgentctlCommand {

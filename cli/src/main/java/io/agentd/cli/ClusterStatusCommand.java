@@ -29,12 +29,15 @@ final class ClusterStatusCommand extends ApiCommand {
   @Override
   protected ExitCode execute() {
     ApiReply<ClusterStatusView> reply = client().send(Api.clusterStatus());
-    Map<String, FeatureLevelsView> ranges = ranges();
+    Map<String, FeatureLevelsView> ranges = new HashMap<>();
+    Map<String, String> versions = new HashMap<>();
+    askHealth(ranges, versions);
     ClusterStatusView s = reply.value();
     List<MemberView> members = new ArrayList<>();
     for (MemberView m : s.members()) {
       members.add(new MemberView(m.id(), m.raftAddress(), m.httpAddress(), m.role(),
-          ranges.containsKey(m.id()) ? ranges.get(m.id()) : m.featureLevels()));
+          ranges.containsKey(m.id()) ? ranges.get(m.id()) : m.featureLevels(),
+          versions.getOrDefault(m.id(), m.version())));
     }
     ClusterStatusView merged = new ClusterStatusView(s.clusterId(), s.nodeId(), s.leader(), s.term(),
         s.commitIndex(), s.appliedIndex(), s.revision(), members, s.featureLevel());
@@ -45,25 +48,35 @@ final class ClusterStatusCommand extends ApiCommand {
         if (m instanceof ObjectNode mo && r != null) {
           mo.putObject("featureLevels").put("min", r.min()).put("max", r.max());
         }
+        String v = versions.get(m.path("id").asText());
+        if (m instanceof ObjectNode mo && v != null) {
+          mo.put("version", v);
+        }
       }
     }
     output().print(new ApiReply<>(reply.status(), merged, json, reply.revision()), ClusterSummary::render);
     return ExitCode.OK;
   }
 
-  /** Each member's supported levels as it told {@code cluster health}; none when health fails. */
-  private Map<String, FeatureLevelsView> ranges() {
-    Map<String, FeatureLevelsView> out = new HashMap<>();
+  /**
+   * Each member's supported levels and build as it told {@code cluster health}; none when health
+   * fails.
+   */
+  private void askHealth(Map<String, FeatureLevelsView> ranges, Map<String, String> versions) {
     try {
       for (JsonNode m : client().send(Api.clusterHealth()).value().path("members")) {
+        String id = m.path("id").asText();
         JsonNode r = m.path("featureLevels");
         if (r.isObject()) {
-          out.put(m.path("id").asText(), new FeatureLevelsView(r.path("min").asInt(), r.path("max").asInt()));
+          ranges.put(id, new FeatureLevelsView(r.path("min").asInt(), r.path("max").asInt()));
+        }
+        if (m.path("version").isTextual() && !m.path("version").asText().isEmpty()) {
+          versions.put(id, m.path("version").asText()
+              + (m.path("commit").isTextual() ? " (commit " + m.path("commit").asText() + ")" : ""));
         }
       }
     } catch (AgentdException e) {
       // a server before cluster health, or none answering: the ranges stay unknown
     }
-    return out;
   }
 }

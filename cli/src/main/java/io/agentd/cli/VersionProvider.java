@@ -1,13 +1,13 @@
 package io.agentd.cli;
 
+import io.agentd.client.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar manifest, {@code dev} when run from classes. */
+/** The build's version and commit ({@link BuildInfo}): the same line as {@code agentd --version}'s. */
 final class VersionProvider implements IVersionProvider {
 
   @Override
   public String[] getVersion() {
-    String version = Agentctl.class.getPackage().getImplementationVersion();
-    return new String[] {"agentctl " + (version == null ? "dev" : version)};
+    return new String[] {"agentctl " + BuildInfo.describe()};
   }
 }

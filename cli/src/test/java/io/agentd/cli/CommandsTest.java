@@ -33,6 +33,18 @@ class CommandsTest {
   }
 
   @Test
+  void versionAndDashDashVersionPrintOneVersionAndTheCommitWithoutAskingAServer() {
+    AgentctlRun version = agentctl("version", "--addr", coordinator.addr());
+    AgentctlRun dashed = agentctl("--version");
+
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out().strip()).matches("agentctl \\d+\\.\\d+\\.\\d+\\S* \\(commit ([0-9a-f]{7,40}(-dirty)?|unknown)\\)")
+        .isEqualTo(dashed.out().strip())
+        .isEqualTo("agentctl " + io.agentd.client.BuildInfo.describe());
+    assertThat(coordinator.received()).isEmpty();
+  }
+
+  @Test
   void spawnSendsTheWholeSpec() throws Exception {
     AgentctlRun run = agentctl("spawn", "summarizer", "-n", "prod", "--cmd", "/usr/bin/python3", "--arg", "agent.py",
         "--arg", "--fast", "--env", "K=V", "--label", "team=search", "--slots", "2", "--workdir", "/srv/agents",

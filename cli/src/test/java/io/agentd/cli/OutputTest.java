@@ -104,6 +104,10 @@ class OutputTest {
         .containsPattern("Command:\\s+/usr/bin/python3")
         .containsPattern("Labels:\\s+team=search")
         .containsPattern("phase\\s+2\\s+61");
+    // An agent with no past assignment still lists the one it has: never a heading with nothing under it.
+    String assignments = run.out().substring(run.out().indexOf("Assignments:"), run.out().indexOf("Metadata:"));
+    assertThat(assignments.lines().toList()).hasSize(3);
+    assertThat(assignments).containsPattern("WORKER\\s+TOKEN").containsPattern("w1\\s+57\\s+-\\s+-\\s+current: starting");
   }
 
   @Test

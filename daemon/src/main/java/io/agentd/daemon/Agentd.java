@@ -14,14 +14,22 @@ import java.util.concurrent.Callable;
  * off, for a first try and tests; {@code tls init} makes a cluster's certificates. Each subcommand is a class of its own; their flags are made from
  * their settings' keys ({@link KeyOptions}).
  */
-@Command(name = "agentd", mixinStandardHelpOptions = true, version = "agentd " + Agentd.VERSION,
+@Command(name = "agentd", mixinStandardHelpOptions = true, versionProvider = Agentd.Version.class,
         description = "The agentd daemon: coordinators and workers.",
         subcommands = {ServerCommand.class, DevCommand.class, WorkerCommand.class, TlsCommand.class, RestoreCommand.class,
                 RecoverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Agentd implements Callable<Integer> {
     /** This build's version, as members report it to each other ({@code cluster health}). */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = io.agentd.client.BuildInfo.version();
+
+    /** {@code agentd --version}: the version and the git commit, as {@code agentctl version} prints them. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"agentd " + io.agentd.client.BuildInfo.describe()};
+        }
+    }
     @Spec
     CommandSpec spec;
 

@@ -143,6 +143,11 @@ class WireTypesTest {
 
     assertThat(status).isEqualTo(new ClusterStatusView("c-1", "n1", "n1", 3, 120, 120, 310, List.of(member), 2));
     assertRoundTrips(CLUSTER_STATUS, status);
+    // agentctl adds each member's build, from cluster health; the server's own answer has none.
+    MemberView withBuild = mapper.readValue(
+        "{\"id\": \"n1\", \"role\": \"leader\", \"version\": \"0.1.0 (commit 1a2b3c4d5e)\"}", MemberView.class);
+    assertThat(withBuild.version()).isEqualTo("0.1.0 (commit 1a2b3c4d5e)");
+    assertThat(mapper.writeValueAsString(member)).doesNotContain("version");
   }
 
   @Test

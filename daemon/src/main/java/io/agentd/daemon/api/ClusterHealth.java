@@ -80,6 +80,7 @@ public final class ClusterHealth {
         m.put("commitIndex", raft.commitIndex());
         m.put("appliedIndex", raft.appliedIndex());
         m.put("version", version);
+        m.put("commit", io.agentd.client.BuildInfo.commit());
         m.put("featureLevel", cluster.featureLevel());
         m.put("featureLevels", Map.of("min", FeatureLevel.MIN_SUPPORTED, "max", FeatureLevel.MAX_SUPPORTED));
         m.put("followers", raft.followerLastContactMillis());
@@ -170,6 +171,7 @@ public final class ClusterHealth {
                 long lag = Math.max(0, commit - view.path("appliedIndex").asLong());
                 row.put("lag", lag);
                 row.put("version", view.path("version").asText());
+                row.put("commit", view.path("commit").isTextual() ? view.path("commit").asText() : null);
                 row.put("featureLevels", view.path("featureLevels").isObject() ? view.path("featureLevels") : null);
                 if (lag > MAX_LAG && m.voter()) {
                     problems.add(m.id() + " trails the leader by " + lag + " entries (more than " + MAX_LAG + ")");

@@ -114,6 +114,8 @@ class AgentctlEndToEndTest {
         assertThat(j.path("leader").asText()).isEqualTo("n1");
         assertThat(j.path("term").asLong()).isPositive();
         assertThat(j.path("members").isArray()).isTrue();
+        assertThat(j.path("members").get(0).path("version").asText())
+                .as("the member's build, as agentctl version prints its own").isEqualTo(io.agentd.client.BuildInfo.describe());
     }
 
     @Test

@@ -36,8 +36,10 @@ class FeatureLevelClusterTest {
             AgentctlRun status = AgentctlRun.agentctl(env, "cluster", "status");
             assertThat(status.exitCode()).as(status.err() + c.logs()).isZero();
             assertThat(status.out()).containsPattern("Feature level:? +1\\b").contains("FEATURE-LEVELS");
-            assertThat(status.out().lines().filter(l -> l.matches("^n[123] .*\\b1-2\\s*$")).count())
-                    .as(status.out()).isEqualTo(3);
+            String thisBuild = java.util.regex.Pattern.quote(io.agentd.client.BuildInfo.describe());
+            assertThat(status.out()).contains("VERSION");
+            assertThat(status.out().lines().filter(l -> l.matches("^n[123] .*\\b1-2\\s+" + thisBuild + "\\s*$")).count())
+                    .as("every member with its levels and its build\n" + status.out()).isEqualTo(3);
 
             // Level 2's command is refused before the upgrade, without reaching the log.
             assertThat(AgentctlRun.agentctl(env, "spawn", "a", "--cmd", "/bin/sleep", "--arg", "60").exitCode()).isZero();

@@ -77,9 +77,10 @@ class RollingUpgradeTest {
                         assertThat(up.err()).contains("cannot raise the feature level to 2: member n");
                     }
                 }
+                String thisBuild = java.util.regex.Pattern.quote(io.agentd.client.BuildInfo.describe());
                 await("all members answer on this build").atMost(Cluster.eventually()).until(() ->
                         AgentctlRun.agentctl(env, "cluster", "status").out().lines()
-                                .filter(l -> l.matches("^n[123] .*\\b1-2\\s*$")).count() == 3);
+                                .filter(l -> l.matches("^n[123] .*\\b1-2\\s+" + thisBuild + "\\s*$")).count() == 3);
                 AgentctlRun clean = AgentctlRun.agentctl(env, "cluster", "check");
                 assertThat(clean.exitCode()).as(clean.out() + clean.err() + c.logs()).isZero();
                 AgentctlRun up = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to", "2");
