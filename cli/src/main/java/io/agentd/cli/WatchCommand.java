@@ -60,12 +60,7 @@ final class WatchCommand extends ApiCommand {
     long cursor;
     if (last != null) {
       ApiReply<EventsPage> reply = client().send(Api.lastEvents(last));
-      JsonNode events = reply.json().path("events");
-      List<EventView> newest = reply.value().events();
-      for (int i = 0; i < newest.size() && (count == null || printed < count); i++) {
-        output.streamItem(events.get(i), EventLine.render(newest.get(i)));
-        printed++;
-      }
+      printed = print(output, reply, printed);
       cursor = reply.value().revision();
     } else {
       cursor = after != null ? after : client().clusterStatus().revision();
@@ -77,12 +72,10 @@ final class WatchCommand extends ApiCommand {
       if (page.truncated()) {
         note("events after revision " + cursor + " are no longer retained; continuing with the oldest kept");
       }
-      JsonNode events = reply.json().path("events");
-      for (int i = 0; i < page.events().size() && (count == null || printed < count); i++) {
-        EventView event = page.events().get(i);
-        output.streamItem(events.get(i), EventLine.render(event));
-        printed++;
-        cursor = Math.max(cursor, event.revision());
+      int before = printed;
+      printed = print(output, reply, printed);
+      for (int i = 0; i < printed - before; i++) {
+        cursor = Math.max(cursor, page.events().get(i).revision());
       }
       if (page.events().isEmpty()) {
         // The page covers every revision up to page.revision(), so nothing is skipped.
@@ -91,6 +84,17 @@ final class WatchCommand extends ApiCommand {
       }
     }
     return ExitCode.OK;
+  }
+
+  /** Prints the page's events while fewer than --count were printed; returns how many are printed now. */
+  private int print(Output output, ApiReply<EventsPage> reply, int printed) {
+    JsonNode json = reply.json().path("events");
+    List<EventView> events = reply.value().events();
+    for (int i = 0; i < events.size() && (count == null || printed < count); i++) {
+      output.streamItem(json.get(i), EventLine.render(events.get(i)));
+      printed++;
+    }
+    return printed;
   }
 
   private static void pauseIfAnsweredEarly(long askedNanos) throws InterruptedException {

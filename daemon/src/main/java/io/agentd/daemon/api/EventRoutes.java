@@ -49,13 +49,7 @@ final class EventRoutes {
         }
         int n = (int) q.longQuery("last", 1, 1, MAX_PAGE);
         return reads.answer(q, s -> {
-            List<EventView> views = new ArrayList<>(n);
-            for (Event e : s.lastEvents(n)) {
-                if (q.principal().namespaces().isEmpty() || (e.namespace() != null && q.principal().covers(e.namespace()))) {
-                    views.add(Views.event(e));
-                }
-            }
-            EventsPage page = new EventsPage(views, s.revision(), false);
+            EventsPage page = new EventsPage(visible(s.lastEvents(n), q.principal()), s.revision(), false);
             return ApiResponse.ok(page).withHeader(Reads.REVISION_HEADER, Long.toString(page.revision()));
         });
     }
@@ -64,13 +58,18 @@ final class EventRoutes {
     private static EventsPage page(ClusterState s, long after, int limit, Principal p) {
         List<Event> events = s.eventsAfter(after, limit);
         boolean truncated = after < s.eventsPrunedThrough();
+        long rev = events.size() == limit ? events.get(events.size() - 1).revision() : s.revision();
+        return new EventsPage(visible(events, p), rev, truncated);
+    }
+
+    /** The events {@code p} may see: a token limited to namespaces sees only theirs. */
+    private static List<EventView> visible(List<Event> events, Principal p) {
         List<EventView> views = new ArrayList<>(events.size());
         for (Event e : events) {
             if (p.namespaces().isEmpty() || (e.namespace() != null && p.covers(e.namespace()))) {
                 views.add(Views.event(e));
             }
         }
-        long rev = events.size() == limit ? events.get(events.size() - 1).revision() : s.revision();
-        return new EventsPage(views, rev, truncated);
+        return views;
     }
 }

@@ -65,19 +65,27 @@ class AdmissionTest {
         assertThat(admitted).containsOnly(10_000);
     }
 
+    /**
+     * One write a millisecond from {@code fromMs} to {@code toMs} (each must be admitted), each
+     * answered {@code latencyMs} after it came, oldest first.
+     */
+    private void steadyLoad(Admission a, java.util.ArrayDeque<Long> open, int fromMs, int toMs, int latencyMs) {
+        for (int ms = fromMs; ms < toMs; ms++) {
+            now = ms * 1_000_000L;
+            assertThat(a.tryAdmit(WRITE)).as("write at %d ms", ms).isTrue();
+            open.add(now);
+            while (!open.isEmpty() && now - open.peek() >= latencyMs * 1_000_000L) {
+                a.release(WRITE, open.poll(), true);
+            }
+        }
+    }
+
     @Test
     void writesAreShedWhileAQueueStandsSoThatAdmittedOnesWaitAboutTheTarget() {
         Admission a = new Admission(100_000, Duration.ofMillis(100), () -> now);
         java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
         // 1,000 writes/s for 3 s, each answered 50 ms after it came: 50 held, none refused; B = 50 ms.
-        for (int ms = 0; ms < 3_000; ms++) {
-            now = ms * 1_000_000L;
-            assertThat(a.tryAdmit(WRITE)).as("write at %d ms", ms).isTrue();
-            open.add(now);
-            while (!open.isEmpty() && now - open.peek() >= 50_000_000L) {
-                a.release(WRITE, open.poll(), true);
-            }
-        }
+        steadyLoad(a, open, 0, 3_000, 50);
         assertThat(a.writesHeld()).isEqualTo(50);
 
         // 2,000 writes/s offered for 4 s; the server answers 1,000 a second, oldest first.
@@ -134,14 +142,7 @@ class AdmissionTest {
     void aPauseIsNotAStandingQueue() {
         Admission a = new Admission(100_000, Duration.ofMillis(100), () -> now);
         java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
-        for (int ms = 0; ms < 3_000; ms++) {
-            now = ms * 1_000_000L;
-            assertThat(a.tryAdmit(WRITE)).isTrue();
-            open.add(now);
-            while (!open.isEmpty() && now - open.peek() >= 20_000_000L) {
-                a.release(WRITE, open.poll(), true);
-            }
-        }
+        steadyLoad(a, open, 0, 3_000, 20);
         // A 500 ms pause (a collection, say): nothing is answered, writes keep coming; then all that
         // waited are answered at once and the server goes on as before.
         for (int ms = 3_000; ms < 3_500; ms++) {
@@ -164,14 +165,7 @@ class AdmissionTest {
         // Servers across regions: every write takes 400 ms, 4x the target, with no queue at all.
         Admission a = new Admission(100_000, Duration.ofMillis(100), () -> now);
         java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
-        for (int ms = 0; ms < 5_000; ms++) {
-            now = ms * 1_000_000L;
-            assertThat(a.tryAdmit(WRITE)).as("write at %d ms", ms).isTrue();
-            open.add(now);
-            while (!open.isEmpty() && now - open.peek() >= 400_000_000L) {
-                a.release(WRITE, open.poll(), true);
-            }
-        }
+        steadyLoad(a, open, 0, 5_000, 400);
         assertThat(a.writesHeld()).isEqualTo(400);
     }
 
