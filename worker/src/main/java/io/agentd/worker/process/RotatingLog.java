@@ -6,12 +6,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 /**
  * An agent's log: {@code agent.log}, rotated to {@code agent.log.1} ... {@code agent.log.(N-1)}
- * when the next write would take it past {@code maxBytes}. No file grows beyond {@code maxBytes};
- * a rotation falls after a newline unless one line alone is longer than that. Writes are not
- * buffered, so what was written is visible to {@link LogTail} at once.
+ * when the next write would take it past {@code maxBytes}. No file grows beyond {@code maxBytes},
+ * and a rotation falls after a newline unless one line alone is longer than {@link #HELD_LINE_LIMIT}
+ * or a whole file.
+ *
+ * <p>Whole lines are written at once, so they are visible to {@link LogTail} and {@link LogFollow}
+ * as soon as they are written. The unfinished line at the end of a write is held here until its
+ * newline comes, the log is closed (the agent's output ended), or it reaches the hold limit: a
+ * pipe is read in pieces that can end anywhere, and writing half a line into a file with no room
+ * for the rest would split it across two files. Followers hand out whole lines only, so holding
+ * the unfinished one hides nothing they would show.
  *
  * <p>Not thread-safe: one pump thread writes.
  */
@@ -22,11 +30,18 @@ final class RotatingLog implements Closeable {
     private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The longest unfinished line held in memory; a longer one is written as it comes. */
+    static final int HELD_LINE_LIMIT = 64 * 1024;
+
     private final Path dir;
     private final long maxBytes;
     private final int maxFiles;
+    private final int holdLimit;
     private FileOutputStream out;
     private long size;
+    /** The unfinished line: bytes after the last newline written, not yet in the file. */
+    private byte[] held = new byte[256];
+    private int heldLength;
 
     RotatingLog(Path dir, long maxBytes, int maxFiles) throws IOException {
         if (maxBytes < 1 || maxFiles < 1) {
@@ -35,6 +50,7 @@ final class RotatingLog implements Closeable {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.maxFiles = maxFiles;
+        this.holdLimit = (int) Math.min(maxBytes, HELD_LINE_LIMIT);
         Files.createDirectories(dir);
         open();
     }
@@ -64,7 +80,37 @@ final class RotatingLog implements Closeable {
         return dir.resolve(generation == 0 ? FILE_NAME : FILE_NAME + "." + generation);
     }
 
+    /** Writes the whole lines among what was held and {@code bytes}, and holds the unfinished rest. */
     void write(byte[] bytes, int off, int len) throws IOException {
+        int lines = lastNewline(bytes, off, len);
+        if (lines > 0 && heldLength > 0) {
+            hold(bytes, off, lines); // the held line ends here: write it whole
+            emitHeld();
+        } else if (lines > 0) {
+            emit(bytes, off, lines);
+        }
+        hold(bytes, off + lines, len - lines);
+        if (heldLength >= holdLimit) {
+            emitHeld(); // too long to hold: it goes out as it comes, and may be split
+        }
+    }
+
+    /** Writes what is held; on failure it is dropped, as the pump drops output it cannot write. */
+    private void emitHeld() throws IOException {
+        int n = heldLength;
+        heldLength = 0;
+        emit(held, 0, n);
+    }
+
+    private void hold(byte[] bytes, int off, int len) {
+        if (heldLength + len > held.length) {
+            held = Arrays.copyOf(held, Math.max(heldLength + len, 2 * held.length));
+        }
+        System.arraycopy(bytes, off, held, heldLength, len);
+        heldLength += len;
+    }
+
+    private void emit(byte[] bytes, int off, int len) throws IOException {
         while (len > 0) {
             if (out == null) {
                 open();
@@ -90,11 +136,16 @@ final class RotatingLog implements Closeable {
         }
     }
 
+    /** Writes the unfinished line, if any, and closes the file. */
     @Override
     public void close() throws IOException {
-        if (out != null) {
-            out.close();
-            out = null;
+        try {
+            emitHeld();
+        } finally {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
         }
     }
 
