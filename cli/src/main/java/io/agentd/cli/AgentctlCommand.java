@@ -3,41 +3,19 @@ package io.agentd.cli;
 import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ScopeType;
 
 /**
  * The root command. It runs nothing itself; it carries the global options and what every
- * subcommand shares: the environment and the clock.
+ * subcommand shares: the environment and the clock. Its subcommands are added by
+ * {@link Agentctl}, all of them or only the one a command line names.
  */
 @Command(name = "agentctl",
     scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Operate an agentd cluster through its HTTP/JSON API.",
-    subcommands = {
-        SpawnCommand.class,
-        GetCommand.class,
-        ListCommand.class,
-        DescribeCommand.class,
-        StopCommand.class,
-        StartCommand.class,
-        MigrateCommand.class,
-        LogsCommand.class,
-        DeleteCommand.class,
-        MetaCommand.class,
-        NamespaceCommand.class,
-        QuotaCommand.class,
-        WorkerCommand.class,
-        ClusterCommand.class,
-        TokenCommand.class,
-        AuditCommand.class,
-        WatchCommand.class,
-        CompletionCommand.class,
-        VersionCommand.class,
-        HelpCommand.class,
-    })
+    description = "Operate an agentd cluster through its HTTP/JSON API.")
 final class AgentctlCommand {
 
   @Mixin

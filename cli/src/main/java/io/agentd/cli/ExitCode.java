@@ -38,7 +38,9 @@ public enum ExitCode {
   static Map<String, String> helpList() {
     Map<String, String> list = new LinkedHashMap<>();
     for (ExitCode exit : values()) {
-      list.put(String.format("%3d", exit.code), exit.meaning);
+      String code = Integer.toString(exit.code);
+      list.put(" ".repeat(Math.max(0, 3 - code.length())) + code, exit.meaning); // not String.format: its first use costs ms
+
     }
     return list;
   }

@@ -5,7 +5,7 @@ import java.io.StringWriter;
 import java.util.Map;
 
 /**
- * One run of agentctl through {@link Agentctl#newCommandLine}, with stdout and stderr
+ * One run of agentctl as {@code main} runs it, with stdout and stderr
  * captured; shared in the test-jar for end-to-end tests against a real coordinator.
  *
  * @param exitCode the exit code {@code main} would have exited with
@@ -18,7 +18,7 @@ public record AgentctlRun(int exitCode, String out, String err) {
   public static AgentctlRun agentctl(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exitCode = Agentctl.newCommandLine(new PrintWriter(out), new PrintWriter(err), env).execute(args);
+    int exitCode = Agentctl.newCommandLine(new PrintWriter(out), new PrintWriter(err), env, args).execute(args);
     return new AgentctlRun(exitCode, out.toString(), err.toString());
   }
 

@@ -19,14 +19,17 @@ import java.util.function.Function;
  */
 public final class Output {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectWriter PRETTY_JSON = JSON.writer(new DefaultPrettyPrinter()
-      .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
-  // Every string value stays quoted: unquoted, a timestamp or "yes" would change type for
-  // YAML 1.1 readers.
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .build());
+  /** Built on first use: a command that prints a table needs neither. */
+  private static final class Mappers {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectWriter PRETTY_JSON = JSON.writer(new DefaultPrettyPrinter()
+        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+    // Every string value stays quoted: unquoted, a timestamp or "yes" would change type for
+    // YAML 1.1 readers.
+    static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .build());
+  }
 
   private final PrintWriter out;
   private final OutputFormat format;
@@ -58,9 +61,9 @@ public final class Output {
   public void document(JsonNode json) {
     try {
       if (format == OutputFormat.YAML) {
-        out.print(YAML.writeValueAsString(json));
+        out.print(Mappers.YAML.writeValueAsString(json));
       } else {
-        out.println(PRETTY_JSON.writeValueAsString(json));
+        out.println(Mappers.PRETTY_JSON.writeValueAsString(json));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,8 +77,8 @@ public final class Output {
   public void streamItem(JsonNode json, String line) {
     try {
       switch (format) {
-        case JSON -> out.println(JSON.writeValueAsString(json));
-        case YAML -> out.print("---\n" + YAML.writeValueAsString(json));
+        case JSON -> out.println(Mappers.JSON.writeValueAsString(json));
+        case YAML -> out.print("---\n" + Mappers.YAML.writeValueAsString(json));
         default -> out.println(line);
       }
     } catch (IOException e) {
