@@ -129,6 +129,20 @@ public final class Agentctl {
     return commandLine;
   }
 
+  /** The environment variables agentctl reads, each with what it sets, in the order to document them. */
+  public static Map<String, String> environmentVariables() {
+    return EnvironmentDefaults.VARIABLES;
+  }
+
+  /** The exit codes, each with its meaning. */
+  public static Map<Integer, String> exitCodes() {
+    Map<Integer, String> m = new LinkedHashMap<>();
+    for (ExitCode code : ExitCode.values()) {
+      m.put(code.code(), code.meaning());
+    }
+    return m;
+  }
+
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);

@@ -27,6 +27,21 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
       "--cert", CERT,
       "--key", KEY);
 
+  /** Every variable agentctl reads, with what it sets: for agentctl(1). */
+  static final Map<String, String> VARIABLES = orderedVariables();
+
+  private static Map<String, String> orderedVariables() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put(ADDR, "the coordinator endpoints when --addr is not given");
+    m.put(TOKEN, "the bearer token when neither --token nor --token-file is given");
+    m.put(TOKEN_FILE, "a file holding the bearer token, when neither --token nor --token-file is given");
+    m.put(NAMESPACE, "the namespace when -n/--namespace is not given");
+    m.put(CACERT, "the CA certificates to trust when --cacert is not given");
+    m.put(CERT, "the client certificate when --cert is not given");
+    m.put(KEY, "the client certificate's key when --key is not given");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   private final Map<String, String> env;
 
   EnvironmentDefaults(Map<String, String> env) {

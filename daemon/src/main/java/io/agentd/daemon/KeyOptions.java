@@ -22,11 +22,17 @@ final class KeyOptions {
             s.addOption(OptionSpec.builder("--" + k.name())
                     .paramLabel(k.kind() == ConfigKey.Kind.MAP ? "K=V" : "VALUE")
                     .type(many ? String[].class : String.class)
-                    .description(k.description() + " (default: " + (k.defaultValue().isEmpty() ? "none"
-                            : k.defaultValue()) + "; env " + k.env() + (many ? "; comma-separated or repeated" : "")
-                            + ")")
+                    .description(helpText(k))
                     .build());
         }
+    }
+
+    /** A key's line in {@code --help}; picocli formats it with {@code String.format}, so a '%' is doubled. */
+    static String helpText(ConfigKey k) {
+        boolean many = k.kind() != ConfigKey.Kind.VALUE;
+        String text = k.description() + " (default: " + (k.defaultValue().isEmpty() ? "none" : k.defaultValue())
+                + "; env " + k.env() + (many ? "; comma-separated or repeated" : "") + ")";
+        return text.replace("%", "%%");
     }
 
     /**
