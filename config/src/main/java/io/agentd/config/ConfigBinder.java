@@ -158,7 +158,7 @@ public final class ConfigBinder<T> {
         fields.forEach((name, f) -> {
             Setting s = f.getAnnotation(Setting.class);
             String dflt = s.defaultText().isEmpty() ? text(base.get(name)) : s.defaultText();
-            out.add(new ConfigKey(name, env(name), dflt, s.value(), kind(f)));
+            out.add(new ConfigKey(name, env(name), dflt, s.value(), kind(f), !s.defaultText().isEmpty()));
         });
         return out;
     }

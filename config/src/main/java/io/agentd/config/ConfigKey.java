@@ -8,8 +8,16 @@ package io.agentd.config;
  * @param defaultValue the default, as it would be written ("" when there is none)
  * @param description  what it does, in one line
  * @param kind         how a flag or environment value is written
+ * @param defaultIsText whether {@code defaultValue} describes the default in words (one worked out
+ *                     at start, say) rather than being a value that could be written
  */
-public record ConfigKey(String name, String env, String defaultValue, String description, Kind kind) {
+public record ConfigKey(String name, String env, String defaultValue, String description, Kind kind,
+                        boolean defaultIsText) {
+    /** A key whose default is a value. */
+    public ConfigKey(String name, String env, String defaultValue, String description, Kind kind) {
+        this(name, env, defaultValue, description, kind, false);
+    }
+
     /** The shapes of values. */
     public enum Kind {
         /** One value. */

@@ -132,7 +132,7 @@ class ConfigBinderTest {
                 new ConfigKey("label", "AGENTD_LABEL", "", "labels of this process", ConfigKey.Kind.MAP),
                 new ConfigKey("servers", "AGENTD_SERVERS", "a,b", "servers to talk to", ConfigKey.Kind.LIST),
                 new ConfigKey("worker-id", "AGENTD_WORKER_ID", "from the host name", "this process's id",
-                        ConfigKey.Kind.VALUE));
+                        ConfigKey.Kind.VALUE, true)); // a default in words, not a value
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.agentd.daemon.config.ServerConfig;
 import io.agentd.daemon.tls.TlsFileException;
 import io.agentd.worker.WorkerConfig;
 import io.agentd.worker.WorkerDaemon;
+import io.agentd.worker.systemd.Systemd;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
@@ -16,6 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** What {@code agentd server} and {@code agentd dev} run: a coordinator (and in dev, a worker beside it). */
 final class CoordinatorRun {
     private CoordinatorRun() {
+    }
+
+    /** How often the status line systemd shows is refreshed. */
+    static final java.time.Duration STATUS_EVERY = java.time.Duration.ofSeconds(10);
+
+    /** The line {@code systemctl status} shows: the node, the leader (if known), its applied index. */
+    static String status(CoordinatorNode node) {
+        var raft = node.raft();
+        return "node " + raft.nodeId() + " on " + node.httpAddress() + ": "
+                + raft.leaderId().map(l -> "leader " + l).orElse("no leader known") + ", term " + raft.term()
+                + ", applied " + raft.appliedIndex();
     }
 
     /** Runs until SIGTERM (which exits 0 once everything is closed); returns only with an exit code on failure. */
@@ -60,7 +72,10 @@ final class CoordinatorRun {
         }
         WorkerDaemon worker = devWorker;
         AtomicInteger exitCode = new AtomicInteger();
+        Systemd systemd = Systemd.fromEnvironment();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping("stopping: node " + config.nodeId + " leaves the group's work to the others");
+            systemd.close();
             if (worker != null) {
                 worker.close(); // its agents stop before the coordinator goes
             }
@@ -85,6 +100,12 @@ final class CoordinatorRun {
                     .toAbsolutePath());
         }
         out.flush();
+        // Ready once this node serves its API and takes part in Raft, not once the group has a
+        // leader: a group's members start one by one, and the first could never be "ready" alone
+        // (docs/operations.md, "Under systemd"). The status line says whether a leader is known.
+        systemd.ready(status(node));
+        systemd.startWatchdog(() -> node.raft().fatalError().isEmpty());
+        systemd.startStatusUpdates(() -> status(node), STATUS_EVERY);
         // Returns only when the dev worker cannot run (the shutdown hook ends the process otherwise).
         String why = (worker == null ? new CompletableFuture<String>() : worker.cannotRun()).join();
         err.println("agentd: the dev worker cannot run: " + why);

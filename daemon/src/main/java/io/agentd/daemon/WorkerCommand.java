@@ -3,6 +3,7 @@ package io.agentd.daemon;
 import io.agentd.config.ConfigException;
 import io.agentd.worker.WorkerConfig;
 import io.agentd.worker.WorkerDaemon;
+import io.agentd.worker.systemd.Systemd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,8 +52,12 @@ final class WorkerCommand implements Callable<Integer> {
             return 1;
         }
         AtomicInteger exitCode = new AtomicInteger();
+        Systemd systemd = Systemd.fromEnvironment();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (c.onSigterm == WorkerConfig.OnShutdown.DRAIN && exitCode.get() == 0) {
+            boolean drain = c.onSigterm == WorkerConfig.OnShutdown.DRAIN && exitCode.get() == 0;
+            systemd.stopping("stopping: " + (drain ? "draining its agents to other workers" : "stopping its agents"));
+            systemd.close();
+            if (drain) {
                 d.drainThenClose(c.drainTimeout);
             } else {
                 d.close();
@@ -63,6 +68,9 @@ final class WorkerCommand implements Callable<Integer> {
         out.printf("agentd worker %s: %d slots, coordinators %s, data in %s%n", c.workerId, c.slots, c.servers,
                 c.dataDir.toAbsolutePath());
         out.flush();
+        String status = "worker " + c.workerId + ": " + c.slots + " slots, local API on " + d.address();
+        systemd.ready(status);
+        systemd.startWatchdog(() -> !d.cannotRun().isDone());
         // Returns only when the worker cannot run (the shutdown hook ends the process otherwise).
         String why = d.cannotRun().join();
         err.println("agentd: the worker cannot run: " + why);

@@ -167,8 +167,8 @@ public final class ManPages {
                         + "coordinator and one worker in one process on loopback, with authentication off, for a "
                         + "first try.")
                 .paragraph("Every key of agentd.yaml(5) is also a flag of the command it belongs to (--KEY VALUE) "
-                        + "and an environment variable (AGENTD_KEY for servers, AGENTD_WORKER_KEY for workers); a "
-                        + "flag wins over the variable, which wins over the file. Those flags are listed in "
+                        + "and an environment variable (AGENTD_ and the key in upper case, '-' as '_'); a flag "
+                        + "wins over the variable, which wins over the file. Those flags are listed in "
                         + "agentd.yaml(5), not here.");
         r.section("Commands");
         for (CommandSpec command : commands(root)) {
@@ -197,8 +197,8 @@ public final class ManPages {
         r.tagged("1", "Failed: the reason is the last line of the log.");
         r.tagged("2", "A usage or configuration error: a bad flag, key or value, named in the message.");
         r.section("Environment");
-        r.tagged("AGENTD_*", "A server's or dev's configuration key, upper case, '-' as '_' (AGENTD_DATA_DIR).");
-        r.tagged("AGENTD_WORKER_*", "A worker's configuration key (AGENTD_WORKER_SERVERS).");
+        r.tagged("AGENTD_*", "A configuration key of the command run, upper case, '-' as '_' (AGENTD_DATA_DIR, "
+                + "AGENTD_SERVERS); agentd.yaml(5) names each one.");
         r.tagged("AGENTD_JAVA_OPTS", "Options for the JVM, instead of the launcher's defaults.");
         r.section("Files");
         r.tagged("/etc/agentd/agentd.yaml", "A server's configuration (agentd server --config).");
