@@ -1,6 +1,7 @@
 package io.agentd.daemon;
 
 import io.agentd.daemon.config.ServerConfig;
+import io.agentd.daemon.logging.LogOutput;
 import io.agentd.daemon.tls.TlsFileException;
 import io.agentd.worker.WorkerConfig;
 import io.agentd.worker.WorkerDaemon;
@@ -34,6 +35,7 @@ final class CoordinatorRun {
     static int run(CommandSpec spec, ServerConfig config, boolean dev) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        LogOutput.configure(config.logSettings());
         CoordinatorNode node;
         try {
             node = CoordinatorNode.start(config);

@@ -1,6 +1,7 @@
 package io.agentd.daemon;
 
 import io.agentd.config.ConfigException;
+import io.agentd.daemon.logging.LogOutput;
 import io.agentd.worker.WorkerConfig;
 import io.agentd.worker.WorkerDaemon;
 import io.agentd.worker.systemd.Systemd;
@@ -44,6 +45,7 @@ final class WorkerCommand implements Callable<Integer> {
             err.println("agentd: bad config: " + e.getMessage());
             return 2;
         }
+        LogOutput.configure(c.logSettings());
         WorkerDaemon d;
         try {
             d = WorkerDaemon.start(c);

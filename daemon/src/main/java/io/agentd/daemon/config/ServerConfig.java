@@ -162,8 +162,21 @@ public final class ServerConfig implements ConfigBinder.Checked {
         return this;
     }
 
+    @Setting(io.agentd.config.LogSettings.LEVEL_HELP)
+    public String logLevel = "info";
+    @Setting(io.agentd.config.LogSettings.LEVELS_HELP)
+    public Map<String, String> logLevels = new java.util.TreeMap<>();
+    @Setting(io.agentd.config.LogSettings.FORMAT_HELP)
+    public String logFormat = "auto";
+
+    /** The log settings, checked. */
+    public io.agentd.config.LogSettings logSettings() {
+        return io.agentd.config.LogSettings.of(logLevel, logLevels, logFormat);
+    }
+
     @Override
     public void check() {
+        logSettings();
         nodeId("node-id", nodeId);
         nonEmpty("cluster-name", clusterName);
         positive("election-timeout-min", electionTimeoutMin);
