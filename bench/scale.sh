@@ -41,7 +41,7 @@ heap_of() {
   jcmd "$1" GC.heap_info | awk '/garbage-first heap|used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); print int(v / 1024); exit } }'
 }
 rss_of() { awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$1/status"; }
-applied_of() { curl -s -m 5 "127.0.0.1:$((base + 10 * $1))/metrics" | awk '/^agentd_raft_applied_index / { print $2 }'; }
+applied_of() { curl -s -m 5 "127.0.0.1:$((base + 10 * $1))/metrics" | awk '/^agentd_raft_applied_index / { printf "%d\n", $2 }'; }
 
 echo "loading $count agents in batches of $batch (snapshot threshold $threshold entries)"
 bench scale --mode load --servers "$servers" --count "$count" --batch "$batch" --concurrency 4 | tee "$work/load.out"
@@ -56,7 +56,7 @@ for i in 1 2 3; do
     sleep 0.5
   done
 done
-agents=$(curl -s -m 5 "$leader_url/metrics" | awk '/^agentd_registry_agents / { print $2 }')
+agents=$(curl -s -m 5 "$leader_url/metrics" | awk '/^agentd_registry_agents / { printf "%d\n", $2 }')
 echo "all servers at applied index >= $target; registry_agents=$agents"
 
 # cluster check: every member digests its whole store (off its apply thread) at one log index.

@@ -380,8 +380,8 @@ final class Overload {
 
     /** A gauge's value in Prometheus text, 0 when absent. */
     private static long gauge(String metrics, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\d+)").matcher(metrics);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0; // "12.0", "1.2345678E7"
     }
 
     /** The resident set of a process from /proc, in bytes; 0 when unreadable. */

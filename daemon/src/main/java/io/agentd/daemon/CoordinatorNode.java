@@ -1,7 +1,7 @@
 package io.agentd.daemon;
 
 import com.codahale.metrics.Gauge;
-import com.codahale.metrics.MetricRegistry;
+import io.agentd.daemon.metrics.Metrics;
 import io.agentd.daemon.config.HostPort;
 import io.agentd.daemon.config.ServerConfig;
 import io.agentd.daemon.api.ApiLimits;
@@ -68,7 +68,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final Coordinator coordinator;
     private final LeaseTracker leases;
     private final RescheduleSweeper reschedules;
-    private final MetricRegistry metrics = new MetricRegistry();
+    private final Metrics metrics = new Metrics();
     private final HttpApiServer http;
     private final LeaderLossDetector leaderLoss;
     private final Authenticator authenticator;
@@ -139,7 +139,7 @@ public final class CoordinatorNode implements AutoCloseable {
                     c -> coordinator.write(c, "bootstrap"), config.bootstrapTokenFile, config.dataDir);
             raft.onLeadershipChange(bootstrap::leadershipChanged);
         }
-        metrics.register("http_auth_failures", (Gauge<Long>) authenticator::failures);
+        metrics.registry().register("http_auth_failures", (Gauge<Long>) authenticator::failures);
         // Read (and checked) at start: a bad file stops the server now, not at its first election.
         String clusterSecret = config.insecure ? null : ClusterSecret.of(config.clusterSecretFile,
                 config.bootstrapTokenFile);
@@ -245,27 +245,27 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     private void registerGauges(RevisionWaiters waiters) {
-        metrics.register("raft_term", (Gauge<Long>) raft::term);
-        metrics.register("raft_commit_index", (Gauge<Long>) raft::commitIndex);
-        metrics.register("raft_applied_index", (Gauge<Long>) replica::appliedIndex);
-        metrics.register("raft_is_leader", (Gauge<Integer>) () -> raft.isLeader() ? 1 : 0);
-        metrics.register("registry_revision", (Gauge<Long>) replica::revision);
-        metrics.register("registry_agents", (Gauge<Integer>) () -> replica.read(s -> s.agentCount()));
-        metrics.register("registry_pending_agents", (Gauge<Integer>) () -> replica.read(s -> s.pendingCount()));
-        metrics.register("registry_workers", (Gauge<Integer>) () -> replica.read(s -> s.workers().size()));
-        metrics.register("blocking_queries_waiting", (Gauge<Integer>) waiters::waiting);
-        metrics.register("cluster_feature_level", (Gauge<Integer>) () -> replica.read(s -> s.featureLevel()));
-        metrics.register("build_feature_level_max", (Gauge<Integer>) () -> io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED);
+        metrics.registry().register("raft_term", (Gauge<Long>) raft::term);
+        metrics.registry().register("raft_commit_index", (Gauge<Long>) raft::commitIndex);
+        metrics.registry().register("raft_applied_index", (Gauge<Long>) replica::appliedIndex);
+        metrics.registry().register("raft_is_leader", (Gauge<Integer>) () -> raft.isLeader() ? 1 : 0);
+        metrics.registry().register("registry_revision", (Gauge<Long>) replica::revision);
+        metrics.registry().register("registry_agents", (Gauge<Integer>) () -> replica.read(s -> s.agentCount()));
+        metrics.registry().register("registry_pending_agents", (Gauge<Integer>) () -> replica.read(s -> s.pendingCount()));
+        metrics.registry().register("registry_workers", (Gauge<Integer>) () -> replica.read(s -> s.workers().size()));
+        metrics.registry().register("blocking_queries_waiting", (Gauge<Integer>) waiters::waiting);
+        metrics.registry().register("cluster_feature_level", (Gauge<Integer>) () -> replica.read(s -> s.featureLevel()));
+        metrics.registry().register("build_feature_level_max", (Gauge<Integer>) () -> io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED);
     }
 
     /** The free-space alarm and the proposal queue, as metrics. */
     private void registerBackpressureGauges(DiskAlarm disk) {
-        metrics.register("disk_free_bytes", (Gauge<Long>) () -> disk.local().freeBytes());
-        metrics.register("disk_total_bytes", (Gauge<Long>) () -> disk.local().totalBytes());
-        metrics.register("disk_min_free_bytes", (Gauge<Long>) () -> disk.local().minFreeBytes());
-        metrics.register("disk_low", (Gauge<Integer>) () -> disk.local().low() ? 1 : 0);
-        metrics.register("disk_alarm", (Gauge<Integer>) () -> disk.raised().isPresent() ? 1 : 0);
-        metrics.register("proposals_queued", (Gauge<Integer>) coordinator::queuedProposals);
+        metrics.registry().register("disk_free_bytes", (Gauge<Long>) () -> disk.local().freeBytes());
+        metrics.registry().register("disk_total_bytes", (Gauge<Long>) () -> disk.local().totalBytes());
+        metrics.registry().register("disk_min_free_bytes", (Gauge<Long>) () -> disk.local().minFreeBytes());
+        metrics.registry().register("disk_low", (Gauge<Integer>) () -> disk.local().low() ? 1 : 0);
+        metrics.registry().register("disk_alarm", (Gauge<Integer>) () -> disk.raised().isPresent() ? 1 : 0);
+        metrics.registry().register("proposals_queued", (Gauge<Integer>) coordinator::queuedProposals);
     }
 
     public HostPort httpAddress() {

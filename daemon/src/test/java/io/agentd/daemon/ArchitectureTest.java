@@ -39,6 +39,7 @@ class ArchitectureTest {
         MAY_USE.put("config", List.of("daemon.config", "config", "client"));
         MAY_USE.put("metrics", List.of("daemon.metrics"));
         MAY_USE.put("tls", List.of("daemon.tls"));
+        MAY_USE.put("logging", List.of("daemon.logging", "config"));
     }
 
     /** Daemon package → libraries it must not use. */
@@ -48,7 +49,8 @@ class ArchitectureTest {
             "config", List.of("io.netty", "org.apache.ratis", "org.rocksdb"),
             "metrics", List.of("io.netty", "org.apache.ratis", "org.rocksdb"),
             "api", List.of("org.rocksdb", "org.apache.ratis"),
-            "tls", List.of("io.netty", "org.apache.ratis", "org.rocksdb", "com.fasterxml"));
+            "tls", List.of("io.netty", "org.apache.ratis", "org.rocksdb", "com.fasterxml"),
+            "logging", List.of("io.netty", "org.apache.ratis", "org.rocksdb"));
 
     private static final Pattern PACKAGE = Pattern.compile("^package io\\.agentd\\.daemon(?:\\.([a-z.]+))?;",
             Pattern.MULTILINE);

@@ -1,6 +1,5 @@
 package io.agentd.daemon.api;
 
-import com.codahale.metrics.MetricRegistry;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.client.api.SpawnRequest;
 import io.agentd.daemon.coordinator.AgentService;
@@ -30,7 +29,7 @@ public final class ApiRoutes {
 
     public ApiRoutes(Coordinator coordinator, ClusterInfo clusterInfo, AgentService agentService,
                      WorkerService workerService, NamespaceService namespaceService, TokenService tokenService,
-                     MetricRegistry metrics, Guard servers, Guard metricsGuard,
+                     io.agentd.daemon.metrics.Metrics metrics, Guard servers, Guard metricsGuard,
                      io.agentd.daemon.coordinator.Backups backups,
                      io.agentd.daemon.coordinator.Membership membership, ClusterHealth health) {
         Reads reads = new Reads(coordinator);

@@ -1,10 +1,8 @@
 package io.agentd.daemon.api;
 
-import com.codahale.metrics.MetricRegistry;
 import io.agentd.daemon.coordinator.ClusterInfo;
 import io.agentd.daemon.coordinator.Coordinator;
 import io.agentd.daemon.coordinator.LeaderLossDetector;
-import io.agentd.daemon.metrics.PrometheusText;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class ClusterRoutes {
     private final ClusterInfo cluster;
     private final Coordinator coordinator;
-    private final MetricRegistry metrics;
+    private final io.agentd.daemon.metrics.Metrics metrics;
 
     private final Guard servers;
     private final Guard metricsGuard;
@@ -30,7 +28,7 @@ final class ClusterRoutes {
      * @param servers      who may ask what servers ask each other ({@link Guard#servers})
      * @param metricsGuard who may read the metrics: {@link Guard#OPEN}, or any token
      */
-    ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, MetricRegistry metrics, Guard servers,
+    ClusterRoutes(ClusterInfo cluster, Coordinator coordinator, io.agentd.daemon.metrics.Metrics metrics, Guard servers,
                   Guard metricsGuard, io.agentd.daemon.coordinator.Backups backups,
                   io.agentd.daemon.coordinator.Membership membership, ClusterHealth health) {
         this.backups = backups;
@@ -118,7 +116,7 @@ final class ClusterRoutes {
         r.get(LeaderLossDetector.POSITION_PATH, servers, q -> CompletableFuture.completedFuture(
                 ApiResponse.ok(LeaderLossDetector.position(cluster.nodeId(), coordinator.raft()))));
         r.get("/metrics", metricsGuard, q -> CompletableFuture.completedFuture(new ApiResponse(200,
-                new ApiResponse.Text("text/plain; version=0.0.4; charset=utf-8", PrometheusText.render(metrics)),
+                new ApiResponse.Text(io.agentd.daemon.metrics.Metrics.contentType(), metrics.scrape()),
                 Map.of())));
     }
 

@@ -1,15 +1,13 @@
 package io.agentd.daemon.api;
 
-import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.agentd.client.api.ErrorBody;
 import io.agentd.client.api.HeartbeatView;
 import io.agentd.daemon.coordinator.Authenticator;
 import io.agentd.daemon.coordinator.DiskAlarm;
 import io.agentd.daemon.coordinator.Principal;
-import io.agentd.daemon.metrics.PrometheusText;
 import io.netty.bootstrap.ServerBootstrap;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +61,8 @@ public final class HttpApiServer implements AutoCloseable {
     private final Authenticator authenticator;
     private final int maxBodyBytes;
     private final MetricRegistry metrics;
-    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DistributionDataPoint> timers = new ConcurrentHashMap<>();
+    private final io.prometheus.metrics.core.metrics.Histogram requestDuration;
     private final HeartbeatFastPath.Renewer renewer;
     private final SpawnFastPath.Spawner spawner;
     /** Renewals are counted, not timed: at thousands a second a timer each costs more than it tells. */
@@ -82,22 +81,23 @@ public final class HttpApiServer implements AutoCloseable {
      * @param authenticator who a request comes from, by its token (each route's {@link Guard} says
      *                      whether it needs one and what it may do)
      */
-    public HttpApiServer(Router router, Authenticator authenticator, int maxBodyBytes, MetricRegistry metrics,
+    public HttpApiServer(Router router, Authenticator authenticator, int maxBodyBytes, io.agentd.daemon.metrics.Metrics metrics,
                          ApiRoutes routes, ApiLimits limits) {
         this.admission = new Admission(limits.maxInflightRequests(), limits.writeDelayTarget(), System::nanoTime,
-                metrics.counter("http_writes_shed_for_delay"));
+                metrics.registry().counter("http_writes_shed_for_delay"));
         this.rates = new TokenRateLimits(limits.tokenRates(), limits.tokenBurst(), System::nanoTime);
         this.disk = limits.disk();
-        metrics.register("http_requests_held", (com.codahale.metrics.Gauge<Integer>) admission::held);
-        metrics.register("http_writes_held", (com.codahale.metrics.Gauge<Integer>) admission::writesHeld);
-        metrics.register("http_write_delay_bound", (com.codahale.metrics.Gauge<Integer>) admission::delayBoundInForce);
+        metrics.registry().register("http_requests_held", (com.codahale.metrics.Gauge<Integer>) admission::held);
+        metrics.registry().register("http_writes_held", (com.codahale.metrics.Gauge<Integer>) admission::writesHeld);
+        metrics.registry().register("http_write_delay_bound", (com.codahale.metrics.Gauge<Integer>) admission::delayBoundInForce);
         this.router = router;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
-        this.metrics = metrics;
+        this.metrics = metrics.registry();
+        this.requestDuration = metrics.requestDuration();
         this.renewer = routes == null ? null : routes::renewLease;
         this.spawner = routes == null ? null : routes::spawn;
-        this.heartbeats = metrics.counter("http_heartbeats");
+        this.heartbeats = metrics.registry().counter("http_heartbeats");
     }
 
     /** Serves over TLS from now on; call before {@link #start}. */
@@ -232,7 +232,7 @@ public final class HttpApiServer implements AutoCloseable {
                     out = renderError(e);
                 }
                 admission.release(kind, admittedAt, out.status().code() < 300);
-                requestTimer(template[0], req.method().name()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                requestTimer(template[0], req.method().name()).observe((System.nanoTime() - start) / 1e9);
                 countError(out);
                 write(ctx, out, keepAlive);
             }, ctx.executor());
@@ -309,7 +309,7 @@ public final class HttpApiServer implements AutoCloseable {
 
     private void countError(FullHttpResponse out) {
         if (out.status().code() >= 400) {
-            metrics.counter(PrometheusText.name("http_errors", "status", Integer.toString(out.status().code()))).inc();
+            metrics.counter("http_errors|status=" + out.status().code()).inc();
         }
     }
 
@@ -324,13 +324,11 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /**
-     * The latency timer of a route and method, made once: building its name and looking it up in the
-     * registry is work every request would pay, and the default reservoir takes a lock; this one does not.
+     * The latency histogram's data point of a route and method, found once: looking it up by its
+     * labels is work every request would pay.
      */
-    private Timer requestTimer(String route, String method) {
-        return timers.computeIfAbsent(route + ' ' + method, k -> metrics.timer(
-                PrometheusText.name("http_requests", "route", route, "method", method),
-                () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build())));
+    private DistributionDataPoint requestTimer(String route, String method) {
+        return timers.computeIfAbsent(route + ' ' + method, k -> requestDuration.labelValues(route, method));
     }
 
     private static void write(ChannelHandlerContext ctx, FullHttpResponse out, boolean keepAlive) {

@@ -250,4 +250,28 @@ class ApiTest extends OneNodeApiTest {
         assertThat(m.status()).isEqualTo(200);
         assertThat(m.body()).contains("agentd_raft_term").contains("agentd_registry_revision");
     }
+
+    @Test
+    void metricsHaveHelpLatencyHistogramsAndJvmMetricsAndPassPromtool() throws Exception {
+        http.get("/v1/namespaces/default/agents/metrics-probe"); // a 404: one error and one latency sample
+        String body = http.get("/metrics").body();
+        assertThat(body).doesNotContain("(no help");
+        for (String line : body.lines().filter(l -> l.startsWith("# TYPE ")).toList()) {
+            String name = line.split(" ")[2];
+            assertThat(body).as(name).contains("# HELP " + name + " ");
+        }
+        assertThat(body).contains("agentd_http_request_duration_seconds_bucket{method=\"GET\","
+                + "route=\"/v1/namespaces/{ns}/agents/{name}\",le=\"0.005\"}");
+        assertThat(body).contains("agentd_http_errors_total{status=\"404\"}", "jvm_memory_used_bytes",
+                "jvm_gc_collection_seconds", "jvm_threads_current");
+        assertThat(body).doesNotContain("quantile=");
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as("promtool check metrics").isEmpty();
+        assertThat(p.exitValue()).isZero();
+    }
 }

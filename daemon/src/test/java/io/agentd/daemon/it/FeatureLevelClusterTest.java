@@ -67,7 +67,8 @@ class FeatureLevelClusterTest {
             }
             for (ServerProcess s : c.servers) {
                 String metrics = s.http().get("/metrics").body();
-                assertThat(metrics).contains("agentd_cluster_feature_level 2").contains("agentd_build_feature_level_max 2");
+                assertThat(Http.metric(metrics, "agentd_cluster_feature_level")).isEqualTo(2);
+                assertThat(Http.metric(metrics, "agentd_build_feature_level_max")).isEqualTo(2);
             }
             AgentctlRun started = AgentctlRun.agentctl(env, "start", "a");
             assertThat(started.exitCode()).as(started.err() + c.logs()).isZero();

@@ -12,6 +12,20 @@ import java.time.Duration;
 
 /** A tiny raw HTTP helper for tests that must send exactly the bytes they mean. */
 final class Http {
+    /**
+     * A sample's value in a Prometheus text page ({@code name} with its labels as written, e.g.
+     * {@code agentd_http_errors_total{status="429"}}), or NaN when it is absent. Values are doubles
+     * ({@code 0.0}, {@code 1.6777216E7}), as the Prometheus client writes them.
+     */
+    static double metric(String page, String name) {
+        for (String line : page.lines().toList()) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return Double.NaN;
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,8 +47,8 @@ class OverloadTest {
 
     /** A gauge of the server's /metrics. */
     private static long gauge(Http http, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(http.get("/metrics").body());
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        double v = Http.metric(http.get("/metrics").body(), name);
+        return Double.isNaN(v) ? -1 : (long) v;
     }
 
     private static void assertTooManyRequests(Http.Answer a, String mentions) {
@@ -192,9 +190,8 @@ class OverloadTest {
             assertThat(other).as("answers by status: " + statuses + s.log()).isEmpty();
             assertThat(refused).as("refused for their wait, of " + sent + s.log()).isNotEmpty();
             assertThat(created).isNotEmpty();
-            assertThat(Long.parseLong(s.http().get("/metrics").body().lines()
-                    .filter(l -> l.startsWith("agentd_http_writes_shed_for_delay_total ")).findFirst().orElseThrow()
-                    .split(" ")[1])).isEqualTo(refused.size());
+            assertThat(Http.metric(s.http().get("/metrics").body(), "agentd_http_writes_shed_for_delay_total"))
+                    .isEqualTo(refused.size());
             // A refused write was not acted on; an admitted one was.
             for (String name : refused.subList(0, Math.min(20, refused.size()))) {
                 assertThat(s.http().get("/v1/namespaces/default/agents/" + name).status()).as(name).isEqualTo(404);
