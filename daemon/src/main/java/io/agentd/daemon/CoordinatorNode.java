@@ -245,6 +245,7 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     private void registerGauges(RevisionWaiters waiters) {
+        metrics.register(new io.agentd.daemon.raft.RatisMetrics());
         metrics.registry().register("raft_term", (Gauge<Long>) raft::term);
         metrics.registry().register("raft_commit_index", (Gauge<Long>) raft::commitIndex);
         metrics.registry().register("raft_applied_index", (Gauge<Long>) replica::appliedIndex);

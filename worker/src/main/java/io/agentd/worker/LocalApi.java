@@ -239,6 +239,26 @@ final class LocalApi implements AutoCloseable {
         CompletableFuture<Answer> run() throws IOException;
     }
 
+    /** Serves {@code GET /metrics}: the page {@code metrics} renders, open to whoever reaches the address. */
+    void serveMetrics(java.util.function.Supplier<String> metrics, String contentType) {
+        server.createContext("/metrics", ex -> {
+            try (ex) {
+                if (!ex.getRequestMethod().equals("GET")) {
+                    respond(ex, Answer.error(405, "METHOD_NOT_ALLOWED", "GET"));
+                    return;
+                }
+                byte[] bytes = metrics.get().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", contentType);
+                ex.sendResponseHeaders(200, bytes.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("local API /metrics failed: {}", e.toString());
+            }
+        });
+    }
+
     /** Runs the request and writes its answer when it completes (maybe on another thread). */
     private static void handle(HttpExchange ex, Work work) {
         CompletableFuture<Answer> answer;

@@ -72,6 +72,9 @@ final class Supervisor {
     private final RestartPolicy restartPolicy;
     /** "ns/name" -> the instance assigned here. */
     private final Map<String, Instance> instances = new HashMap<>();
+    /** Restarts by supervision and agents fenced, since the worker started: for /metrics. Any thread. */
+    final java.util.concurrent.atomic.AtomicLong restartsTotal = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong fencedTotal = new java.util.concurrent.atomic.AtomicLong();
     private boolean running = true;
 
     Supervisor(Setup setup, Lease lease, Assignments assignments, Reports reporter, AgentSecrets secrets,
@@ -279,6 +282,7 @@ final class Supervisor {
             return;
         }
         i.restarts++;
+        restartsTotal.incrementAndGet();
         i.state = InstanceState.BACKING_OFF;
         actions.schedule(() -> relaunch(i), ((RestartPolicy.Restart) next).backoff().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -305,11 +309,22 @@ final class Supervisor {
     }
 
     /** Self-fencing: every process stops now; their ends are not reported, and they may start again under a new lease. */
+    /** How many instances are in each state. On the actions thread. */
+    Map<InstanceState, Integer> stateCounts() {
+        Map<InstanceState, Integer> counts = new java.util.EnumMap<>(InstanceState.class);
+        for (InstanceState st : InstanceState.values()) {
+            counts.put(st, 0);
+        }
+        instances.values().forEach(i -> counts.merge(i.state, 1, Integer::sum));
+        return counts;
+    }
+
     void fenceAll(String why) {
         for (Instance i : instances.values()) {
             if (i.process != null) {
                 i.state = InstanceState.FENCED;
                 i.process.stop(lease.timings().stopGrace());
+                fencedTotal.incrementAndGet();
             }
         }
         instances.values().removeIf(i -> i.process == null);

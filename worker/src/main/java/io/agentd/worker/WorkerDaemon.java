@@ -84,6 +84,8 @@ public final class WorkerDaemon implements AutoCloseable {
                 RunningAgent.underWatchdogs(spares)), lease, assignments, reporter, secrets, actions, System::nanoTime);
         this.watcher = new AssignmentWatcher(config.workerId, watchClient, heartbeatClient::preferredEndpoint,
                 lease, actions, assignments, supervisor);
+        WorkerMetrics metrics = new WorkerMetrics(config, supervisor, actions, () -> lease.left(Duration.ZERO));
+        localApi.serveMetrics(metrics::scrape, WorkerMetrics.contentType());
         reporter.outcomes(new Reporter.Outcomes() {
             @Override
             public void ended(AgentView a, long revision) {

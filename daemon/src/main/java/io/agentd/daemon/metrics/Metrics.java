@@ -51,6 +51,11 @@ public final class Metrics {
         JvmMetrics.builder().register(prometheus);
     }
 
+    /** Adds metrics collected elsewhere (Ratis' own) to what {@link #scrape()} serves. */
+    public void register(MultiCollector collector) {
+        prometheus.register(collector);
+    }
+
     /** Where the code registers its gauges and counters. */
     public MetricRegistry registry() {
         return dropwizard;

@@ -74,6 +74,8 @@ class ThreeNodeClusterTest {
                     writers.add(th);
                 }
                 await().atMost(Cluster.eventually()).until(() -> acked.size() >= 40);
+                // A leader's /metrics, Ratis' view of its followers included, passes promtool.
+                assertThat(Promtool.check(new Http(leader.url()).get("/metrics").body())).isEmpty();
                 leader.kill();
                 int atKill = acked.size();
                 await().atMost(Cluster.eventually()).until(() -> acked.size() >= atKill + 30);
