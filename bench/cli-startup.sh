@@ -2,6 +2,8 @@
 # agentctl's cost per call, whole processes, side by side in one run (hyperfine -N, no shell):
 #   floor          a Java hello world with agentctl's JVM flags: what any JVM tool pays here
 #   agentctl       bin/agentctl get NAME (the launcher: java with agentctl's class data archive)
+#   installed      the packaged launcher (packaging/target/stage/usr/bin/agentctl, when the
+#                  packaging module was built): as bin/agentctl without its check for changed sources
 #   agentctl-jar   java -jar cli/target/agentctl.jar get NAME with the JDK's archive only
 #   version        java with the archive: agentctl --version (no request, no JSON)
 #   etcdctl        etcdctl get KEY against a one-member etcd on loopback
@@ -49,6 +51,7 @@ jvm="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 cmds=(
   "floor|$jvm -cp $work Hello"
   "agentctl|$agentctl_bin --addr $url --token-file $token_file get $name"
+  "installed|$root/packaging/target/stage/usr/bin/agentctl --addr $url --token-file $token_file get $name"
   "agentctl-jar|$jvm -jar $root/cli/target/agentctl.jar --addr $url --token-file $token_file get $name"
   "version|$jvm -XX:SharedArchiveFile=$root/cli/target/agentctl.jsa -jar $root/cli/target/agentctl.jar --version"
   "etcdctl|etcdctl --endpoints=$etcd_url get startup-probe"
@@ -61,6 +64,9 @@ echo "|---|---|---|---|---|"
 declare -A mean=()
 for entry in "${cmds[@]}"; do
   n=${entry%%|*}; cmd=${entry#*|}
+  if [[ $n == installed && ! -x $root/packaging/target/stage/usr/bin/agentctl ]]; then
+    echo "| installed | (not built: mvn -pl packaging -am package) | | | |"; continue
+  fi
   bash -c "$cmd" > "$work/$n.out" 2>&1 || { echo "$n fails, not timed: $(head -c 300 "$work/$n.out")" >&2; exit 1; }
   timeout 300 hyperfine -N --runs "$runs" --warmup 3 --export-json "$work/$n.json" "$cmd" > "$work/$n.txt" 2>&1 \
     || { echo "hyperfine failed for $n" >&2; cat "$work/$n.txt" >&2; exit 1; }

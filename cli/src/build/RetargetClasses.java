@@ -64,7 +64,11 @@ public final class RetargetClasses {
       }
     }
     verify(tmp, rewritten);
+    // Keep the jar's time: the copy step then sees nothing newer to copy over it on the next build,
+    // and a class data archive made from it stays valid (the JVM checks each jar's time and size).
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(jar);
     Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(jar, time);
     System.out.println("RetargetClasses: " + rewritten.size() + " classes of " + jar.getFileName()
         + " now Java 8 class files");
   }
