@@ -25,7 +25,7 @@ import org.objectweb.asm.Opcodes;
  * <p>Why: the JVM's class data sharing leaves out class files older than Java 6 and those that
  * need the old verifier, so such a library is read, parsed and verified again on every start.
  * picocli is compiled for Java 5; as Java 8 classes it joins agentctl's class data archive, and
- * each agentctl call starts about a third faster (docs/benchmarks.md, "agentctl start-up").
+ * agentctl's start-up no longer reads and verifies it each time (docs/benchmarks.md, "agentctl start-up").
  * The bytecode is unchanged; only the version and the frames the verifier checks are new.
  *
  * <p>Every rewritten class is then loaded, linked and initialised from the new jar, so a frame

@@ -13,8 +13,9 @@ public final class Agentctl {
   /**
    * The subcommands, in the order help lists them, by the names (and aliases) a command line
    * may start with. Picocli builds a command's model by reflection over its annotations, which
-   * for every subcommand and option costs a few hundred milliseconds per call; a command line
-   * that starts with one of these names gets a root with only that subcommand.
+   * for every subcommand and option is most of a call's start-up (docs/benchmarks.md, "agentctl
+   * start-up"); a command line that starts with one of these names gets a root with only that
+   * subcommand.
    */
   static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 

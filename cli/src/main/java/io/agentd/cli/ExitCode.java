@@ -39,7 +39,7 @@ public enum ExitCode {
     Map<String, String> list = new LinkedHashMap<>();
     for (ExitCode exit : values()) {
       String code = Integer.toString(exit.code);
-      list.put(" ".repeat(Math.max(0, 3 - code.length())) + code, exit.meaning); // not String.format: its first use costs ms
+      list.put(" ".repeat(Math.max(0, 3 - code.length())) + code, exit.meaning); // not String.format: its first use is slow
 
     }
     return list;

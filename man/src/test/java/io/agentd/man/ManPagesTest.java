@@ -38,7 +38,9 @@ class ManPagesTest {
             try {
                 p = new ProcessBuilder("mandoc", "-T", "lint", file.toString()).redirectErrorStream(true).start();
             } catch (IOException e) {
-                throw new AssertionError("mandoc is needed to check the man pages: apt-get install mandoc", e);
+                org.junit.jupiter.api.Assumptions.assumeTrue(false,
+                        "mandoc is not installed (apt-get install mandoc; .ci/run installs it): " + e.getMessage());
+                return;
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

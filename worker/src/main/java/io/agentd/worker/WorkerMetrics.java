@@ -37,8 +37,8 @@ final class WorkerMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     /**
-     * @param states   the agents' states, counted on {@code actions}
-     * @param leaseLeft the lease left (negative once lapsed)
+     * @param supervisor whose agents are counted, on {@code actions}
+     * @param leaseLeft  the lease left (negative once lapsed)
      */
     WorkerMetrics(WorkerConfig config, Supervisor supervisor, ScheduledExecutorService actions,
                   Supplier<Duration> leaseLeft) {

@@ -74,8 +74,11 @@ class ThreeNodeClusterTest {
                     writers.add(th);
                 }
                 await().atMost(Cluster.eventually()).until(() -> acked.size() >= 40);
-                // A leader's /metrics, Ratis' view of its followers included, passes promtool.
-                assertThat(Promtool.check(new Http(leader.url()).get("/metrics").body())).isEmpty();
+                // A leader's /metrics, Ratis' view of its followers included, passes promtool (a side
+                // check: without promtool this test still tests what it is for, and ApiTest skips).
+                if (Promtool.available()) {
+                    assertThat(Promtool.check(new Http(leader.url()).get("/metrics").body())).isEmpty();
+                }
                 leader.kill();
                 int atKill = acked.size();
                 await().atMost(Cluster.eventually()).until(() -> acked.size() >= atKill + 30);
