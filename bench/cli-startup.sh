@@ -12,7 +12,9 @@
 # one-member etcd holding one key. Ends with:
 #   SUMMARY agentctl_ms=M floor_ms=F agentctl_over_floor=R etcdctl_ms=E agentctl_over_etcdctl=R2
 # (means; R and R2 are the ratios a day's machine speed cancels out of).
-# usage: bench/cli-startup.sh [RUNS=30]. Ports: agentd 18410-18431, etcd 23891/23892. Not part of CI.
+#   before         with BEFORE=<another checkout>/bin/agentctl (built there first): that build's
+#                  launcher, for a change's gain measured in the same run
+# usage: [BEFORE=LAUNCHER] bench/cli-startup.sh [RUNS=30]. Ports: agentd 18410-18431, etcd 23891/23892. Not part of CI.
 set -euo pipefail
 export LC_ALL=C
 runs=${1:-30}
@@ -47,10 +49,11 @@ cat > "$work/Hello.java" <<'JAVA'
 public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
 JAVA
 javac -d "$work" "$work/Hello.java"
-jvm="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+jvm="java -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -Xshare:auto"   # agentctl's flags
 cmds=(
   "floor|$jvm -cp $work Hello"
   "agentctl|$agentctl_bin --addr $url --token-file $token_file get $name"
+  ${BEFORE:+"before|$BEFORE --addr $url --token-file $token_file get $name"}
   "installed|$root/packaging/target/stage/usr/bin/agentctl --addr $url --token-file $token_file get $name"
   "agentctl-jar|$jvm -jar $root/cli/target/agentctl.jar --addr $url --token-file $token_file get $name"
   "version|$jvm -XX:SharedArchiveFile=$root/cli/target/agentctl.jsa -jar $root/cli/target/agentctl.jar --version"

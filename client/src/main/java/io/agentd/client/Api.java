@@ -37,8 +37,10 @@ public final class Api {
 
   private static final TypeReference<NamespaceView> NAMESPACE = new TypeReference<>() {};
   private static final TypeReference<List<NamespaceView>> NAMESPACES = new TypeReference<>() {};
-  private static final TypeReference<AgentView> AGENT = new TypeReference<>() {};
-  private static final TypeReference<List<AgentView>> AGENTS = new TypeReference<>() {};
+  // The answers agentctl prints most are read on the streaming parser (StreamedType says why).
+  private static final TypeReference<AgentView> AGENT = new StreamedType<AgentView>(StreamDecoders::agent) {};
+  private static final TypeReference<List<AgentView>> AGENTS =
+      new StreamedType<List<AgentView>>(StreamDecoders::agents) {};
   private static final TypeReference<MetadataView> METADATA = new TypeReference<>() {};
   private static final TypeReference<WorkerView> WORKER = new TypeReference<>() {};
   private static final TypeReference<HeartbeatView> HEARTBEAT = new TypeReference<>() {};

@@ -34,7 +34,6 @@ final class FailoverCalls {
   private final Duration deadline;
   private final int maxAttempts;
   private final HttpTransport http;
-  private final ObjectMapper mapper;
   private final AtomicInteger preferred = new AtomicInteger();
 
   FailoverCalls(List<URI> endpoints, String token, Duration requestTimeout, Duration deadline, int maxAttempts,
@@ -45,8 +44,15 @@ final class FailoverCalls {
     this.deadline = deadline;
     this.maxAttempts = maxAttempts;
     this.http = http;
+  }
+
+  /**
+   * Built on first use: a call whose answer has a {@link StreamedType} and no request body does
+   * not pay for databind.
+   */
+  private static final class Json {
     // Unknown fields are skipped: the server may add fields, never rename them.
-    this.mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper MAPPER = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
   URI preferredEndpoint() {
@@ -197,21 +203,49 @@ final class FailoverCalls {
       T bytes = (T) response.body();
       return new ApiReply<>(status, bytes, NullNode.getInstance(), revision, null);
     }
-    try {
-      JsonNode json = response.body().length == 0 ? NullNode.getInstance() : mapper.readTree(response.body());
-      T value = json.isNull() ? null : mapper.readerFor(request.answerType()).readValue(json);
-      return new ApiReply<>(status, value, json, revision,
-          response.header("X-Agentd-Continue").orElse(null));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new AgentdException(status, AgentdException.INTERNAL,
-          "unreadable answer to " + request + ": " + e.getMessage(), e);
+    byte[] body = response.body();
+    String continueToken = response.header("X-Agentd-Continue").orElse(null);
+    if (request.answerType() instanceof StreamedType<T> streamed) {
+      T value = null;
+      boolean decoded = body.length == 0;
+      if (!decoded) {
+        try {
+          value = StreamDecoders.decode(body, streamed.decoder());
+          decoded = true;
+        } catch (IOException | RuntimeException e) {
+          // Not a shape the decoder takes on itself: databind reads it below, as it always did.
+        }
+      }
+      if (decoded) {
+        return ApiReply.readingTreeLater(status, value, revision, continueToken, () -> tree(request, status, body));
+      }
     }
+    JsonNode json = tree(request, status, body);
+    try {
+      T value = json.isNull() ? null : Json.MAPPER.readerFor(request.answerType()).readValue(json);
+      return new ApiReply<>(status, value, json, revision, continueToken);
+    } catch (IOException | IllegalArgumentException e) {
+      throw unreadable(request, status, e);
+    }
+  }
+
+  private static JsonNode tree(ApiRequest<?> request, int status, byte[] body) {
+    try {
+      return body.length == 0 ? NullNode.getInstance() : Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw unreadable(request, status, e);
+    }
+  }
+
+  private static AgentdException unreadable(ApiRequest<?> request, int status, Exception e) {
+    return new AgentdException(status, AgentdException.INTERNAL,
+        "unreadable answer to " + request + ": " + e.getMessage(), e);
   }
 
   /** Reads an error answer; one without the API's error body gets the code of its status. */
   private AgentdException errorAnswer(int status, byte[] body, Duration retryAfter, URI endpoint) {
     try {
-      ErrorBody error = mapper.readValue(body, ErrorBody.class);
+      ErrorBody error = errorBody(body);
       if (error != null && error.error() != null && error.error().code() != null) {
         return new AgentdException(status, error.error().code(), error.error().message(), null, retryAfter,
             endpoint);
@@ -291,9 +325,18 @@ final class FailoverCalls {
 
   private byte[] toJson(Object body) {
     try {
-      return mapper.writeValueAsBytes(body);
+      return Json.MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write request body as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The API's error body, on the streaming parser when it can (a CLI call's error is often its only answer). */
+  private static ErrorBody errorBody(byte[] body) throws IOException {
+    try {
+      return StreamDecoders.decode(body, StreamDecoders::errorBody);
+    } catch (IOException | RuntimeException e) {
+      return Json.MAPPER.readValue(body, ErrorBody.class);
     }
   }
 

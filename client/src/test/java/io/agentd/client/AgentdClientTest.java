@@ -54,6 +54,28 @@ abstract class AgentdClientTest {
   }
 
   @Test
+  void anAnswerTheStreamingDecoderGivesUpOnIsReadByDatabindAsBefore() {
+    // A string where a number belongs: databind turns it into the number.
+    FakeApiServer server = server(request -> json(200, "{\"name\": \"a1\", \"restarts\": \"3\", \"x\": [1]}"));
+    AgentdClient client = client(b -> b, server.uri());
+
+    ApiReply<AgentView> reply = client.send(Api.getAgent("default", "a1"));
+
+    assertThat(reply.value().restarts()).isEqualTo(3);
+    assertThat(reply.json().get("x").get(0).asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnreadableAnswerIsAnInternalErrorNamingTheCall() {
+    FakeApiServer server = server(request -> json(200, "{\"name\": "));
+    AgentdClient client = client(b -> b, server.uri());
+
+    assertThatThrownBy(() -> client.send(Api.getAgent("default", "a1")))
+        .isInstanceOfSatisfying(AgentdException.class, e -> assertThat(e.code()).isEqualTo(AgentdException.INTERNAL))
+        .hasMessageContaining("unreadable answer to GET /v1/namespaces/default/agents/a1");
+  }
+
+  @Test
   void readsTheAnswerSendsTheTokenAndReportsTheRevision() {
     FakeApiServer server = server(request -> new Answer(200, AGENT, Map.of("X-Agentd-Revision", "77")));
     AgentdClient client = client(b -> b.token("s3cret"), server.uri());
