@@ -71,6 +71,39 @@ class ShippedConfigTest {
         assertThat(written.slots).isEqualTo(new WorkerConfig().slots);
     }
 
+    /**
+     * The YAML block of docs/operations.md whose first line is {@code # <file> on <host>}, its
+     * {@code /etc/agentd/} under the test's directory, where the files it names exist.
+     */
+    private String documented(String file) throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "operations.md"));
+        int at = doc.indexOf("```yaml\n# " + file + " on ");
+        assertThat(at).as("a YAML block for " + file + " in docs/operations.md").isNotNegative();
+        int start = at + "```yaml\n".length();
+        String etc = dir.resolve("etc") + "/";
+        // as the doc's "agentd tls init --servers n1,n2,n3 --hosts 10.0.0.1,..." writes them
+        new io.agentd.daemon.tls.ClusterCertificates(java.time.Instant.now())
+                .write(Path.of(etc, "tls"), List.of("n1", "n2", "n3"), List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+        Files.writeString(Path.of(etc, "bootstrap-token"), "a".repeat(44));
+        Files.writeString(Path.of(etc, "w1.token"), "w1.secret");
+        return doc.substring(start, doc.indexOf("```", start)).replace("/etc/agentd/", etc);
+    }
+
+    @Test
+    void theFirstClusterUnderSystemdInTheOperationsDocBinds() throws Exception {
+        ServerConfig server = bind(ServerConfig.SERVER, documented("/etc/agentd/agentd.yaml"), "doc-agentd.yaml");
+        assertThat(server.nodeId).isEqualTo("n1");
+        assertThat(server.peers).containsOnlyKeys("n1", "n2", "n3");
+        assertThat(server.peerHttp).containsOnlyKeys("n1", "n2", "n3");
+        assertThat(server.tlsCert).isEqualTo(dir.resolve("etc/tls/n1.pem"));
+        assertThat(server.bootstrapTokenFile).isEqualTo(dir.resolve("etc/bootstrap-token"));
+
+        WorkerConfig worker = bind(WorkerConfig.BINDER, documented("/etc/agentd/worker.yaml"), "doc-worker.yaml");
+        assertThat(worker.servers).hasSize(3);
+        assertThat(worker.workerId).isEqualTo("w1");
+        assertThat(worker.tokenFile).isEqualTo(dir.resolve("etc/w1.token"));
+    }
+
     @Test
     void aDefaultInWordsStaysAComment() {
         assertThat(Stage.workerYaml()).contains("#worker-id:\n").doesNotContain("#worker-id: from")
