@@ -37,6 +37,7 @@ public final class Agentctl {
     m.put("namespace", NamespaceCommand.class);
     m.put("ns", NamespaceCommand.class);
     m.put("quota", QuotaCommand.class);
+    m.put("provider", ProviderCommand.class);
     m.put("worker", WorkerCommand.class);
     m.put("cluster", ClusterCommand.class);
     m.put("token", TokenCommand.class);

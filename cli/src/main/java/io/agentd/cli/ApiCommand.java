@@ -74,6 +74,28 @@ abstract class ApiCommand implements Callable<Integer> {
     err().println(ErrorReporter.PREFIX + message);
   }
 
+  /**
+   * Whether a destructive command may go on: at once with {@code --yes}, else when the operator
+   * answers y on the terminal; refused (exit 2) when there is no terminal to ask.
+   *
+   * @param what what would be destroyed, e.g. {@code agent default/a}
+   */
+  protected boolean confirmed(boolean yes, String verb, String what) {
+    if (yes) {
+      return true;
+    }
+    java.io.Console console = System.console();
+    if (console == null) {
+      throw usageError("refusing to " + verb + " " + what + " without --yes: stdin is not a terminal");
+    }
+    String answer = console.readLine("%s %s? [y/N] ", Character.toUpperCase(verb.charAt(0)) + verb.substring(1), what);
+    if (answer == null || !answer.strip().equalsIgnoreCase("y") && !answer.strip().equalsIgnoreCase("yes")) {
+      note(what + " not " + verb + "d");
+      return false;
+    }
+    return true;
+  }
+
   /** Invalid input found after parsing: exit 2 with the message. */
   protected ParameterException usageError(String message) {
     return new ParameterException(spec.commandLine(), message);

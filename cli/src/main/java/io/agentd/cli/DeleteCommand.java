@@ -2,7 +2,6 @@ package io.agentd.cli;
 
 import io.agentd.cli.output.AgentTable;
 import io.agentd.client.Api;
-import java.io.Console;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,17 +26,8 @@ final class DeleteCommand extends ApiCommand {
 
   @Override
   protected ExitCode execute() {
-    String agent = namespace.get() + "/" + name;
-    if (!yes) {
-      Console console = System.console();
-      if (console == null) {
-        throw usageError("refusing to delete agent " + agent + " without --yes: stdin is not a terminal");
-      }
-      String answer = console.readLine("Delete agent %s? [y/N] ", agent);
-      if (answer == null || !answer.strip().equalsIgnoreCase("y") && !answer.strip().equalsIgnoreCase("yes")) {
-        note("agent " + agent + " not deleted");
-        return ExitCode.ERROR;
-      }
+    if (!confirmed(yes, "delete", "agent " + namespace.get() + "/" + name)) {
+      return ExitCode.ERROR;
     }
     output().print(client().send(Api.deleteAgent(namespace.get(), name)),
         deleted -> AgentTable.render(List.of(deleted), output().wide(), now()));

@@ -14,6 +14,8 @@ import io.agentd.client.api.EventsPage;
 import io.agentd.client.api.MemberView;
 import io.agentd.client.api.MetadataView;
 import io.agentd.client.api.NamespaceView;
+import io.agentd.client.api.ProviderView;
+import io.agentd.client.api.SetProviderRequest;
 import io.agentd.client.api.QuotaView;
 import io.agentd.client.api.RegisterWorkerRequest;
 import io.agentd.client.api.SetMetadataRequest;
@@ -55,6 +57,8 @@ public final class Api {
   private static final TypeReference<TokenView> TOKEN = new TypeReference<>() {};
   private static final TypeReference<List<TokenView>> TOKENS = new TypeReference<>() {};
   private static final TypeReference<List<AuditRecordView>> AUDIT = new TypeReference<>() {};
+  private static final TypeReference<ProviderView> PROVIDER = new TypeReference<>() {};
+  private static final TypeReference<List<ProviderView>> PROVIDERS = new TypeReference<>() {};
 
   /** Agents one batch spawn may carry at most. */
   public static final int MAX_SPAWN_BATCH = 1000;
@@ -79,6 +83,31 @@ public final class Api {
   /** Replaces both limits; a {@code null} limit is unlimited. */
   public static ApiRequest<NamespaceView> setQuota(String namespace, QuotaView quota) {
     return ApiRequest.write("PUT", namespacePath(namespace) + "/quota", quota, NAMESPACE);
+  }
+
+  // Providers (cluster feature level 3)
+
+  /** Every provider, by name. */
+  public static ApiRequest<List<ProviderView>> listProviders() {
+    return ApiRequest.get("/v1/providers", PROVIDERS);
+  }
+
+  public static ApiRequest<ProviderView> getProvider(String name) {
+    return ApiRequest.get(providerPath(name), PROVIDER);
+  }
+
+  /** Creates the provider ({@code 201}) or replaces its whole definition ({@code 200}). */
+  public static ApiRequest<ProviderView> setProvider(String name, SetProviderRequest request) {
+    return ApiRequest.write("PUT", providerPath(name), request, PROVIDER);
+  }
+
+  /** Answers the provider as it was; {@code 404 NOT_FOUND} when there is none. */
+  public static ApiRequest<ProviderView> deleteProvider(String name) {
+    return ApiRequest.write("DELETE", providerPath(name), null, PROVIDER);
+  }
+
+  private static String providerPath(String name) {
+    return "/v1/providers/" + encode(name);
   }
 
   // Agents

@@ -161,7 +161,7 @@ public final class CoordinatorNode implements AutoCloseable {
                         () -> info.members().stream().map(m -> m.id() + " " + m.raftAddress()).toList(), readers),
                 new Membership(raft, timer, config.requestTimeout.plus(config.electionTimeoutMax),
                         config.electionTimeoutMax),
-                health);
+                health, new io.agentd.daemon.coordinator.ProviderService(coordinator));
         new LearnerPromoter(raft, health).start(timer);
         if (config.autopilotCleanupDeadServers) {
             new io.agentd.daemon.coordinator.Autopilot(raft, config.autopilotDeadServerGrace, config.electionTimeoutMax,

@@ -137,6 +137,10 @@ public final class Applier {
             return ClusterRules.checkState(tx, x);
         } else if (c instanceof Command.StartAgent x) {
             return AgentRules.start(tx, x);
+        } else if (c instanceof Command.SetProvider x) {
+            return ProviderRules.set(tx, x);
+        } else if (c instanceof Command.DeleteProvider x) {
+            return ProviderRules.delete(tx, x);
         }
         throw new IllegalStateException("no rule for " + c.kind());
     }

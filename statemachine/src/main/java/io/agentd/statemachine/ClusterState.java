@@ -43,6 +43,7 @@ public final class ClusterState {
     private final DedupTable dedup = new DedupTable();
     private final AuditLog audit = new AuditLog();
     private final TokenTable tokens = new TokenTable();
+    private final ProviderTable providers = new ProviderTable();
 
     private long revision;
     private long time;
@@ -82,6 +83,16 @@ public final class ClusterState {
     /** Every API token, revoked and expired ones included, in id order. */
     public Collection<Token> tokens() {
         return tokens.all();
+    }
+
+    /** The LLM provider with this name, or null. */
+    public io.agentd.statemachine.model.Provider provider(String name) {
+        return providers.get(name);
+    }
+
+    /** Every LLM provider, in name order. */
+    public Collection<io.agentd.statemachine.model.Provider> providers() {
+        return providers.all();
     }
 
     /** Whether any token was ever created (the bootstrap is done). */
@@ -274,6 +285,14 @@ public final class ClusterState {
         tokens.put(t, changes);
     }
 
+    void putProvider(io.agentd.statemachine.model.Provider p) {
+        providers.put(p, changes);
+    }
+
+    void removeProvider(String name) {
+        providers.remove(name, changes);
+    }
+
     /** Stores a new or changed agent and keeps every derived index in step. */
     void putAgent(Agent a) {
         agents.put(a, changes);
@@ -382,6 +401,7 @@ public final class ClusterState {
                     case Keys.AGENT -> decoder.add(v);
                     case Keys.WORKER -> s.workers.restore(EntityCodec.worker(new WireReader(v)));
                     case Keys.TOKEN -> s.tokens.restore(EntityCodec.token(v));
+                    case Keys.PROVIDER -> s.providers.restore(EntityCodec.provider(v));
                     default -> throw new IllegalStateException("unknown entity key prefix " + k[0]);
                 }
             });
@@ -408,6 +428,7 @@ public final class ClusterState {
         events.fingerprint(sb);
         dedup.fingerprint(sb);
         tokens.fingerprint(sb);
+        providers.fingerprint(sb);
         // Derived: what usage(), usedSlots() and agentsOn() answer (zero and empty as if absent),
         // the pending and failed queues in their order, the dedup expiry order. (Not the events'
         // pruned mark: a load estimates it from the oldest event kept.)

@@ -21,12 +21,13 @@ public final class FeatureLevel {
     /** The rules of the releases before feature levels; where every cluster starts. */
     public static final int INITIAL = 1;
     public static final int MIN_SUPPORTED = 1;
-    public static final int MAX_SUPPORTED = 2;
+    public static final int MAX_SUPPORTED = 3;
 
     /** What each level adds, index 0 for level 1; shown by {@code agentctl cluster status}. */
     private static final List<String> ADDS = List.of(
             "the registry, workers, leases, tokens and audit as released before feature levels",
-            "agentctl start: a stopped or failed agent runs again with its spec and metadata");
+            "agentctl start: a stopped or failed agent runs again with its spec and metadata",
+            "LLM providers: limits the fleet shares (agentctl provider)");
 
     private FeatureLevel() {
     }

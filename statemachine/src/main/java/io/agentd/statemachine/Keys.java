@@ -10,6 +10,7 @@ final class Keys {
     static final byte AGENT = 'A';
     static final byte WORKER = 'W';
     static final byte TOKEN = 'T';
+    static final byte PROVIDER = 'P';
     static final byte[] STATE = "sm.state".getBytes(StandardCharsets.US_ASCII);
     /** The cluster's feature level; absent means {@link FeatureLevel#INITIAL} (as builds before levels wrote). */
     static final byte[] LEVEL = "sm.level".getBytes(StandardCharsets.US_ASCII);
@@ -27,6 +28,10 @@ final class Keys {
 
     static byte[] token(String id) {
         return prefixed(TOKEN, id);
+    }
+
+    static byte[] provider(String name) {
+        return prefixed(PROVIDER, name);
     }
 
     static byte[] agent(AgentKey k) {

@@ -106,6 +106,56 @@ public final class Names {
         return dnsLabel("namespace", value);
     }
 
+    public static String providerName(String value) {
+        return dnsLabel("provider", value);
+    }
+
+    public static final long MAX_PROVIDER_RPM = 100_000_000L;
+    public static final long MAX_PROVIDER_TPM = 100_000_000_000L;
+    public static final int MAX_PROVIDER_CONCURRENT = 1_000_000;
+    public static final int MAX_PROVIDER_PRIORITY = 1000;
+    public static final int MAX_SHARE_WEIGHT = 10_000;
+    /** A thousand US dollars per thousand tokens, in millionths of a dollar. */
+    public static final long MAX_PRICE_PER_1K_MICROS = 1_000_000_000L;
+
+    /** A provider's limits as {@code agentctl provider set} gives them; the message names the field that is wrong. */
+    public static io.agentd.statemachine.model.ProviderLimits providerLimits(
+            io.agentd.statemachine.model.ProviderLimits l) {
+        if (l.requestsPerMinute() < 1 || l.requestsPerMinute() > MAX_PROVIDER_RPM) {
+            throw Rejection.invalid("requestsPerMinute must be 1 to " + MAX_PROVIDER_RPM + ", got "
+                    + l.requestsPerMinute());
+        }
+        if (l.tokensPerMinute() < 0 || l.tokensPerMinute() > MAX_PROVIDER_TPM) {
+            throw Rejection.invalid("tokensPerMinute must be 0 (no limit) to " + MAX_PROVIDER_TPM + ", got "
+                    + l.tokensPerMinute());
+        }
+        if (l.maxConcurrent() < 0 || l.maxConcurrent() > MAX_PROVIDER_CONCURRENT) {
+            throw Rejection.invalid("maxConcurrent must be 0 (no bound) to " + MAX_PROVIDER_CONCURRENT + ", got "
+                    + l.maxConcurrent());
+        }
+        if (!l.group().isEmpty()) {
+            dnsLabel("group", l.group());
+        }
+        if (l.priority() < 0 || l.priority() > MAX_PROVIDER_PRIORITY) {
+            throw Rejection.invalid("priority must be 0 to " + MAX_PROVIDER_PRIORITY + ", got " + l.priority());
+        }
+        if (l.shares().size() > MAX_LIST) {
+            throw Rejection.invalid("shares has more than " + MAX_LIST + " entries");
+        }
+        l.shares().forEach((ns, weight) -> {
+            dnsLabel("shares: namespace", ns);
+            if (weight == null || weight < 1 || weight > MAX_SHARE_WEIGHT) {
+                throw Rejection.invalid("shares." + ns + " must be a weight of 1 to " + MAX_SHARE_WEIGHT + ", got "
+                        + weight);
+            }
+        });
+        if (l.pricePer1kTokensMicros() < 0 || l.pricePer1kTokensMicros() > MAX_PRICE_PER_1K_MICROS) {
+            throw Rejection.invalid("pricePer1kTokensUsd must be 0 to 1000, got "
+                    + java.math.BigDecimal.valueOf(l.pricePer1kTokensMicros(), 6).stripTrailingZeros().toPlainString());
+        }
+        return l;
+    }
+
     public static String agentName(String value) {
         return dnsLabel("name", value);
     }

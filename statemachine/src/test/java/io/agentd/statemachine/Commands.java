@@ -53,6 +53,20 @@ final class Commands {
         return Arbitraries.of(0L, 1L, 2L);
     }
 
+    static Arbitrary<String> provider() {
+        return Arbitraries.of("p1", "p2", "Bad_Name");
+    }
+
+    /** Mostly valid limits; now and then a zero rate or a weight out of range, which the rule refuses. */
+    static Arbitrary<io.agentd.statemachine.model.ProviderLimits> providerLimits() {
+        Arbitrary<java.util.SortedMap<String, Integer>> shares = Arbitraries.of(
+                new java.util.TreeMap<String, Integer>(), new java.util.TreeMap<>(Map.of("team-a", 3)),
+                new java.util.TreeMap<>(Map.of("team-a", 1, "team-b", 2)), new java.util.TreeMap<>(Map.of("team-b", 0)));
+        return Combinators.combine(Arbitraries.of(0L, 60L, 600L), Arbitraries.of(0L, 90_000L),
+                Arbitraries.of(0, 4), Arbitraries.of("", "fast"), Arbitraries.integers().between(0, 2), shares,
+                Arbitraries.of(0L, 2_000L)).as(io.agentd.statemachine.model.ProviderLimits::new);
+    }
+
     static Arbitrary<Quota> quota() {
         Arbitrary<Long> limit = Arbitraries.longs().between(0, 6).injectNull(0.3);
         return Combinators.combine(limit, limit).as(Quota::new);
@@ -159,14 +173,18 @@ final class Commands {
     /**
      * Commands a cluster at feature level {@code level} may see in its log: level 1 has only the
      * types builds before feature levels knew; level 2 adds the level's own commands, state checks
-     * and raising the level (to 1 or 2).
+     * and raising the level (to any level up to {@code level}); level 3 adds providers.
      */
     static Arbitrary<Draft> draft(int level) {
         List<Tuple.Tuple2<Integer, Arbitrary<Draft>>> all = new ArrayList<>(levelOne());
         if (level >= 2) {
-            all.add(fixed(1, Arbitraries.integers().between(1, 2).map(Command.SetFeatureLevel::new)));
+            all.add(fixed(1, Arbitraries.integers().between(1, level).map(Command.SetFeatureLevel::new)));
             all.add(fixed(1, Arbitraries.of("c1", "c2").map(Command.CheckState::new)));
             all.add(fixed(2, Combinators.combine(ns(), agent()).as(Command.StartAgent::new)));
+        }
+        if (level >= 3) {
+            all.add(fixed(2, Combinators.combine(provider(), providerLimits()).as(Command.SetProvider::new)));
+            all.add(fixed(1, provider().map(Command.DeleteProvider::new)));
         }
         return Arbitraries.frequencyOf(all);
     }

@@ -105,6 +105,9 @@ class GoldenLogTest {
         if (level >= 2) {
             kinds.addAll(List.of("SetFeatureLevel", "StartAgent"));
         }
+        if (level >= 3) {
+            kinds.addAll(List.of("SetProvider", "DeleteProvider"));
+        }
         kinds.removeAll(changed);
         if (r.state().featureLevel() != level) {
             kinds.add("(the log leaves the cluster at level " + r.state().featureLevel() + ")");

@@ -26,12 +26,14 @@ public final class ApiRoutes {
     private final ClusterRoutes cluster;
     private final TokenRoutes tokens;
     private final AuditRoutes audit;
+    private final ProviderRoutes providers;
 
     public ApiRoutes(Coordinator coordinator, ClusterInfo clusterInfo, AgentService agentService,
                      WorkerService workerService, NamespaceService namespaceService, TokenService tokenService,
                      io.agentd.daemon.metrics.Metrics metrics, Guard servers, Guard metricsGuard,
                      io.agentd.daemon.coordinator.Backups backups,
-                     io.agentd.daemon.coordinator.Membership membership, ClusterHealth health) {
+                     io.agentd.daemon.coordinator.Membership membership, ClusterHealth health,
+                     io.agentd.daemon.coordinator.ProviderService providerService) {
         Reads reads = new Reads(coordinator);
         Writes writes = new Writes(coordinator);
         this.agents = new AgentRoutes(agentService, reads, writes);
@@ -42,6 +44,7 @@ public final class ApiRoutes {
         this.cluster = new ClusterRoutes(clusterInfo, coordinator, metrics, servers, metricsGuard, backups, membership, health);
         this.tokens = new TokenRoutes(tokenService, reads, writes);
         this.audit = new AuditRoutes(coordinator, reads);
+        this.providers = new ProviderRoutes(providerService, reads, writes);
     }
 
     public Router router(Router r) {
@@ -53,6 +56,7 @@ public final class ApiRoutes {
         cluster.register(r);
         tokens.register(r);
         audit.register(r);
+        providers.register(r);
         return r;
     }
 

@@ -59,6 +59,22 @@ public final class Views {
                 time(t.createTime()), t.revoked(), t.revoked() ? time(t.revokedAt()) : null);
     }
 
+    /** A provider as the API shows it: a limit that is none as {@code null}. */
+    public static io.agentd.client.api.ProviderView provider(io.agentd.statemachine.model.Provider p) {
+        io.agentd.statemachine.model.ProviderLimits l = p.limits();
+        return new io.agentd.client.api.ProviderView(p.name(), l.requestsPerMinute(),
+                l.tokensPerMinute() == 0 ? null : l.tokensPerMinute(),
+                l.maxConcurrent() == 0 ? null : l.maxConcurrent(), l.group().isEmpty() ? null : l.group(), l.priority(),
+                l.shares(), l.pricePer1kTokensMicros() == 0 ? null : usd(l.pricePer1kTokensMicros()),
+                p.createRevision(), p.revision());
+    }
+
+    /** Millionths of a dollar as dollars, with no more decimals than it needs and no exponent. */
+    static java.math.BigDecimal usd(long micros) {
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0) : d;
+    }
+
     public static AuditRecordView audit(AuditRecord a) {
         return new AuditRecordView(a.revision(), time(a.time()), a.actor(), a.role(), a.remote(), a.requestId(),
                 a.command(), a.target(), a.result());

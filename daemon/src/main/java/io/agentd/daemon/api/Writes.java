@@ -51,6 +51,8 @@ final class Writes {
             return Views.metadata(m);
         } else if (b instanceof Token t) {
             return Views.token(t);
+        } else if (b instanceof io.agentd.statemachine.model.Provider p) {
+            return Views.provider(p);
         }
         return Map.of();
     }

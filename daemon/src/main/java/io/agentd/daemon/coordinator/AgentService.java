@@ -100,11 +100,7 @@ public final class AgentService {
      */
     public CompletableFuture<Reply> start(String namespace, String name, Caller caller) {
         Command c = new Command.StartAgent(Names.namespace(namespace), Names.agentName(name));
-        int level = coordinator.read(s -> s.featureLevel());
-        if (level < 2) {
-            throw io.agentd.statemachine.FeatureLevel.needs(2, level, "starting a stopped agent");
-        }
-        return write(c, caller);
+        return coordinator.requireFeatureLevel(2, "starting a stopped agent").thenCompose(v -> write(c, caller));
     }
 
     public CompletableFuture<Reply> delete(String namespace, String name, Caller caller) {

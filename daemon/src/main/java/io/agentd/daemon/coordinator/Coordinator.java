@@ -111,6 +111,26 @@ public final class Coordinator {
         return replica.read(reader);
     }
 
+    /**
+     * Completes once the cluster is known to be at feature level {@code level} or above; fails with
+     * {@link io.agentd.statemachine.FeatureLevel#needs} when it is not. What a level brings is
+     * refused before it reaches the log, so that a member on an older build never sees an entry it
+     * cannot read; a node that has not yet applied the upgrade asks for a read barrier before it
+     * refuses, so a call right after {@code cluster upgrade} is not refused by a lagging follower.
+     */
+    public CompletableFuture<Void> requireFeatureLevel(int level, String what) {
+        if (read(ClusterState::featureLevel) >= level) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return readable(false).thenApply(v -> {
+            int now = read(ClusterState::featureLevel);
+            if (now < level) {
+                throw io.agentd.statemachine.FeatureLevel.needs(level, now, what);
+            }
+            return null;
+        });
+    }
+
     public long revision() {
         return replica.revision();
     }

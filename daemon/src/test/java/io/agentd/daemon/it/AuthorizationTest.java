@@ -78,6 +78,8 @@ class AuthorizationTest {
         ok(admin.post("/v1/namespaces/a/agents", spawn("m")));
         ok(admin.post("/v1/namespaces/b/agents", spawn("y")));
         assertThat(admin.get("/v1/namespaces/a/agents/x").json().path("worker").asText()).isEqualTo("w1");
+        ok(admin.post("/v1/cluster/feature-level", "{\"level\":3}"));
+        ok(admin.put("/v1/providers/p1", "{\"requestsPerMinute\":600}"));
     }
 
     @AfterAll
@@ -142,6 +144,11 @@ class AuthorizationTest {
         c.add(new Case("GET", "/v1/tokens/t1", null, Set.of(ADMIN)));
         c.add(new Case("DELETE", "/v1/tokens/t999999", null, Set.of(ADMIN)));
         c.add(new Case("GET", "/v1/audit", null, Set.of(ADMIN)));
+        c.add(new Case("GET", "/v1/providers", null, READERS));
+        c.add(new Case("GET", "/v1/providers/p1", null, READERS));
+        c.add(new Case("PUT", "/v1/providers/p1", () -> "{\"requestsPerMinute\":" + (600 + seq.incrementAndGet()) + "}",
+                Set.of(ADMIN, OP)));
+        c.add(new Case("DELETE", "/v1/providers/nosuch", null, Set.of(ADMIN, OP)));
         return c;
     }
 

@@ -19,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * the faulty member's state differs, then exits 1 naming it.
  */
 class FeatureLevelClusterTest {
+    private static final int MAX = io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED;
     @TempDir
     Path dir;
 
@@ -38,7 +39,7 @@ class FeatureLevelClusterTest {
             assertThat(status.out()).containsPattern("Feature level:? +1\\b").contains("FEATURE-LEVELS");
             String thisBuild = java.util.regex.Pattern.quote(io.agentd.client.BuildInfo.describe());
             assertThat(status.out()).contains("VERSION");
-            assertThat(status.out().lines().filter(l -> l.matches("^n[123] .*\\b1-2\\s+" + thisBuild + "\\s*$")).count())
+            assertThat(status.out().lines().filter(l -> l.matches("^n[123] .*\\b1-" + MAX + "\\s+" + thisBuild + "\\s*$")).count())
                     .as("every member with its levels and its build\n" + status.out()).isEqualTo(3);
 
             // Level 2's command is refused before the upgrade, without reaching the log.
@@ -52,9 +53,9 @@ class FeatureLevelClusterTest {
             assertThat(clean.exitCode()).as(clean.out() + clean.err() + c.logs()).isZero();
             assertThat(clean.out()).contains("all 3 members agree at index");
 
-            AgentctlRun tooHigh = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to", "3");
+            AgentctlRun tooHigh = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to", String.valueOf(MAX + 1));
             assertThat(tooHigh.exitCode()).as(tooHigh.err()).isEqualTo(4);
-            assertThat(tooHigh.err()).contains("supports feature levels 1-2");
+            assertThat(tooHigh.err()).contains("supports feature levels 1-" + MAX);
             AgentctlRun up = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to", "2");
             assertThat(up.exitCode()).as(up.err() + c.logs()).isZero();
             assertThat(up.out()).contains("feature level 1 -> 2");
@@ -68,11 +69,24 @@ class FeatureLevelClusterTest {
             for (ServerProcess s : c.servers) {
                 String metrics = s.http().get("/metrics").body();
                 assertThat(Http.metric(metrics, "agentd_cluster_feature_level")).isEqualTo(2);
-                assertThat(Http.metric(metrics, "agentd_build_feature_level_max")).isEqualTo(2);
+                assertThat(Http.metric(metrics, "agentd_build_feature_level_max")).isEqualTo(MAX);
             }
             AgentctlRun started = AgentctlRun.agentctl(env, "start", "a");
             assertThat(started.exitCode()).as(started.err() + c.logs()).isZero();
             assertThat(started.out()).contains("pending");
+
+            // Level 3's providers likewise: refused at 2, taken at 3, the same on every member.
+            AgentctlRun earlyProvider = AgentctlRun.agentctl(env, "provider", "set", "openai", "--rpm", "600");
+            assertThat(earlyProvider.exitCode()).as(earlyProvider.err()).isEqualTo(4);
+            assertThat(earlyProvider.err()).contains("needs cluster feature level 3 (the cluster is at 2)");
+            AgentctlRun three = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to", "3");
+            assertThat(three.exitCode()).as(three.err() + c.logs()).isZero();
+            AgentctlRun provider = AgentctlRun.agentctl(env, "provider", "set", "openai", "--rpm", "600",
+                    "--share", "team-a=2");
+            assertThat(provider.exitCode()).as(provider.err() + c.logs()).isZero();
+            assertThat(provider.out()).contains("openai").contains("600");
+            AgentctlRun withProvider = AgentctlRun.agentctl(env, "cluster", "check");
+            assertThat(withProvider.exitCode()).as(withProvider.out() + withProvider.err()).isZero();
 
             // n3 applies metadata with a '~' appended: its state now differs from the other two.
             assertThat(AgentctlRun.agentctl(env, "meta", "set", "a", "k", "v").exitCode()).isZero();

@@ -8,6 +8,7 @@ import io.agentd.client.api.SpawnRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.agentd.statemachine.FeatureLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * three servers on the previous release's build are replaced one at a time by this build (on the
  * same data directories and addresses), leadership moved off each before it stops. No write fails;
  * while old members remain, {@code cluster check} and {@code cluster upgrade} are refused naming
- * one; once all run this build, the check is clean, the upgrade to level 2 goes through, and the
+ * one; once all run this build, the check is clean, the upgrade to its highest level goes through, and the
  * check is clean again.
  */
 class RollingUpgradeTest {
@@ -80,13 +81,15 @@ class RollingUpgradeTest {
                 String thisBuild = java.util.regex.Pattern.quote(io.agentd.client.BuildInfo.describe());
                 await("all members answer on this build").atMost(Cluster.eventually()).until(() ->
                         AgentctlRun.agentctl(env, "cluster", "status").out().lines()
-                                .filter(l -> l.matches("^n[123] .*\\b1-2\\s+" + thisBuild + "\\s*$")).count() == 3);
+                                .filter(l -> l.matches("^n[123] .*\\b1-" + FeatureLevel.MAX_SUPPORTED + "\\s+" + thisBuild
+                                        + "\\s*$")).count() == 3);
                 AgentctlRun clean = AgentctlRun.agentctl(env, "cluster", "check");
                 assertThat(clean.exitCode()).as(clean.out() + clean.err() + c.logs()).isZero();
-                AgentctlRun up = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to", "2");
+                AgentctlRun up = AgentctlRun.agentctl(env, "cluster", "upgrade", "--to",
+                        String.valueOf(FeatureLevel.MAX_SUPPORTED));
                 assertThat(up.exitCode()).as(up.err() + c.logs()).isZero();
                 int before = load.acked.size();
-                await("writes go on at level 2").atMost(Cluster.eventually())
+                await("writes go on at the build's highest level").atMost(Cluster.eventually())
                         .until(() -> load.acked.size() >= before + 10);
                 AgentctlRun after = AgentctlRun.agentctl(env, "cluster", "check");
                 assertThat(after.exitCode()).as(after.out() + after.err() + c.logs()).isZero();

@@ -67,6 +67,9 @@ public final class CommandCodec {
     static final int T_CHECK_STATE = 23;
     /** Feature level 2. */
     static final int T_START_AGENT = 24;
+    /** Feature level 3. */
+    static final int T_SET_PROVIDER = 25;
+    static final int T_DELETE_PROVIDER = 26;
 
     private static final int B_NONE = 0;
     private static final int B_NAMESPACE = 1;
@@ -74,6 +77,7 @@ public final class CommandCodec {
     private static final int B_WORKER = 3;
     private static final int B_METADATA = 4;
     private static final int B_TOKEN = 5;
+    private static final int B_PROVIDER = 6;
 
     private CommandCodec() {
     }
@@ -197,6 +201,11 @@ public final class CommandCodec {
             w.u8(T_CHECK_STATE).string(x.id());
         } else if (c instanceof Command.StartAgent x) {
             w.u8(T_START_AGENT).string(x.namespace()).string(x.name());
+        } else if (c instanceof Command.SetProvider x) {
+            w.u8(T_SET_PROVIDER).string(x.name());
+            EntityCodec.providerLimits(w, x.limits());
+        } else if (c instanceof Command.DeleteProvider x) {
+            w.u8(T_DELETE_PROVIDER).string(x.name());
         } else {
             throw new IllegalArgumentException("no wire form for " + c.kind());
         }
@@ -244,6 +253,8 @@ public final class CommandCodec {
             case T_SET_FEATURE_LEVEL -> new Command.SetFeatureLevel(r.uvarintInt());
             case T_CHECK_STATE -> new Command.CheckState(r.string());
             case T_START_AGENT -> new Command.StartAgent(r.string(), r.string());
+            case T_SET_PROVIDER -> new Command.SetProvider(r.string(), EntityCodec.providerLimits(r));
+            case T_DELETE_PROVIDER -> new Command.DeleteProvider(r.string());
             default -> throw new WireReader.MalformedException("unknown command type " + type);
         };
         return new Envelope(requestId, actor, role, remote, c);
@@ -309,6 +320,9 @@ public final class CommandCodec {
         } else if (b instanceof io.agentd.statemachine.model.Token t) {
             w.u8(B_TOKEN);
             EntityCodec.token(w, t);
+        } else if (b instanceof io.agentd.statemachine.model.Provider p) {
+            w.u8(B_PROVIDER);
+            EntityCodec.provider(w, p);
         } else {
             throw new IllegalArgumentException("no wire form for reply body " + b.getClass());
         }
@@ -327,6 +341,7 @@ public final class CommandCodec {
             case B_WORKER -> EntityCodec.worker(r);
             case B_METADATA -> EntityCodec.metadataResult(r);
             case B_TOKEN -> EntityCodec.token(r);
+            case B_PROVIDER -> EntityCodec.provider(r);
             default -> throw new WireReader.MalformedException("unknown reply body kind " + kind);
         };
         return new Reply(code, message, rev, created, body);

@@ -12,6 +12,8 @@ import io.agentd.statemachine.model.EventType;
 import io.agentd.statemachine.model.MetadataEntry;
 import io.agentd.statemachine.model.MetadataResult;
 import io.agentd.statemachine.model.Namespace;
+import io.agentd.statemachine.model.Provider;
+import io.agentd.statemachine.model.ProviderLimits;
 import io.agentd.statemachine.model.Quota;
 import io.agentd.statemachine.model.RestartPolicy;
 import io.agentd.statemachine.model.Role;
@@ -300,6 +302,50 @@ public final class EntityCodec {
                 r.optString(), r.svarint(), r.string(), r.uvarint(), r.svarint(), r.svarint());
     }
 
+    /**
+     * Limits without a version byte: inside a command or a {@link #provider} entity, which carry
+     * one. Numbers are signed, so that a command with a negative limit reaches the rule, which
+     * refuses it by name.
+     */
+    public static void providerLimits(WireWriter w, ProviderLimits l) {
+        w.svarint(l.requestsPerMinute()).svarint(l.tokensPerMinute()).svarint(l.maxConcurrent()).string(l.group())
+                .svarint(l.priority()).uvarint(l.shares().size());
+        l.shares().forEach((ns, weight) -> w.string(ns).svarint(weight));
+        w.svarint(l.pricePer1kTokensMicros());
+    }
+
+    public static ProviderLimits providerLimits(WireReader r) {
+        long rpm = r.svarint();
+        long tpm = r.svarint();
+        int concurrent = Math.toIntExact(r.svarint());
+        String group = r.string();
+        int priority = Math.toIntExact(r.svarint());
+        int n = r.collectionSize();
+        TreeMap<String, Integer> shares = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            shares.put(r.string(), Math.toIntExact(r.svarint()));
+        }
+        return new ProviderLimits(rpm, tpm, concurrent, group, priority, shares, r.svarint());
+    }
+
+    public static void provider(WireWriter w, Provider p) {
+        w.u8(V1).string(p.name());
+        providerLimits(w, p.limits());
+        w.uvarint(p.createRevision()).uvarint(p.revision());
+    }
+
+    public static Provider provider(WireReader r) {
+        version(r);
+        return new Provider(r.string(), providerLimits(r), r.uvarint(), r.uvarint());
+    }
+
+    public static Provider provider(byte[] b) {
+        WireReader r = new WireReader(b);
+        Provider p = provider(r);
+        r.expectEnd();
+        return p;
+    }
+
     public static byte[] encode(Object entity) {
         WireWriter w = new WireWriter(512);
         if (entity instanceof Agent a) {
@@ -308,6 +354,8 @@ public final class EntityCodec {
             namespace(w, n);
         } else if (entity instanceof Worker k) {
             worker(w, k);
+        } else if (entity instanceof Provider p) {
+            provider(w, p);
         } else {
             throw new IllegalArgumentException("not an entity: " + entity.getClass());
         }

@@ -309,4 +309,26 @@ public sealed interface Command {
             throw new IllegalArgumentException("a term is never negative, got " + term);
         }
     }
+
+    /** Creates a provider or replaces its limits (feature level 3). */
+    record SetProvider(String name, io.agentd.statemachine.model.ProviderLimits limits) implements Command {
+        public String kind() {
+            return "SetProvider";
+        }
+
+        public String target() {
+            return name;
+        }
+    }
+
+    /** Removes a provider (feature level 3). */
+    record DeleteProvider(String name) implements Command {
+        public String kind() {
+            return "DeleteProvider";
+        }
+
+        public String target() {
+            return name;
+        }
+    }
 }

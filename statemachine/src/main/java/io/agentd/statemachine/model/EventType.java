@@ -12,7 +12,10 @@ public enum EventType implements WireEnum {
     WORKER_REGISTERED(9, "WorkerRegistered"),
     WORKER_EXPIRED(10, "WorkerExpired"),
     CHECKPOINT_SAVED(11, "CheckpointSaved"),
-    WORKER_DRAINING(12, "WorkerDraining");
+    WORKER_DRAINING(12, "WorkerDraining"),
+    /** Feature level 3. */
+    PROVIDER_SET(13, "ProviderSet"),
+    PROVIDER_DELETED(14, "ProviderDeleted");
 
     private final int wire;
     private final String word;
