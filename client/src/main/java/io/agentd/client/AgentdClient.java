@@ -181,6 +181,11 @@ public final class AgentdClient {
     return send(Api.heartbeat(workerId)).value();
   }
 
+  /** As {@link #heartbeat(String)}, reporting provider demand; the answer carries the worker's grants. */
+  public HeartbeatView heartbeat(String workerId, io.agentd.client.api.HeartbeatRequest request) {
+    return send(Api.heartbeat(workerId, request)).value();
+  }
+
   public List<WorkerView> listWorkers() {
     return listWorkers(ReadOptions.LINEARIZABLE);
   }

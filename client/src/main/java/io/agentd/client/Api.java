@@ -265,6 +265,14 @@ public final class Api {
     return ApiRequest.write("POST", "/v1/workers/" + encode(workerId) + "/heartbeat", java.util.Map.of(), HEARTBEAT);
   }
 
+  /** As {@link #heartbeat(String)}, reporting what the worker's agents ask of providers; the answer has the grants. */
+  public static ApiRequest<HeartbeatView> heartbeat(String workerId, io.agentd.client.api.HeartbeatRequest request) {
+    if (request.providers().isEmpty()) {
+      return heartbeat(workerId);
+    }
+    return ApiRequest.write("POST", "/v1/workers/" + encode(workerId) + "/heartbeat", request, HEARTBEAT);
+  }
+
   public static ApiRequest<WorkerView> getWorker(String id) {
     return ApiRequest.get("/v1/workers/" + encode(id), WORKER);
   }

@@ -124,6 +124,13 @@ public final class CoordinatorNode implements AutoCloseable {
                     }
                 }, timer, config.workerTtl, System::nanoTime);
         raft.onLeadershipChange(leases::leadershipChanged);
+        io.agentd.daemon.providers.ProviderGrants providerGrants = new io.agentd.daemon.providers.ProviderGrants(
+                () -> replica.read(s -> {
+                    java.util.Map<String, io.agentd.statemachine.model.Provider> m = new java.util.HashMap<>();
+                    s.providers().forEach(p -> m.put(p.name(), p));
+                    return m;
+                }), timer, config.workerTtl, config.electionTimeoutMax.plusSeconds(1), System::nanoTime);
+        raft.onLeadershipChange(providerGrants::leadershipChanged);
         this.reschedules = new RescheduleSweeper(n -> replica.read(s -> s.failedToRun(n)),
                 c -> coordinator.write(c, "reschedule-sweeper"), timer, config.rescheduleAttempts,
                 config.rescheduleBackoff, config.rescheduleReset, System::currentTimeMillis);
@@ -153,7 +160,7 @@ public final class CoordinatorNode implements AutoCloseable {
         disk.start(timer, config.insecure || clusterSecret != null ? health::askDisk
                 : id -> CompletableFuture.failedFuture(new IllegalStateException("no cluster secret")));
         ApiRoutes routes = new ApiRoutes(coordinator, info, new AgentService(coordinator),
-                new WorkerService(coordinator, leases), new NamespaceService(coordinator),
+                new WorkerService(coordinator, leases, providerGrants), new NamespaceService(coordinator),
                 new TokenService(coordinator), metrics, config.insecure ? Guard.OPEN : Guard.servers(clusterSecret),
                 config.metricsRequireToken ? Guard.anyToken() : Guard.OPEN,
                 new Backups(coordinator, replica, config.dataDir.resolve("tmp"), RocksStore::open, RocksStore::deleteDir,

@@ -31,10 +31,10 @@ final class WorkerRoutes {
                 Json.read(q.body(), RegisterWorkerRequest.class), Writes.caller(q)), true));
         r.get("/v1/workers/{id}", Guard.reader().or(worker), q -> reads.read(q, s -> Views.worker(s, worker(s, q.param("id")))));
         r.post("/v1/workers/{id}/heartbeat", worker, q -> {
-            if (q.body() != null && q.body().length > 0) {
-                Json.read(q.body(), Map.class); // well-formed JSON or a 400; contents reserved
-            }
-            return renew(q.param("id")).thenApply(ApiResponse::ok);
+            java.util.List<io.agentd.client.api.ProviderDemand> report = q.body() != null && q.body().length > 0
+                    ? Json.read(q.body(), io.agentd.client.api.HeartbeatRequest.class).providers()
+                    : java.util.List.of();
+            return workers.renew(q.param("id"), report).thenApply(WorkerRoutes::view).thenApply(ApiResponse::ok);
         });
         r.post("/v1/workers/{id}/drain", Guard.operatesCluster().or(worker), q -> {
             int parallel = q.body() != null && q.body().length > 0
@@ -49,8 +49,11 @@ final class WorkerRoutes {
      * HeartbeatFastPath}. Fails with the API's errors: 503 on a follower, 404, 409.
      */
     CompletableFuture<HeartbeatView> renew(String id) {
-        return workers.renew(id).thenApply(r -> new HeartbeatView(r.workerId(), r.state().word(), r.ttlMillis(),
-                r.revision()));
+        return workers.renew(id).thenApply(WorkerRoutes::view);
+    }
+
+    private static HeartbeatView view(io.agentd.daemon.coordinator.WorkerService.Renewed r) {
+        return new HeartbeatView(r.workerId(), r.state().word(), r.ttlMillis(), r.revision(), r.grants());
     }
 
     private static Worker worker(ClusterState s, String id) {

@@ -15,15 +15,19 @@ import java.util.concurrent.CompletableFuture;
 /** Workers: registration, lease renewals (leader soft state, never logged), drains. */
 public final class WorkerService {
     /** A granted renewal: the worker as the leader's state has it and the lease it now holds. */
-    public record Renewed(String workerId, WorkerState state, long ttlMillis, long revision) {
+    public record Renewed(String workerId, WorkerState state, long ttlMillis, long revision,
+                          java.util.List<io.agentd.client.api.ProviderGrant> grants) {
     }
 
     private final Coordinator coordinator;
     private final LeaseTracker leases;
+    private final io.agentd.daemon.providers.ProviderGrants grants;
 
-    public WorkerService(Coordinator coordinator, LeaseTracker leases) {
+    public WorkerService(Coordinator coordinator, LeaseTracker leases,
+                         io.agentd.daemon.providers.ProviderGrants grants) {
         this.coordinator = coordinator;
         this.leases = leases;
+        this.grants = grants;
     }
 
     public CompletableFuture<Reply> register(RegisterWorkerRequest body, Caller caller) {
@@ -47,7 +51,16 @@ public final class WorkerService {
      * rejection for an unknown worker, FAILED_PRECONDITION once its lease has expired.
      */
     public CompletableFuture<Renewed> renew(String id) {
+        return renew(id, java.util.List.of());
+    }
+
+    /**
+     * As {@link #renew(String)}, with what the worker's agents ask of providers: the answer carries
+     * its grants (docs/providers.md), valid as long as the lease it renews.
+     */
+    public CompletableFuture<Renewed> renew(String id, java.util.List<io.agentd.client.api.ProviderDemand> report) {
         Names.workerId("id", id);
+        io.agentd.daemon.providers.ProviderGrants.validate(report);
         long term = leases.term();
         if (term == 0 || !coordinator.raft().leadsIn(term)) {
             return CompletableFuture.failedFuture(notLeader());
@@ -55,7 +68,8 @@ public final class WorkerService {
         return coordinator.renewable().thenApply(v -> {
             Worker w = coordinator.read(s -> s.worker(id));
             return switch (leases.renew(id, w, term)) {
-                case RENEWED -> new Renewed(id, w.state(), leases.ttl().toMillis(), coordinator.revision());
+                case RENEWED -> new Renewed(id, w.state(), leases.ttl().toMillis(), coordinator.revision(),
+                        grants.heartbeat(id, report));
                 case NOT_LEADER -> throw notLeader();
                 case UNKNOWN_WORKER -> throw Rejection.notFound("worker " + id + " not found: register it first");
                 case EXPIRED -> throw new Rejection(ErrorCode.FAILED_PRECONDITION, "the lease of worker " + id

@@ -101,7 +101,7 @@ class WorkerLeaseTest {
             // "{}" and an empty body take the fast path; any other body, a query or an encoded id the route.
             Http.Answer fast = http.post("/v1/workers/w-1.a/heartbeat", "{}");
             Http.Answer empty = http.post("/v1/workers/w-1.a/heartbeat", "");
-            Http.Answer routed = http.post("/v1/workers/w-1.a/heartbeat", "{\"reserved\":true}");
+            Http.Answer routed = http.post("/v1/workers/w-1.a/heartbeat", "{\"providers\":[]}");
             Http.Answer query = http.post("/v1/workers/w-1.a/heartbeat?x=1", "{}");
             for (Http.Answer a : java.util.List.of(fast, empty, routed, query)) {
                 assertThat(a.status()).as(a.body()).isEqualTo(200);
