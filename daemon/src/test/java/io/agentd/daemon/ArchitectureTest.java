@@ -31,10 +31,11 @@ class ArchitectureTest {
 
     static {
         MAY_USE.put("", List.of("*"));
-        MAY_USE.put("api", List.of("daemon.api", "daemon.coordinator", "daemon.raft", "daemon.config",
-                "daemon.metrics", "daemon.tls", "statemachine", "client"));
-        MAY_USE.put("coordinator", List.of("daemon.coordinator", "daemon.raft", "daemon.config", "statemachine",
-                "client"));
+        MAY_USE.put("api", List.of("daemon.api", "daemon.coordinator", "daemon.providers", "daemon.raft",
+                "daemon.config", "daemon.metrics", "daemon.tls", "statemachine", "client"));
+        MAY_USE.put("coordinator", List.of("daemon.coordinator", "daemon.providers", "daemon.raft", "daemon.config",
+                "statemachine", "client"));
+        MAY_USE.put("providers", List.of("daemon.providers", "daemon.raft", "statemachine", "client"));
         MAY_USE.put("raft", List.of("daemon.raft", "statemachine.store"));
         MAY_USE.put("config", List.of("daemon.config", "config", "client"));
         MAY_USE.put("metrics", List.of("daemon.metrics"));
@@ -46,6 +47,7 @@ class ArchitectureTest {
     static final Map<String, List<String>> BANNED = Map.of(
             "coordinator", List.of("io.netty", "com.fasterxml", "org.rocksdb", "org.apache.ratis"),
             "raft", List.of("io.netty", "com.fasterxml", "org.rocksdb"),
+            "providers", List.of("io.netty", "com.fasterxml", "org.rocksdb", "org.apache.ratis"),
             "config", List.of("io.netty", "org.apache.ratis", "org.rocksdb"),
             "metrics", List.of("io.netty", "org.apache.ratis", "org.rocksdb"),
             "api", List.of("org.rocksdb", "org.apache.ratis"),
