@@ -65,6 +65,8 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
     private final LongSupplier clock;
     private final BooleanSupplier afterRegistration;
     private Holder holder;
+    /** The shares of provider limits that renewals report and renew; null: none kept. */
+    private volatile ProviderShares providers;
 
     private volatile boolean running = true;
     /** When the lease runs out (monotonic nanos), the fence margin already taken off. Actions thread writes. */
@@ -96,6 +98,11 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
         this.leaseUntil = clock.getAsLong(); // no lease yet
         this.timings = LeaseTimings.provisional(config);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> WorkerDaemon.daemonThread(r, "worker-heartbeat"));
+    }
+
+    /** Renewals from now on report and renew these shares of provider limits. */
+    void providers(ProviderShares shares) {
+        this.providers = shares;
     }
 
     /** Starts renewing and checking; {@code holder} is told what happens to the lease. */
@@ -160,6 +167,10 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
                 LOG.warn("the coordinators no longer hold a lease for this worker ({}): stopping every agent and "
                         + "registering again", e.getMessage());
                 registered = false;
+                ProviderShares shares = providers;
+                if (shares != null) {
+                    shares.lapse();
+                }
                 actions.execute(() -> {
                     leaseUntil = clock.getAsLong();
                     holder.lost();
@@ -194,8 +205,10 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
             registered = true;
             capacityOffered = false;
         }
+        ProviderShares shares = providers;
+        java.util.List<io.agentd.client.api.ProviderDemand> report = shares == null ? java.util.List.of() : shares.report();
         long sentAt = clock.getAsLong();
-        HeartbeatView hb = client.heartbeat(config.workerId);
+        HeartbeatView hb = client.heartbeat(config.workerId, new io.agentd.client.api.HeartbeatRequest(report));
         Duration ttl = Duration.ofMillis(hb.leaseTtlMs());
         LeaseTimings t = timings;
         boolean newTtl = !ttl.equals(t.ttl());
@@ -211,6 +224,10 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
                     t.renewInterval().toMillis(), t.fenceMargin().toMillis(), t.stopGrace().toMillis());
         }
         long until = sentAt + t.ttl().minus(t.fenceMargin()).toNanos();
+        if (shares != null) {
+            // The grants hold exactly as long as the lease this renewal gave.
+            shares.adopt(report, hb.grants(), until);
+        }
         actions.execute(() -> extend(until, newTtl));
         if (!capacityOffered) {
             register(config.slots);

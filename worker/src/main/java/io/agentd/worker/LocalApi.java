@@ -52,8 +52,12 @@ final class LocalApi implements AutoCloseable {
     record AgentIdentity(String secret, String namespace, String name, String checkpoint) {
     }
 
-    /** The answer to one request: an HTTP status and a body written as JSON. */
-    record Answer(int status, Object body) {
+    /** The answer to one request: an HTTP status, a body written as JSON, and a Retry-After (seconds) or null. */
+    record Answer(int status, Object body, Long retryAfterSeconds) {
+        Answer(int status, Object body) {
+            this(status, body, null);
+        }
+
         static Answer error(int status, String code, String message) {
             return new Answer(status, Map.of("error", Map.of("code", code, "message", message)));
         }
@@ -88,6 +92,12 @@ final class LocalApi implements AutoCloseable {
      *              reaches the address (a worker without authentication)
      */
     LocalApi(InetSocketAddress bind, Path agentsDir, Agents agents, String token) throws IOException {
+        this(bind, agentsDir, agents, token, null);
+    }
+
+    /** @param providers this worker's shares of provider limits, for its agents' reservations; null: none */
+    LocalApi(InetSocketAddress bind, Path agentsDir, Agents agents, String token, ProviderShares providers)
+            throws IOException {
         server = HttpServer.create(bind, 64);
         threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "worker-local-api");
@@ -142,6 +152,22 @@ final class LocalApi implements AutoCloseable {
             }
             return agents.reportHealth(who, body.path("status").asText(null), body.path("progress").asText(""));
         }));
+        if (providers != null) {
+            server.createContext("/v1/self/providers/", ex -> handle(ex, () -> {
+                AgentIdentity who = caller(ex, agents);
+                if (who == null) {
+                    return unauthenticated();
+                }
+                if (!ex.getRequestMethod().equals("POST")) {
+                    return done(Answer.error(405, "METHOD_NOT_ALLOWED", "POST"));
+                }
+                byte[] raw = body(ex);
+                if (raw == null) {
+                    return tooLarge();
+                }
+                return ProviderCalls.handle(providers, who, ex.getRequestURI().getRawPath(), raw);
+            }));
+        }
         server.start();
     }
 
@@ -279,6 +305,9 @@ final class LocalApi implements AutoCloseable {
         try (ex) {
             byte[] bytes = JSON.writeValueAsBytes(a.body());
             ex.getResponseHeaders().set("Content-Type", "application/json");
+            if (a.retryAfterSeconds() != null) {
+                ex.getResponseHeaders().set("Retry-After", Long.toString(a.retryAfterSeconds()));
+            }
             ex.sendResponseHeaders(a.status(), bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);

@@ -57,6 +57,8 @@ public final class WorkerDaemon implements AutoCloseable {
     private final AssignmentWatcher watcher;
     private final ShutdownDrain drain;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final java.util.concurrent.ScheduledExecutorService providerTimer;
+    private final ProviderShares providers;
 
     private WorkerDaemon(WorkerConfig config) throws IOException {
         this.config = config;
@@ -65,8 +67,11 @@ public final class WorkerDaemon implements AutoCloseable {
         this.actions = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-actions"));
         String host = WorkerConfig.host(config.address);
         String token = config.token();
+        this.providerTimer = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-providers"));
+        this.providers = new ProviderShares(System::nanoTime, providerTimer);
+        providerTimer.scheduleWithFixedDelay(providers::expireReservations, 10, 10, TimeUnit.SECONDS);
         this.localApi = new LocalApi(new InetSocketAddress(host, WorkerConfig.port(config.address)),
-                config.dataDir.resolve("agents"), new AgentCalls(secrets), token);
+                config.dataDir.resolve("agents"), new AgentCalls(secrets), token, providers);
         this.advertised = WorkerConfig.join(host, localApi.port());
         Path watchdog = WatchdogScript.install(config.dataDir);
         this.spares = new WatchdogSpares(watchdog, config.dataDir, config.spareWatchdogs);
@@ -80,6 +85,7 @@ public final class WorkerDaemon implements AutoCloseable {
         this.reporter = new Reporter(client, actions, System::nanoTime);
         this.lease = new LeaseKeeper(config, heartbeatClient, advertised, actions, System::nanoTime,
                 drain::undoAfterRegistration);
+        lease.providers(providers);
         this.supervisor = new Supervisor(new Supervisor.Setup(config, watchdog, "http://" + advertised,
                 RunningAgent.underWatchdogs(spares)), lease, assignments, reporter, secrets, actions, System::nanoTime);
         this.watcher = new AssignmentWatcher(config.workerId, watchClient, heartbeatClient::preferredEndpoint,
@@ -244,5 +250,6 @@ public final class WorkerDaemon implements AutoCloseable {
         spares.close();
         reporter.close(Duration.ofSeconds(2)); // reports already queued still go out, briefly
         localApi.close();
+        providerTimer.shutdownNow();
     }
 }
