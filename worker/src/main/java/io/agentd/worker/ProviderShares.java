@@ -50,6 +50,9 @@ final class ProviderShares {
     private final Map<String, Reservation> reservations = new HashMap<>();
     /** Providers the coordinators answered about without a grant: none of that name exists. */
     private final Set<String> unknown = new HashSet<>();
+    /** Group -> its providers, lowest priority first; null until the providers were first read. */
+    private Map<String, List<String>> groups;
+    private Set<String> known;
     private long validUntil;
     private long nextId;
 
@@ -198,16 +201,40 @@ final class ProviderShares {
         }
     }
 
+    /**
+     * The providers as the registry has them (read every few seconds): which exist, and the
+     * members of each group in the order a group reservation tries them.
+     */
+    synchronized void definitions(List<io.agentd.client.api.ProviderView> providers) {
+        Map<String, List<io.agentd.client.api.ProviderView>> byGroup = new TreeMap<>();
+        Set<String> names = new HashSet<>();
+        for (io.agentd.client.api.ProviderView p : providers) {
+            names.add(p.name());
+            if (p.group() != null) {
+                byGroup.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(p);
+            }
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        byGroup.forEach((g, members) -> out.put(g, members.stream()
+                .sorted(java.util.Comparator.comparingInt(io.agentd.client.api.ProviderView::priority)
+                        .thenComparing(io.agentd.client.api.ProviderView::name))
+                .map(io.agentd.client.api.ProviderView::name).toList()));
+        groups = out;
+        known = names;
+        unknown.removeAll(names);
+    }
+
     /** The lease ran out: no grant holds any more. */
     synchronized void lapse() {
         validUntil = clock.getAsLong();
     }
 
     /**
-     * Reserves {@code tokens} and one request of {@code provider} for an agent of {@code namespace},
-     * waiting up to {@code wait} for the share to allow it.
+     * Reserves {@code tokens} and one request of provider {@code name} for an agent of
+     * {@code namespace}, waiting up to {@code wait} for the share to allow it. A group's name takes
+     * the first of its providers, lowest priority first, with room; the answer says which.
      */
-    CompletableFuture<Result> reserve(String provider, String namespace, String agent, long tokens, Duration wait) {
+    CompletableFuture<Result> reserve(String name, String namespace, String agent, long tokens, Duration wait) {
         if (tokens < 0 || tokens > MAX_TOKENS) {
             return done(Result.error(400, "INVALID_ARGUMENT", "tokens must be 0 to " + MAX_TOKENS + ", got " + tokens));
         }
@@ -216,53 +243,81 @@ final class ProviderShares {
                     + ApiDurations.format(wait)));
         }
         long deadline = clock.getAsLong() + wait.toNanos();
+        List<String> candidates;
         synchronized (this) {
-            if (unknown.contains(provider)) {
-                return done(Result.error(404, "NOT_FOUND", "provider " + provider
-                        + " is not known to the coordinators (agentctl provider list)"));
+            candidates = candidates(name);
+            if (candidates == null) {
+                return done(Result.error(404, "NOT_FOUND", "no provider or provider group " + name
+                        + " is known to the coordinators (agentctl provider list)"));
             }
-            Share s = shares.computeIfAbsent(key(provider, namespace), k -> new Share(provider, namespace));
-            s.ask(clock.getAsLong(), tokens);
         }
         CompletableFuture<Result> out = new CompletableFuture<>();
-        attempt(provider, namespace, agent, tokens, deadline, out, true);
+        attempt(name, candidates, namespace, agent, tokens, deadline, out, true);
         return out;
     }
 
-    private void attempt(String provider, String namespace, String agent, long tokens, long deadline,
-                         CompletableFuture<Result> out, boolean first) {
-        long retryNanos;
+    /** The providers a reservation on {@code name} may take, in order; null when there is none of that name. */
+    private List<String> candidates(String name) {
+        if (groups != null && groups.containsKey(name) && !known.contains(name)) {
+            return groups.get(name);
+        }
+        if (unknown.contains(name) || known != null && !known.contains(name)) {
+            return null;
+        }
+        return List.of(name);
+    }
+
+    private void attempt(String name, List<String> candidates, String namespace, String agent, long tokens,
+                         long deadline, CompletableFuture<Result> out, boolean first) {
+        long retryNanos = Long.MAX_VALUE;
         synchronized (this) {
-            Share s = shares.computeIfAbsent(key(provider, namespace), k -> new Share(provider, namespace));
-            if (!first) {
-                s.waiting--;
-            }
             long now = clock.getAsLong();
-            retryNanos = tryTake(s, now, tokens);
-            if (retryNanos == 0) {
-                String id = "r" + (++nextId);
-                long expires = now + RESERVATION_TTL.toNanos();
-                reservations.put(id, new Reservation(id, provider, namespace, agent, tokens, expires));
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("id", id);
-                body.put("provider", provider);
-                body.put("namespace", namespace);
-                body.put("tokens", tokens);
-                out.complete(new Result(200, body, null));
-                return;
+            if (!first) {
+                for (String provider : candidates) {
+                    Share s = shares.get(key(provider, namespace));
+                    if (s != null) {
+                        s.waiting = Math.max(0, s.waiting - 1);
+                    }
+                }
+            }
+            for (String provider : candidates) {
+                Share s = shares.computeIfAbsent(key(provider, namespace), k -> new Share(provider, namespace));
+                if (first) {
+                    // Demand: what agents asked of it, whether they got it or not. A group's
+                    // later members are asked only when the ones before had no room.
+                    s.ask(now, tokens);
+                }
+                long r = tryTake(s, now, tokens);
+                if (r == 0) {
+                    String id = "r" + (++nextId);
+                    long expires = now + RESERVATION_TTL.toNanos();
+                    reservations.put(id, new Reservation(id, provider, namespace, agent, tokens, expires));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("id", id);
+                    body.put("provider", provider);
+                    body.put("namespace", namespace);
+                    body.put("tokens", tokens);
+                    out.complete(new Result(200, body, null));
+                    return;
+                }
+                retryNanos = Math.min(retryNanos, r);
             }
             if (now + retryNanos - deadline > 0) {
                 long seconds = Math.max(1, (retryNanos + 999_999_999L) / 1_000_000_000L);
+                String what = candidates.size() == 1 && candidates.get(0).equals(name) ? "provider " + name
+                        : "provider group " + name + " (" + String.join(", ", candidates) + ")";
                 out.complete(new Result(429, Map.of("error", Map.of("code", "TOO_MANY_REQUESTS", "message",
-                        "this worker's share of provider " + provider + " for namespace " + namespace
-                                + " allows no more now" + (now - validUntil >= 0 ? " (no grant holds: none came yet,"
-                                + " or the lease ran out)" : ""))), seconds));
+                        "this worker's share of " + what + " for namespace " + namespace + " allows no more now"
+                                + (now - validUntil >= 0 ? " (no grant holds: none came yet, or the lease ran out)"
+                                : ""))), seconds));
                 return;
             }
-            s.waiting++;
+            for (String provider : candidates) {
+                shares.get(key(provider, namespace)).waiting++;
+            }
         }
         long delay = Math.max(1_000_000L, Math.min(retryNanos, RETRY_STEP_NANOS * 4));
-        timer.schedule(() -> attempt(provider, namespace, agent, tokens, deadline, out, false), delay,
+        timer.schedule(() -> attempt(name, candidates, namespace, agent, tokens, deadline, out, false), delay,
                 TimeUnit.NANOSECONDS);
     }
 

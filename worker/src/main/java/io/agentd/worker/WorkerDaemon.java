@@ -57,8 +57,11 @@ public final class WorkerDaemon implements AutoCloseable {
     private final AssignmentWatcher watcher;
     private final ShutdownDrain drain;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private static final Duration PROVIDER_LIST_EVERY = Duration.ofSeconds(5);
     private final java.util.concurrent.ScheduledExecutorService providerTimer;
     private final ProviderShares providers;
+    /** Reads the providers' definitions (which exist, the groups) every few seconds; off the reservations' thread. */
+    private final java.util.concurrent.ScheduledExecutorService providerList;
 
     private WorkerDaemon(WorkerConfig config) throws IOException {
         this.config = config;
@@ -70,6 +73,7 @@ public final class WorkerDaemon implements AutoCloseable {
         this.providerTimer = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-providers"));
         this.providers = new ProviderShares(System::nanoTime, providerTimer);
         providerTimer.scheduleWithFixedDelay(providers::expireReservations, 10, 10, TimeUnit.SECONDS);
+        this.providerList = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "worker-provider-list"));
         this.localApi = new LocalApi(new InetSocketAddress(host, WorkerConfig.port(config.address)),
                 config.dataDir.resolve("agents"), new AgentCalls(secrets), token, providers);
         this.advertised = WorkerConfig.join(host, localApi.port());
@@ -92,6 +96,13 @@ public final class WorkerDaemon implements AutoCloseable {
                 lease, actions, assignments, supervisor);
         WorkerMetrics metrics = new WorkerMetrics(config, supervisor, actions, () -> lease.left(Duration.ZERO));
         localApi.serveMetrics(metrics::scrape, WorkerMetrics.contentType());
+        providerList.scheduleWithFixedDelay(() -> {
+            try {
+                providers.definitions(client.send(io.agentd.client.Api.listProviders()).value());
+            } catch (RuntimeException e) {
+                LOG.debug("reading the providers failed: {}", e.toString());
+            }
+        }, 0, PROVIDER_LIST_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         reporter.outcomes(new Reporter.Outcomes() {
             @Override
             public void ended(AgentView a, long revision) {
@@ -251,5 +262,6 @@ public final class WorkerDaemon implements AutoCloseable {
         reporter.close(Duration.ofSeconds(2)); // reports already queued still go out, briefly
         localApi.close();
         providerTimer.shutdownNow();
+        providerList.shutdownNow();
     }
 }

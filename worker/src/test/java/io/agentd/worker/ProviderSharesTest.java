@@ -138,7 +138,7 @@ class ProviderSharesTest {
         shares.adopt(reported, List.of(), now.get() + Duration.ofSeconds(10).toNanos());
         ProviderShares.Result r = reserve("nosuch", 0);
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.body().toString()).contains("provider nosuch is not known");
+        assertThat(r.body().toString()).contains("no provider or provider group nosuch");
     }
 
     @Test
@@ -163,5 +163,33 @@ class ProviderSharesTest {
         } finally {
             realTimer.shutdownNow();
         }
+    }
+
+    private static io.agentd.client.api.ProviderView view(String name, String group, int priority) {
+        return new io.agentd.client.api.ProviderView(name, 600, null, null, group, priority, java.util.Map.of(), null, 1, 1);
+    }
+
+    @Test
+    void aGroupTakesItsFirstProviderWithRoomAndSaysWhich() throws Exception {
+        shares.definitions(List.of(view("a", "fast", 0), view("b", "fast", 1), view("c", null, 0)));
+        ProviderShares.Result none = reserve("fast", 0);
+        assertThat(none.status()).isEqualTo(429);
+        assertThat(none.body().toString()).contains("provider group fast (a, b)");
+        List<ProviderDemand> reported = shares.report();
+        assertThat(reported).extracting(ProviderDemand::provider).containsExactly("a", "b");
+        // Only b has a grant: the group's reservation takes b.
+        shares.adopt(reported, List.of(new ProviderGrant("b", "default", 600, null, null)),
+                now.get() + Duration.ofSeconds(30).toNanos());
+        ProviderShares.Result onB = reserve("fast", 0);
+        assertThat(onB.status()).isEqualTo(200);
+        assertThat(onB.body()).containsEntry("provider", "b");
+        // With room on a, a comes first.
+        shares.adopt(shares.report(), List.of(new ProviderGrant("a", "default", 600, null, null),
+                new ProviderGrant("b", "default", 600, null, null)), now.get() + Duration.ofSeconds(30).toNanos());
+        assertThat(reserve("fast", 0).body()).containsEntry("provider", "a");
+        // A name that is neither a provider nor a group is refused at once.
+        ProviderShares.Result unknown = reserve("slow", 0);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().toString()).contains("no provider or provider group slow");
     }
 }

@@ -19,7 +19,8 @@ final class ProviderRoutes {
     }
 
     void register(Router r) {
-        r.get("/v1/providers", Guard.reader(), q -> reads.read(q, s -> s.providers().stream()
+        // Workers read them too: which exist, and the members of each group.
+        r.get("/v1/providers", Guard.reader().or(Guard.workerRole()), q -> reads.read(q, s -> s.providers().stream()
                 .map(Views::provider).toList()));
         r.get("/v1/providers/{name}", Guard.reader(), q -> reads.read(q, s -> Views.provider(provider(s,
                 q.param("name")))));

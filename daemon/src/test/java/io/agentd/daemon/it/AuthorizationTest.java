@@ -144,7 +144,7 @@ class AuthorizationTest {
         c.add(new Case("GET", "/v1/tokens/t1", null, Set.of(ADMIN)));
         c.add(new Case("DELETE", "/v1/tokens/t999999", null, Set.of(ADMIN)));
         c.add(new Case("GET", "/v1/audit", null, Set.of(ADMIN)));
-        c.add(new Case("GET", "/v1/providers", null, READERS));
+        c.add(new Case("GET", "/v1/providers", null, plus(plus(READERS, W1), W2)));
         c.add(new Case("GET", "/v1/providers/p1", null, READERS));
         c.add(new Case("PUT", "/v1/providers/p1", () -> "{\"requestsPerMinute\":" + (600 + seq.incrementAndGet()) + "}",
                 Set.of(ADMIN, OP)));
