@@ -21,6 +21,11 @@ class ProviderCommandsTest {
   private final FakeApiServer coordinator = FakeApiServer.scripted()
       .on("PUT", "/v1/providers/openai", 201, PROVIDER)
       .on("GET", "/v1/providers/openai", 200, PROVIDER)
+      .on("GET", "/v1/providers/openai/grants", 200, """
+          {"provider": "openai", "leader": "n2", "learning": false, "workers": [
+           {"worker": "w1", "namespace": "team-a", "requestsPerMinute": 295.08, "tokensPerMinute": null,
+            "maxConcurrent": 8, "askedRequestsPerMinute": 420.0, "usedRequestsPerMinute": 290.5}]}
+          """)
       .on("GET", "/v1/providers", 200, "[" + PROVIDER + "]")
       .on("DELETE", "/v1/providers/openai", 200, PROVIDER);
 
@@ -83,11 +88,14 @@ class ProviderCommandsTest {
     AgentctlRun delete = agentctl("provider", "delete", "openai", "--yes", "--addr", coordinator.addr());
 
     assertThat(get.exitCode()).as(get.err()).isZero();
-    assertThat(get.out()).contains("SHARES").contains("team-a=3").contains("0.002");
+    assertThat(get.out()).contains("SHARES").contains("team-a=3").contains("0.002")
+        .contains("Grants (leader n2):")
+        .containsPattern("w1 +team-a +295\\.1 +420\\.0 +290\\.5 +- +8");
     assertThat(list.exitCode()).isZero();
     assertThat(JSON.readTree(list.out())).isEqualTo(JSON.readTree("[" + PROVIDER + "]"));
     assertThat(delete.exitCode()).isZero();
     assertThat(coordinator.received()).extracting(r -> r.method() + " " + r.path()).containsExactly(
-        "GET /v1/providers/openai", "GET /v1/providers", "DELETE /v1/providers/openai");
+        "GET /v1/providers/openai", "GET /v1/providers/openai/grants", "GET /v1/providers",
+        "DELETE /v1/providers/openai");
   }
 }

@@ -59,6 +59,8 @@ public final class Api {
   private static final TypeReference<List<AuditRecordView>> AUDIT = new TypeReference<>() {};
   private static final TypeReference<ProviderView> PROVIDER = new TypeReference<>() {};
   private static final TypeReference<List<ProviderView>> PROVIDERS = new TypeReference<>() {};
+  private static final TypeReference<io.agentd.client.api.ProviderSharesView> PROVIDER_SHARES =
+      new TypeReference<>() {};
 
   /** Agents one batch spawn may carry at most. */
   public static final int MAX_SPAWN_BATCH = 1000;
@@ -99,6 +101,14 @@ public final class Api {
   /** Creates the provider ({@code 201}) or replaces its whole definition ({@code 200}). */
   public static ApiRequest<ProviderView> setProvider(String name, SetProviderRequest request) {
     return ApiRequest.write("PUT", providerPath(name), request, PROVIDER);
+  }
+
+  /**
+   * The leader's division of the provider's limits among the workers (its soft state: only the
+   * leader answers, the others {@code 503}, and the client moves on to it).
+   */
+  public static ApiRequest<io.agentd.client.api.ProviderSharesView> providerShares(String name) {
+    return ApiRequest.get(providerPath(name) + "/grants", PROVIDER_SHARES);
   }
 
   /** Answers the provider as it was; {@code 404 NOT_FOUND} when there is none. */

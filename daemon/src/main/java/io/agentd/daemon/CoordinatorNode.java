@@ -168,7 +168,7 @@ public final class CoordinatorNode implements AutoCloseable {
                         () -> info.members().stream().map(m -> m.id() + " " + m.raftAddress()).toList(), readers),
                 new Membership(raft, timer, config.requestTimeout.plus(config.electionTimeoutMax),
                         config.electionTimeoutMax),
-                health, new io.agentd.daemon.coordinator.ProviderService(coordinator));
+                health, new io.agentd.daemon.coordinator.ProviderService(coordinator, providerGrants));
         new LearnerPromoter(raft, health).start(timer);
         if (config.autopilotCleanupDeadServers) {
             new io.agentd.daemon.coordinator.Autopilot(raft, config.autopilotDeadServerGrace, config.electionTimeoutMax,

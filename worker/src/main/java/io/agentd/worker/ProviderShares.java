@@ -81,11 +81,17 @@ final class ProviderShares {
         int waiting;
         final long[] askedRequests = new long[WINDOW_SECONDS];
         final long[] askedTokens = new long[WINDOW_SECONDS];
+        final long[] used = new long[WINDOW_SECONDS];
         long slot = Long.MIN_VALUE;
 
         Share(String provider, String namespace) {
             this.provider = provider;
             this.namespace = namespace;
+        }
+
+        void took(long now) {
+            advance(now);
+            used[(int) Math.floorMod(slot, (long) WINDOW_SECONDS)]++;
         }
 
         void ask(long now, long tokenCount) {
@@ -106,6 +112,7 @@ final class ProviderShares {
                 int i = (int) Math.floorMod(s, (long) WINDOW_SECONDS);
                 askedRequests[i] = 0;
                 askedTokens[i] = 0;
+                used[i] = 0;
             }
             slot = Math.max(slot, second);
         }
@@ -163,7 +170,7 @@ final class ProviderShares {
             }
             out.add(new ProviderDemand(s.provider, s.namespace, s.perMinute(s.askedRequests), s.perMinute(s.askedTokens),
                     s.inFlight + s.waiting, valid ? s.rpm : 0, valid ? s.tpm : Double.valueOf(0),
-                    valid ? s.maxConcurrent : Integer.valueOf(0)));
+                    valid ? s.maxConcurrent : Integer.valueOf(0), s.perMinute(s.used)));
         }
         return out;
     }
@@ -289,6 +296,7 @@ final class ProviderShares {
                 }
                 long r = tryTake(s, now, tokens);
                 if (r == 0) {
+                    s.took(now);
                     String id = "r" + (++nextId);
                     long expires = now + RESERVATION_TTL.toNanos();
                     reservations.put(id, new Reservation(id, provider, namespace, agent, tokens, expires));

@@ -29,4 +29,21 @@ public final class ProviderTable {
     }
     return table.render();
   }
+
+  /** Each worker's share: its grant, what its agents asked and what they used, a minute. */
+  public static String renderShares(io.agentd.client.api.ProviderSharesView shares) {
+    Table table = new Table("WORKER", "NAMESPACE", "GRANTED-RPM", "ASKED-RPM", "USED-RPM", "TPM", "CONCURRENT");
+    for (io.agentd.client.api.ProviderSharesView.Share s : shares.workers()) {
+      table.row(s.worker(), s.namespace(), rate(s.requestsPerMinute()), rate(s.askedRequestsPerMinute()),
+          s.usedRequestsPerMinute() == null ? null : rate(s.usedRequestsPerMinute()),
+          s.tokensPerMinute() == null ? null : rate(s.tokensPerMinute()), s.maxConcurrent());
+    }
+    String heading = "Grants (leader " + shares.leader() + (shares.learning()
+        ? ", still learning what workers hold after becoming leader" : "") + "):\n";
+    return heading + (shares.workers().isEmpty() ? "(no worker uses it now)\n" : table.render());
+  }
+
+  private static String rate(double perMinute) {
+    return String.format(java.util.Locale.ROOT, "%.1f", perMinute);
+  }
 }

@@ -12,7 +12,17 @@ package io.agentd.client.api;
  * @param heldRequestsPerMinute the request rate of the grant the worker enforces now
  * @param heldTokensPerMinute the token rate of that grant ({@code null}: no token limit)
  * @param heldConcurrent the calls in flight that grant allows ({@code null}: no bound)
+ * @param usedRequestsPerMinute reservations taken over the last seconds (what the worker's agents
+ *     really used; {@code null} from a worker that does not say)
  */
 public record ProviderDemand(String provider, String namespace, double requestsPerMinute, double tokensPerMinute,
                              int concurrent, double heldRequestsPerMinute, Double heldTokensPerMinute,
-                             Integer heldConcurrent) {}
+                             Integer heldConcurrent, Double usedRequestsPerMinute) {
+
+  public ProviderDemand(String provider, String namespace, double requestsPerMinute, double tokensPerMinute,
+                        int concurrent, double heldRequestsPerMinute, Double heldTokensPerMinute,
+                        Integer heldConcurrent) {
+    this(provider, namespace, requestsPerMinute, tokensPerMinute, concurrent, heldRequestsPerMinute,
+        heldTokensPerMinute, heldConcurrent, null);
+  }
+}

@@ -24,6 +24,8 @@ final class ProviderRoutes {
                 .map(Views::provider).toList()));
         r.get("/v1/providers/{name}", Guard.reader(), q -> reads.read(q, s -> Views.provider(provider(s,
                 q.param("name")))));
+        r.get("/v1/providers/{name}/grants", Guard.reader(), q -> java.util.concurrent.CompletableFuture.completedFuture(
+                ApiResponse.ok(providers.shares(q.param("name")))));
         r.put("/v1/providers/{name}", Guard.operatesCluster(), q -> writes.answer(providers.set(q.param("name"),
                 Json.read(q.body(), SetProviderRequest.class), Writes.caller(q)), true));
         r.delete("/v1/providers/{name}", Guard.operatesCluster(), q -> writes.answer(providers.delete(q.param("name"),

@@ -23,9 +23,40 @@ public final class ProviderService {
     private static final String WHAT = "an LLM provider";
 
     private final Coordinator coordinator;
+    private final io.agentd.daemon.providers.ProviderGrants grants;
 
-    public ProviderService(Coordinator coordinator) {
+    public ProviderService(Coordinator coordinator, io.agentd.daemon.providers.ProviderGrants grants) {
         this.coordinator = coordinator;
+        this.grants = grants;
+    }
+
+    /**
+     * The leader's division of {@code name}'s limits among the workers. Grants are the leader's
+     * soft state: any other node refuses with {@link NotLeaderException} (503), naming the leader.
+     */
+    public io.agentd.client.api.ProviderSharesView shares(String name) {
+        Names.providerName(name);
+        io.agentd.daemon.providers.GrantBook book = grants.book();
+        if (book == null || !coordinator.raft().isLeader()) {
+            String leader = coordinator.raft().leaderId().orElse(null);
+            throw new NotLeaderException("this node is not the leader" + (leader == null ? "; no leader known"
+                    : "; the leader is " + leader) + ": the leader holds the providers' grants");
+        }
+        if (coordinator.read(s -> s.provider(name)) == null) {
+            throw Rejection.notFound("provider " + name + " not found");
+        }
+        long now = System.nanoTime();
+        java.util.List<io.agentd.client.api.ProviderSharesView.Share> out = new java.util.ArrayList<>();
+        for (io.agentd.daemon.providers.GrantBook.WorkerShare w : book.shares(name, now)) {
+            out.add(new io.agentd.client.api.ProviderSharesView.Share(w.worker(), w.namespace(), w.granted()[0],
+                    bounded(w.granted()[1]), w.granted()[2] >= io.agentd.daemon.providers.GrantBook.UNBOUNDED ? null
+                    : (int) w.granted()[2], w.asked()[0], Double.isNaN(w.used()) ? null : w.used()));
+        }
+        return new io.agentd.client.api.ProviderSharesView(name, coordinator.config().nodeId, book.learning(now), out);
+    }
+
+    private static Double bounded(double v) {
+        return v >= io.agentd.daemon.providers.GrantBook.UNBOUNDED ? null : v;
     }
 
     public CompletableFuture<Reply> set(String name, SetProviderRequest body, Caller caller) {

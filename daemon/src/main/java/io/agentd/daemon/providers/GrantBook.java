@@ -43,7 +43,7 @@ public final class GrantBook {
      * No bound, in a dimension the provider does not limit (or a worker holds without a bound):
      * finite, so that totals stay exact sums; far above any limit a provider may set.
      */
-    static final double UNBOUNDED = 1e15;
+    public static final double UNBOUNDED = 1e15;
 
     private final long start;
     private final long ttl;
@@ -64,6 +64,12 @@ public final class GrantBook {
         Map<String, Map<String, double[]>> held = new TreeMap<>();
         Map<String, Map<String, double[]>> granted = new TreeMap<>();
         Map<String, Map<String, double[]>> demand = new TreeMap<>();
+        /** Provider -> namespace -> reservations taken a minute, as the worker last said (NaN: it did not say). */
+        Map<String, Map<String, Double>> used = new TreeMap<>();
+    }
+
+    /** One worker's share of a provider for one namespace, as {@code provider get} shows it. */
+    public record WorkerShare(String worker, String namespace, double[] granted, double[] asked, double used) {
     }
 
     /**
@@ -95,12 +101,15 @@ public final class GrantBook {
         h.until = now + ttl;
         h.held = new TreeMap<>();
         h.demand = new TreeMap<>();
+        h.used = new TreeMap<>();
         for (ProviderDemand d : report) {
             h.held.computeIfAbsent(d.provider(), p -> new TreeMap<>()).put(d.namespace(), new double[] {
                     d.heldRequestsPerMinute(), orUnbounded(d.heldTokensPerMinute()),
                     d.heldConcurrent() == null ? UNBOUNDED : d.heldConcurrent()});
             h.demand.computeIfAbsent(d.provider(), p -> new TreeMap<>()).put(d.namespace(),
                     new double[] {d.requestsPerMinute(), d.tokensPerMinute(), d.concurrent()});
+            h.used.computeIfAbsent(d.provider(), p -> new TreeMap<>()).put(d.namespace(),
+                    d.usedRequestsPerMinute() == null ? Double.NaN : d.usedRequestsPerMinute());
         }
         h.granted = new TreeMap<>();
         // What the worker holds now replaces what was granted before: it adopts only answers to
@@ -166,6 +175,26 @@ public final class GrantBook {
     /** The total per dimension the book assumes a provider's workers may use; for tests and {@code provider get}. */
     public synchronized double[] total(String provider) {
         return totals.getOrDefault(provider, new double[DIMENSIONS]).clone();
+    }
+
+    /** Every live worker's share of {@code provider}, by worker and namespace. */
+    public synchronized List<WorkerShare> shares(String provider, long now) {
+        List<WorkerShare> out = new ArrayList<>();
+        new TreeMap<>(workers).forEach((w, h) -> {
+            if (now - h.until >= 0) {
+                return;
+            }
+            Map<String, double[]> asked = h.demand.getOrDefault(provider, Map.of());
+            Map<String, double[]> granted = h.granted.getOrDefault(provider, Map.of());
+            java.util.Set<String> namespaces = new java.util.TreeSet<>(asked.keySet());
+            namespaces.addAll(granted.keySet());
+            for (String ns : namespaces) {
+                out.add(new WorkerShare(w, ns, granted.getOrDefault(ns, new double[DIMENSIONS]).clone(),
+                        asked.getOrDefault(ns, new double[DIMENSIONS]).clone(),
+                        h.used.getOrDefault(provider, Map.of()).getOrDefault(ns, Double.NaN)));
+            }
+        });
+        return out;
     }
 
     /** Per worker and namespace, what the book last granted of {@code provider}. */

@@ -57,6 +57,15 @@ class ProviderGrantsApiTest {
         // Alone, it gets all it may: what keeps a second of burst within the limit.
         assertThat(granted[0]).isCloseTo(120 * 60.0 / 61, org.assertj.core.data.Offset.offset(1e-6));
 
+        JsonNode shares = http.get("/v1/providers/fleet/grants").json();
+        assertThat(shares.path("learning").asBoolean()).isFalse();
+        assertThat(shares.path("workers")).singleElement().satisfies(w -> {
+            assertThat(w.path("worker").asText()).isEqualTo("g1");
+            assertThat(w.path("requestsPerMinute").asDouble()).isCloseTo(granted[0], org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(w.path("askedRequestsPerMinute").asDouble()).isEqualTo(500);
+        });
+        assertThat(http.get("/v1/providers/nosuch/grants").status()).isEqualTo(404);
+
         Http.Answer bad = http.post("/v1/workers/g1/heartbeat", "{\"providers\":[{\"provider\":\"fleet\","
                 + "\"namespace\":\"default\",\"requestsPerMinute\":-1,\"tokensPerMinute\":0,\"concurrent\":0,"
                 + "\"heldRequestsPerMinute\":0}]}");
