@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A provider limit the whole fleet shares, end to end on real processes: three servers, three
- * workers, 30 agents that reserve through their worker's local API and call a fake provider (an
+ * workers, 30 agents (examples/shell-agent.sh) that reserve through their worker's local API and
+ * call a fake provider (an
  * HTTP server in this test that records every call and would answer 429 past the limit). Demand
  * is uneven: the agents of w1 and w2 call as fast as they may, those of w3 pause between calls and
  * ask for less than a third. The leader is killed with kill -9 half-way.
@@ -142,6 +143,13 @@ class ProviderLimitsEndToEndTest {
             assertThat(w3).as("w3 asks for less than a third: " + summary).isLessThan(LIMIT / 3.0);
             assertThat(w1).as("w1 within 10 % of its fair share: " + summary).isBetween(0.9 * fair, 1.1 * fair);
             assertThat(w2).as("w2 within 10 % of its fair share: " + summary).isBetween(0.9 * fair, 1.1 * fair);
+
+            // agentctl provider get asks the new leader for the grants (the dead one refuses nothing: it is gone).
+            io.agentd.cli.AgentctlRun get = io.agentd.cli.AgentctlRun.agentctl(Map.of("AGENTCTL_ADDR", servers),
+                    "provider", "get", "fake");
+            assertThat(get.exitCode()).as(get.err()).isZero();
+            assertThat(get.out()).contains("Grants (leader ").containsPattern("w1 +default +\\d")
+                    .containsPattern("w2 +default +\\d").containsPattern("w3 +default +\\d");
         } finally {
             for (WorkerProcess w : workers) {
                 w.close();
@@ -163,24 +171,15 @@ class ProviderLimitsEndToEndTest {
         return worst;
     }
 
-    /** An agent pinned to {@code worker} that reserves, calls the fake provider, commits, and maybe pauses; forever. */
+    /**
+     * An agent pinned to {@code worker} running examples/shell-agent.sh: reserve, call the fake
+     * provider, commit, pause; forever.
+     */
     private static String agent(String name, String worker, String fakeUrl, String pause) throws Exception {
-        String script = String.join("\n",
-                "auth=\"Authorization: Bearer $AGENTD_AGENT_SECRET\"",
-                "api=\"$AGENTD_LOCAL_API/v1/self/providers/fake\"",
-                "while true; do",
-                "  r=$(curl -s -m 10 -H \"$auth\" -d '{\"requests\":1,\"wait\":\"5s\"}' \"$api/reserve\")",
-                "  id=$(printf '%s' \"$r\" | sed -n 's/.*\"id\":\"\\([^\"]*\\)\".*/\\1/p')",
-                "  if [ -n \"$id\" ]; then",
-                "    curl -s -m 10 -o /dev/null \"" + fakeUrl + "?w=$AGENTD_WORKER_ID\"",
-                "    curl -s -m 10 -o /dev/null -H \"$auth\" -d '{\"tokens\":0}' \"$api/reservations/$id/commit\"",
-                "  else",
-                "    sleep 0.2",
-                "  fi",
-                "  sleep " + pause,
-                "done");
+        String script = Path.of("..", "examples", "shell-agent.sh").toAbsolutePath().normalize().toString();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         return json.writeValueAsString(Map.of("name", name, "spec", Map.of("command", "/bin/sh",
-                "args", List.of("-c", script), "constraints", Map.of("w", worker), "restart", "always")));
+                "args", List.of(script), "env", Map.of("PROVIDER", "fake", "PROVIDER_URL", fakeUrl, "PAUSE", pause),
+                "constraints", Map.of("w", worker), "restart", "always")));
     }
 }
