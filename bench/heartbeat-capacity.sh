@@ -5,7 +5,8 @@
 # it stops after the first step with p99 >= 100 ms or more than 0.1 % errors. Authentication on, as
 # by default: registrations and renewals carry the bootstrap admin token (bench/lib.sh; one token
 # for the whole simulated fleet).
-# usage: bench/heartbeat-capacity.sh [--quick] [extra agentd server flags...]
+# usage: [PROVIDERS=N] bench/heartbeat-capacity.sh [--quick] [extra agentd server flags...]
+#   PROVIDERS=N: every renewal reports demand on N providers and gets its grants (docs/providers.md)
 #   --quick: 20 s warm-up and 10 s steps instead of 60 s and 30 s (a smoke run, not a measurement)
 set -euo pipefail
 quick=0
@@ -13,12 +14,12 @@ if [[ "${1:-}" == --quick ]]; then quick=1; shift; fi
 source "$(dirname "$0")/lib.sh"
 steps=${STEPS:-1000,2000,5000,10000,15000,20000}
 if (( quick )); then warmup=20s; duration=10s; else warmup=60s; duration=30s; fi
-results_file "heartbeat-capacity$( ((quick)) && echo -quick)" "$([ $quick = 1 ] && echo --quick)" "$@"
+results_file "heartbeat-capacity$( ((quick)) && echo -quick)" "$([ $quick = 1 ] && echo --quick) providers=${PROVIDERS:-0}" "$@"
 build
 start_cluster "$work/c" 18100 "$@"
 echo "warm-up $warmup at the first step's fleet, then steps $steps of $duration each"
 bench heartbeat-load --servers "$servers" --workers "$steps" --warmup "$warmup" --duration "$duration" \
-  --settle 2s --connections "${CONNECTIONS:-256}" --io-threads "${IO_THREADS:-2}" --sender "${SENDER:-nio}" --stop-p99-ms 100 --stop-error-pct 0.1 \
+  --settle 2s --providers "${PROVIDERS:-0}" --connections "${CONNECTIONS:-256}" --io-threads "${IO_THREADS:-2}" --sender "${SENDER:-nio}" --stop-p99-ms 100 --stop-error-pct 0.1 \
   --server-pids "n1=${spid[n1]},n2=${spid[n2]},n3=${spid[n3]}" | tee "$work/load.out"
 
 echo

@@ -19,6 +19,7 @@ public final class Bench {
               failover           SIGKILL a worker, time until its agents run elsewhere
               scale              --mode load: bulk-register agents; --mode probe: get/list latency
               overload           open-loop writes at 1x, 2x, 4x the sustainable rate: admitted, shed (429), other
+              reserve-load       run as an agent: reservations on its worker's local API, timed (bench/provider-reserve.sh)
               leader             print the leader's id and HTTP address (--servers URLS [--wait 60s]
                                  [--token-file FILE])
             TOOL --help shows its flags. Every tool takes --token-file FILE: the API token it sends
@@ -41,6 +42,7 @@ public final class Bench {
             case "failover" -> Failover.run(rest);
             case "scale" -> Scale.run(rest);
             case "overload" -> Overload.run(rest);
+            case "reserve-load" -> ReserveLoad.run(rest);
             case "leader" -> leader(rest);
             default -> {
                 System.err.println("unknown tool " + argv[0]);

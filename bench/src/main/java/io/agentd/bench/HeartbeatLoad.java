@@ -62,6 +62,9 @@ public final class HeartbeatLoad {
               --stop-error-pct X      ... or with more than X % errors (default 0.1)
               --report-every D        progress line interval (default 5s; 0s: none)
               --server-pids N=P,...   also report the CPU use of these processes per step (Linux /proc)
+              --providers N           each renewal reports demand on N providers (bench-p0 ...), which the
+                                      bench defines (raising the cluster to feature level 3 first); the
+                                      answers carry grants (default 0: an empty body, the fast path)
               --token-file FILE       the API token to send, for registrations and renewals (default: none;
                                       one token for the whole fleet: an admin's, as the bench scripts pass)
             Simulated workers are never deregistered (the API has no call for it); they go down one
@@ -69,6 +72,26 @@ public final class HeartbeatLoad {
             """;
 
     private static final byte[] EMPTY_BODY = "{}".getBytes(StandardCharsets.US_ASCII);
+
+    /** A renewal's body reporting steady demand on providers bench-p0 .. bench-p(n-1). */
+    static byte[] demand(int providers) {
+        StringBuilder b = new StringBuilder("{\"providers\":[");
+        for (int p = 0; p < providers; p++) {
+            b.append(p == 0 ? "" : ",").append("{\"provider\":\"bench-p").append(p)
+                    .append("\",\"namespace\":\"default\",\"requestsPerMinute\":60,\"tokensPerMinute\":6000,"
+                            + "\"concurrent\":1,\"heldRequestsPerMinute\":0,\"usedRequestsPerMinute\":0}");
+        }
+        return b.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Raises the cluster to feature level 3 and defines the providers the renewals report on. */
+    private static void defineProviders(AgentdClient client, int providers) {
+        client.send(io.agentd.client.Api.clusterUpgrade(3));
+        for (int p = 0; p < providers; p++) {
+            client.send(io.agentd.client.Api.setProvider("bench-p" + p, new io.agentd.client.api.SetProviderRequest(
+                    1_000_000L, null, null, null, null, null, null)));
+        }
+    }
     /** Workers registered before the fleet that renews grows to include them: small, so none waits long. */
     private static final int REGISTER_CHUNK = 100;
 
@@ -113,7 +136,7 @@ public final class HeartbeatLoad {
 
     private HeartbeatLoad(AgentdClient client, String token, String prefix, long period, int fleet, long seed,
                           int timeoutMs, int threads, int registerThreads, Map<String, Long> serverPids,
-                          long reportEvery, int ioThreads, boolean blocking) {
+                          long reportEvery, int ioThreads, boolean blocking, int providers) {
         this.ioThreads = ioThreads;
         this.blocking = blocking;
         this.client = client;
@@ -124,7 +147,7 @@ public final class HeartbeatLoad {
         this.requests = new byte[fleet][];
         for (int i = 0; i < fleet; i++) {
             requests[i] = HttpConn.request("POST", "/v1/workers/" + prefix + i + "/heartbeat", "agentd", token,
-                    EMPTY_BODY);
+                    providers == 0 ? EMPTY_BODY : demand(providers));
         }
         this.timeoutMs = timeoutMs;
         this.threads = threads;
@@ -161,6 +184,7 @@ public final class HeartbeatLoad {
         Duration reportEvery;
         String token;
         Map<String, Long> pids = new LinkedHashMap<>();
+        int providers;
         try {
             Args a = Args.parse(argv, Set.of());
             if (a.help()) {
@@ -188,6 +212,10 @@ public final class HeartbeatLoad {
             stopP99 = a.decimal("stop-p99-ms", 100);
             stopErrorPct = a.decimal("stop-error-pct", 0.1);
             reportEvery = a.duration("report-every", "5s");
+            providers = a.integer("providers", 0);
+            if (providers < 0 || providers > 100) {
+                throw new IllegalArgumentException("--providers must be 0 to 100");
+            }
             token = Auth.token(a);
             String pidList = a.string("server-pids", "");
             for (String p : pidList.split(",")) {
@@ -218,8 +246,12 @@ public final class HeartbeatLoad {
         int fleet = Math.max(warmupWorkers, steps.stream().mapToInt(Integer::intValue).max().orElseThrow());
         AgentdClient client = AgentdClient.builder().endpoints(servers).token(token)
                 .requestTimeout(Duration.ofSeconds(10)).build();
+        if (providers > 0) {
+            defineProviders(client, providers);
+        }
         HeartbeatLoad load = new HeartbeatLoad(client, token, prefix, period.toNanos(), fleet, seed,
-                (int) timeout.toMillis(), threads, registerThreads, pids, reportEvery.toNanos(), ioThreads, blocking);
+                (int) timeout.toMillis(), threads, registerThreads, pids, reportEvery.toNanos(), ioThreads, blocking,
+                providers);
         try {
             return load.go(steps, duration, settle, warmup, warmupWorkers, stopP99, stopErrorPct);
         } catch (RuntimeException | InterruptedException e) {
