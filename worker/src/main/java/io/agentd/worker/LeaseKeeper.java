@@ -224,11 +224,17 @@ final class LeaseKeeper implements Supervisor.Lease, AssignmentWatcher.Registrat
                     t.renewInterval().toMillis(), t.fenceMargin().toMillis(), t.stopGrace().toMillis());
         }
         long until = sentAt + t.ttl().minus(t.fenceMargin()).toNanos();
-        if (shares != null) {
-            // The grants hold exactly as long as the lease this renewal gave.
-            shares.adopt(report, hb.grants(), until);
-        }
         actions.execute(() -> extend(until, newTtl));
+        if (shares != null) {
+            // The grants hold exactly as long as the lease this renewal gave. Whatever goes wrong
+            // with them must not cost the lease: then no grant holds until the next renewal.
+            try {
+                shares.adopt(report, hb.grants(), until);
+            } catch (RuntimeException e) {
+                shares.lapse();
+                LOG.warn("the provider grants of this renewal could not be taken on; none holds until the next", e);
+            }
+        }
         if (!capacityOffered) {
             register(config.slots);
             capacityOffered = true;

@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
  */
 final class ProviderShares {
     private static final long UNIT = 1000;
+    /** The most a bucket refills: Bucket4j's limit is one unit a nanosecond; nine tenths of it. */
+    private static final long MAX_UNITS_PER_MINUTE = 54_000_000_000L;
     static final int WINDOW_SECONDS = 10;
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
     /** A reservation not committed within this long gives its call slot back by itself. */
@@ -408,10 +410,13 @@ final class ProviderShares {
         return out;
     }
 
-    private Bucket configure(Bucket bucket, long perMinute, long capacity) {
-        if (perMinute < 1) {
+    private Bucket configure(Bucket bucket, long unitsPerMinute, long units) {
+        if (unitsPerMinute < 1) {
             return null;
         }
+        // Bucket4j refills at most one unit a nanosecond: a larger grant is as good as unlimited here.
+        long perMinute = Math.min(unitsPerMinute, MAX_UNITS_PER_MINUTE);
+        long capacity = Math.min(units, MAX_UNITS_PER_MINUTE / 60);
         BucketConfiguration c = BucketConfiguration.builder()
                 .addLimit(l -> l.capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1)).initialTokens(capacity))
                 .build();

@@ -192,4 +192,13 @@ class ProviderSharesTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().toString()).contains("no provider or provider group slow");
     }
+
+    @Test
+    void theLargestGrantsAProviderMayHaveAreTakenOn() throws Exception {
+        reserve("openai", 0);
+        grant(100_000_000, 1e11, 1_000_000); // the largest limits a provider may set
+        for (int i = 0; i < 1000; i++) {
+            assertThat(reserve("openai", 1000).status()).isEqualTo(200);
+        }
+    }
 }
