@@ -48,6 +48,16 @@ final class LocalApi implements AutoCloseable {
     /** Largest request body read; a larger one is refused with 413 before it reaches the coordinators. */
     static final int MAX_BODY = 1 << 20;
 
+    static {
+        // The JDK's server writes an answer's headers and body apart; without TCP_NODELAY the body
+        // waits for the client's delayed ACK, about 40 ms per request on a keep-alive connection,
+        // which a reservation cannot afford (docs/benchmarks.md, "Provider limits shared by the
+        // fleet"). Read once, when the JDK's server is first used; nothing else in a worker uses it.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** What the worker tells the local API about the agent that holds {@code secret}. */
     record AgentIdentity(String secret, String namespace, String name, String checkpoint) {
     }
