@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * know of may still be in force until then.
  *
  * <p>Targets, what each worker should get, come from {@link FairShare} over every worker's
- * demand, recomputed at most every {@code recomputeEvery}. Thread-safe.
+ * demand, recomputed by {@link #sweep} (every half second in a server) outside the lock that
+ * heartbeats take, so that a large fleet's division never holds up a renewal; a claim the last
+ * division did not see gets nothing until the next. Thread-safe.
  */
 public final class GrantBook {
     static final int REQUESTS = 0;
@@ -48,13 +50,12 @@ public final class GrantBook {
     private final long start;
     private final long ttl;
     private final long learnUntil;
-    private final long recomputeEvery;
     private final Map<String, Holder> workers = new HashMap<>();
     /** Provider -> the total per dimension the book must assume is in use. */
     private final Map<String, double[]> totals = new HashMap<>();
     /** Provider -> namespace -> worker -> target per dimension. */
-    private Map<String, Map<String, Map<String, double[]>>> targets = new HashMap<>();
-    private long computedAt = Long.MIN_VALUE;
+    /** Immutable once published; replaced whole by each division. */
+    private volatile Map<String, Map<String, Map<String, double[]>>> targets = new HashMap<>();
 
     /** What one worker said and was answered at its last heartbeat. */
     private static final class Holder {
@@ -76,13 +77,11 @@ public final class GrantBook {
      * @param start when the term began (nanos, the book's clock)
      * @param ttlNanos the lease TTL: a grant holds at most that long after the heartbeat it answers
      * @param marginNanos added to the TTL for the learning period (clock rates, a deposed leader's last answers)
-     * @param recomputeEveryNanos how stale the targets may be
      */
-    public GrantBook(long start, long ttlNanos, long marginNanos, long recomputeEveryNanos) {
+    public GrantBook(long start, long ttlNanos, long marginNanos) {
         this.start = start;
         this.ttl = ttlNanos;
         this.learnUntil = start + ttlNanos + marginNanos;
-        this.recomputeEvery = recomputeEveryNanos;
     }
 
     /** Whether the book still grants no more than workers hold (the first lease period of a term). */
@@ -115,9 +114,6 @@ public final class GrantBook {
         // What the worker holds now replaces what was granted before: it adopts only answers to
         // heartbeats it sends from now on.
         account(h);
-        if (now - computedAt >= recomputeEvery || missingTargets(worker, h)) {
-            recompute(now, providers);
-        }
         List<ProviderGrant> out = new ArrayList<>();
         Map<String, double[]> without = h.inTotals;
         for (Map.Entry<String, Map<String, double[]>> byProvider : h.demand.entrySet()) {
@@ -160,16 +156,24 @@ public final class GrantBook {
         return out;
     }
 
-    /** Drops workers whose last grant has run out and recomputes the targets. */
-    public synchronized void sweep(long now, Map<String, Provider> providers) {
-        workers.entrySet().removeIf(e -> {
-            if (now - e.getValue().until >= 0) {
-                subtract(e.getValue().inTotals);
-                return true;
-            }
-            return false;
-        });
-        recompute(now, providers);
+    /**
+     * Drops workers whose last grant has run out, then divides the limits again from the live
+     * workers' demand: the demand is read under the lock, the division made outside it.
+     */
+    public void sweep(long now, Map<String, Provider> providers) {
+        Map<String, Map<String, Map<String, double[]>>> demands = new TreeMap<>();
+        synchronized (this) {
+            workers.entrySet().removeIf(e -> {
+                if (now - e.getValue().until >= 0) {
+                    subtract(e.getValue().inTotals);
+                    return true;
+                }
+                return false;
+            });
+            // Each heartbeat replaces a worker's demand map whole, so the maps read here do not change.
+            workers.forEach((w, h) -> demands.put(w, h.demand));
+        }
+        targets = divide(demands, providers);
     }
 
     /** The total per dimension the book assumes a provider's workers may use; for tests and {@code provider get}. */
@@ -259,36 +263,21 @@ public final class GrantBook {
         return sum;
     }
 
-    private boolean missingTargets(String worker, Holder h) {
-        for (Map.Entry<String, Map<String, double[]>> e : h.demand.entrySet()) {
-            for (String ns : e.getValue().keySet()) {
-                Map<String, Map<String, double[]>> byNs = targets.get(e.getKey());
-                if (byNs == null || byNs.get(ns) == null || !byNs.get(ns).containsKey(worker)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     private double[] target(String provider, String ns, String worker) {
         Map<String, Map<String, double[]>> byNs = targets.get(provider);
         double[] t = byNs == null || byNs.get(ns) == null ? null : byNs.get(ns).get(worker);
         return t == null ? new double[DIMENSIONS] : t;
     }
 
-    /** Every worker's target, from every live worker's demand. */
-    private void recompute(long now, Map<String, Provider> providers) {
-        computedAt = now;
+    /** Every worker's target, from every live worker's demand (worker -> provider -> namespace -> demand). */
+    private static Map<String, Map<String, Map<String, double[]>>> divide(
+            Map<String, Map<String, Map<String, double[]>>> demands, Map<String, Provider> providers) {
         Map<String, Map<String, Map<String, double[]>>> next = new HashMap<>();
         for (Provider p : providers.values()) {
             List<FairShare.Claim>[] claims = newClaims();
             List<String> workerOf = new ArrayList<>();
-            for (Map.Entry<String, Holder> w : new TreeMap<>(workers).entrySet()) {
-                if (now - w.getValue().until >= 0) {
-                    continue;
-                }
-                Map<String, double[]> d = w.getValue().demand.get(p.name());
+            for (Map.Entry<String, Map<String, Map<String, double[]>>> w : demands.entrySet()) {
+                Map<String, double[]> d = w.getValue().get(p.name());
                 if (d == null) {
                     continue;
                 }
@@ -314,7 +303,7 @@ public final class GrantBook {
             }
             next.put(p.name(), byNs);
         }
-        targets = next;
+        return next;
     }
 
     /**

@@ -51,7 +51,7 @@ public final class ProviderGrants {
         this.clock = clock;
     }
 
-    /** Leadership changed: forget every grant; when leading, start a book that first only learns. */
+    /** Leadership changed: forget every grant; when leading, start a book that first only learns, divided every half second. */
     public synchronized void leadershipChanged(Leadership now) {
         if (sweeper != null) {
             sweeper.cancel(false);
@@ -61,7 +61,7 @@ public final class ProviderGrants {
             book = null;
             return;
         }
-        GrantBook b = new GrantBook(clock.getAsLong(), ttl.toNanos(), margin.toNanos(), RECOMPUTE_EVERY.toNanos());
+        GrantBook b = new GrantBook(clock.getAsLong(), ttl.toNanos(), margin.toNanos());
         book = b;
         sweeper = scheduler.scheduleWithFixedDelay(() -> {
             try {
@@ -69,7 +69,7 @@ public final class ProviderGrants {
             } catch (RuntimeException e) {
                 LOG.warn("sweeping provider grants failed", e);
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        }, 0, RECOMPUTE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The grants for one renewed lease; none while this node holds no book. */

@@ -102,7 +102,7 @@ class GrantBookProperties {
             w.nextBeat = random.nextInt(1000) * MS;
             workers.add(w);
         }
-        GrantBook book = new GrantBook(0, TTL, MARGIN, 500 * MS);
+        GrantBook book = new GrantBook(0, TTL, MARGIN);
         long electionUntil = -1; // no leader until then, after a failover
         long nextFailover = (20_000 + random.nextInt(40_000)) * MS;
         long nextSweep = 1_000 * MS;
@@ -113,11 +113,11 @@ class GrantBookProperties {
                 nextFailover = now + (15_000 + random.nextInt(40_000)) * MS;
             }
             if (book == null && now >= electionUntil) {
-                book = new GrantBook(now, TTL, MARGIN, 500 * MS);
+                book = new GrantBook(now, TTL, MARGIN);
             }
             if (book != null && now >= nextSweep) {
                 book.sweep(now, providers);
-                nextSweep = now + 1_000 * MS;
+                nextSweep = now + 500 * MS;
             }
             for (SimWorker w : workers) {
                 if (random.nextInt(400) == 0) {
@@ -199,9 +199,10 @@ class GrantBookProperties {
         double asked = claims.stream().mapToDouble(FairShare.Claim::demand).sum();
 
         // A new leader: learning first, then every worker heartbeats once a second and uses its grant.
-        GrantBook book = new GrantBook(0, TTL, MARGIN, 500 * MS);
+        GrantBook book = new GrantBook(0, TTL, MARGIN);
         Map<String, Map<String, double[]>> held = new TreeMap<>();
         for (long now = 0; now < 40_000 * MS; now += 1_000 * MS) {
+            book.sweep(now, providers);
             for (int i = 0; i < workerCount; i++) {
                 String id = "w" + i;
                 List<ProviderDemand> report = new ArrayList<>();
