@@ -37,6 +37,7 @@ final class CoordinatorRun {
         PrintWriter err = spec.commandLine().getErr();
         LogOutput.configure(config.logSettings());
         CoordinatorNode node;
+        boolean freshDev = dev && isNewDataDir(config.dataDir);
         try {
             node = CoordinatorNode.start(config);
         } catch (TlsFileException e) {
@@ -55,6 +56,9 @@ final class CoordinatorRun {
             err.flush();
             Runtime.getRuntime().halt(70);
         });
+        if (freshDev) {
+            startAtHighestLevel(node, err);
+        }
         WorkerDaemon devWorker = null;
         if (dev) {
             // One worker in the same process: spawned agents really run.
@@ -114,5 +118,44 @@ final class CoordinatorRun {
         err.flush();
         exitCode.set(2);
         return 2;
+    }
+
+    /** Whether {@code dir} holds nothing yet: a registry about to be made. */
+    private static boolean isNewDataDir(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return true;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A new dev registry starts at this build's highest feature level (as a new Kafka cluster
+     * starts at its build's metadata version): its one member supports it, and nothing older ever
+     * read it. An existing one keeps its level until {@code agentctl cluster upgrade}.
+     */
+    private static void startAtHighestLevel(CoordinatorNode node, PrintWriter err) {
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            try {
+                while (!node.raft().isLeader()) {
+                    if (System.nanoTime() > deadline) {
+                        return;
+                    }
+                    Thread.sleep(50);
+                }
+                node.coordinator().write(new io.agentd.statemachine.command.Command.SetFeatureLevel(
+                        io.agentd.statemachine.FeatureLevel.MAX_SUPPORTED), "dev").get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                err.println("agentd: a new dev registry stays at feature level "
+                        + io.agentd.statemachine.FeatureLevel.INITIAL + ": " + e);
+                err.flush();
+            }
+        }, "dev-feature-level");
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -16,7 +16,7 @@ final class TlsReload {
     }
 
     static void onSighup(CoordinatorNode node, PrintWriter err) {
-        Signal.handle(new Signal("HUP"), signal -> {
+        sun.misc.SignalHandler before = Signal.handle(new Signal("HUP"), signal -> {
             try {
                 ServerTlsFiles files = node.reloadTls();
                 err.println("agentd: SIGHUP: TLS files reloaded; this server is now " + files.describe());
@@ -25,5 +25,12 @@ final class TlsReload {
             }
             err.flush();
         });
+        if (before == sun.misc.SignalHandler.SIG_IGN) {
+            // A signal ignored when the JVM starts (nohup, some supervisors) stays ignored: the JVM
+            // takes the handler and never calls it.
+            err.println("agentd: SIGHUP is ignored by this process (started under nohup?), so it cannot reload the"
+                    + " TLS files; restart the server to put new certificates in place, or start it without nohup");
+            err.flush();
+        }
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * yield; docs/upgrades.md says how to add a level.
  */
 public final class FeatureLevel {
-    /** The rules of the releases before feature levels; where every cluster starts. */
+    /** The rules of the releases before feature levels; where every cluster starts (but a new dev registry). */
     public static final int INITIAL = 1;
     public static final int MIN_SUPPORTED = 1;
     public static final int MAX_SUPPORTED = 3;

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +41,12 @@ class TlsRotationTest {
             assertThat(second).isNotEqualTo(first);
             assertThat(servedSerial(tls, s)).as("nothing changes before the signal").isEqualTo(first);
             signal("HUP", s.pid());
-            await().atMost(Duration.ofSeconds(10)).until(() -> servedSerial(tls, s).equals(second));
+            try {
+                await().atMost(Cluster.eventually()).until(() -> servedSerial(tls, s).equals(second));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the API still shows certificate " + servedSerial(tls, s) + ", not " + second
+                        + ", after SIGHUP; the server's log:\n" + s.log(), e);
+            }
             assertThat(raftSerial(tls, s)).as("Raft's new connections too").isEqualTo(second);
             AgentctlRun status = AgentctlRun.agentctl(Map.of(), "--addr", s.url(), "--cacert", tls.ca().toString(),
                     "cluster", "status");
@@ -51,7 +55,7 @@ class TlsRotationTest {
             // A key that does not belong to the certificate: refused, the current files stay.
             Files.copy(tls.key("n2"), tls.key("n1"), StandardCopyOption.REPLACE_EXISTING);
             signal("HUP", s.pid());
-            await().atMost(Duration.ofSeconds(10)).until(() -> s.log().contains("cannot be used"));
+            await().atMost(Cluster.eventually()).until(() -> s.log().contains("cannot be used"));
             assertThat(s.log()).contains("is not the key of the certificate");
             assertThat(servedSerial(tls, s)).isEqualTo(second);
             assertThat(raftSerial(tls, s)).isEqualTo(second);
