@@ -6,9 +6,9 @@ import java.io.IOException;
 
 /**
  * An answer type with a decoder written for it on Jackson's streaming parser, used before
- * databind. Building databind's {@code ObjectMapper} and its deserializer for a record costs tens
- * of milliseconds in a fresh JVM, most of a short {@code agentctl} call (docs/benchmarks.md,
- * "agentctl start-up"); the decoder reads the same answer in a few. It must decode every answer
+ * databind. Building databind's {@code ObjectMapper} and its deserializer for a record is a large
+ * share of a short {@code agentctl} call in a fresh JVM, and the decoder reads the same answer for
+ * a fraction of it (docs/benchmarks.md, "agentctl start-up"). It must decode every answer
  * exactly as databind does ({@code StreamDecodersTest} holds it to that); any token it does not
  * expect makes it give up, and databind reads the answer instead, so an odd answer fails or
  * succeeds as it always did.

@@ -50,9 +50,9 @@ final class LocalApi implements AutoCloseable {
 
     static {
         // The JDK's server writes an answer's headers and body apart; without TCP_NODELAY the body
-        // waits for the client's delayed ACK, about 40 ms per request on a keep-alive connection,
-        // which a reservation cannot afford (docs/benchmarks.md, "Provider limits shared by the
-        // fleet"). Read once, when the JDK's server is first used; nothing else in a worker uses it.
+        // waits for the client's delayed ACK on a keep-alive connection, which a reservation cannot
+        // afford (docs/benchmarks.md, "Reservations answered from the worker's bucket"). Read once,
+        // when the JDK's server is first used; nothing else in a worker uses it.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }

@@ -98,7 +98,10 @@ public final class WorkerDaemon implements AutoCloseable {
         localApi.serveMetrics(metrics::scrape, WorkerMetrics.contentType());
         providerList.scheduleWithFixedDelay(() -> {
             try {
-                providers.definitions(client.send(io.agentd.client.Api.listProviders()).value());
+                // A stale read: served from any server's replica without a Raft round, and a
+                // definition a few seconds old is as good here.
+                providers.definitions(client.send(io.agentd.client.Api.listProviders()
+                        .withRead(io.agentd.client.ReadOptions.staleRead())).value());
             } catch (RuntimeException e) {
                 LOG.debug("reading the providers failed: {}", e.toString());
             }

@@ -36,8 +36,8 @@ public final class ProviderService {
      */
     public io.agentd.client.api.ProviderSharesView shares(String name) {
         Names.providerName(name);
-        io.agentd.daemon.providers.GrantBook book = grants.book();
-        if (book == null || !coordinator.raft().isLeader()) {
+        io.agentd.daemon.providers.ProviderGrants.Shares shares = grants.shares(name);
+        if (shares == null || !coordinator.raft().isLeader()) {
             String leader = coordinator.raft().leaderId().orElse(null);
             throw new NotLeaderException("this node is not the leader" + (leader == null ? "; no leader known"
                     : "; the leader is " + leader) + ": the leader holds the providers' grants");
@@ -45,14 +45,13 @@ public final class ProviderService {
         if (coordinator.read(s -> s.provider(name)) == null) {
             throw Rejection.notFound("provider " + name + " not found");
         }
-        long now = System.nanoTime();
         java.util.List<io.agentd.client.api.ProviderSharesView.Share> out = new java.util.ArrayList<>();
-        for (io.agentd.daemon.providers.GrantBook.WorkerShare w : book.shares(name, now)) {
+        for (io.agentd.daemon.providers.GrantBook.WorkerShare w : shares.workers()) {
             out.add(new io.agentd.client.api.ProviderSharesView.Share(w.worker(), w.namespace(), w.granted()[0],
                     bounded(w.granted()[1]), w.granted()[2] >= io.agentd.daemon.providers.GrantBook.UNBOUNDED ? null
                     : (int) w.granted()[2], w.asked()[0], Double.isNaN(w.used()) ? null : w.used()));
         }
-        return new io.agentd.client.api.ProviderSharesView(name, coordinator.config().nodeId, book.learning(now), out);
+        return new io.agentd.client.api.ProviderSharesView(name, coordinator.config().nodeId, shares.learning(), out);
     }
 
     private static Double bounded(double v) {

@@ -1,8 +1,8 @@
 package io.agentd.daemon.providers;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,44 +76,32 @@ public final class FairShare {
      * part among its workers, equally weighted. The answer has an entry per claim, in the order given.
      */
     public static double[] divide(double capacity, List<Claim> claims, Map<String, Integer> shares) {
-        Map<String, Double> byNamespace = new TreeMap<>();
-        for (Claim c : claims) {
-            byNamespace.merge(c.namespace(), c.demand(), Double::sum);
+        Map<String, List<Integer>> byNamespace = new TreeMap<>();
+        for (int i = 0; i < claims.size(); i++) {
+            byNamespace.computeIfAbsent(claims.get(i).namespace(), ns -> new ArrayList<>()).add(i);
         }
         String[] namespaces = byNamespace.keySet().toArray(String[]::new);
         double[] nsDemand = new double[namespaces.length];
         double[] nsWeight = new double[namespaces.length];
-        for (int i = 0; i < namespaces.length; i++) {
-            nsDemand[i] = byNamespace.get(namespaces[i]);
-            nsWeight[i] = shares.getOrDefault(namespaces[i], 1);
+        for (int k = 0; k < namespaces.length; k++) {
+            for (int i : byNamespace.get(namespaces[k])) {
+                nsDemand[k] += claims.get(i).demand();
+            }
+            nsWeight[k] = shares.getOrDefault(namespaces[k], 1);
         }
         double[] nsPart = divide(capacity, nsDemand, nsWeight);
-        Map<String, Double> part = new LinkedHashMap<>();
-        for (int i = 0; i < namespaces.length; i++) {
-            part.put(namespaces[i], nsPart[i]);
-        }
         double[] out = new double[claims.size()];
-        for (String ns : namespaces) {
-            int m = 0;
-            for (Claim c : claims) {
-                if (c.namespace().equals(ns)) {
-                    m++;
-                }
+        for (int k = 0; k < namespaces.length; k++) {
+            List<Integer> at = byNamespace.get(namespaces[k]);
+            double[] d = new double[at.size()];
+            double[] w = new double[at.size()];
+            for (int j = 0; j < at.size(); j++) {
+                d[j] = claims.get(at.get(j)).demand();
+                w[j] = 1;
             }
-            double[] d = new double[m];
-            double[] w = new double[m];
-            int[] at = new int[m];
-            int k = 0;
-            for (int i = 0; i < claims.size(); i++) {
-                if (claims.get(i).namespace().equals(ns)) {
-                    d[k] = claims.get(i).demand();
-                    w[k] = 1;
-                    at[k++] = i;
-                }
-            }
-            double[] got = divide(part.get(ns), d, w);
-            for (int j = 0; j < m; j++) {
-                out[at[j]] = got[j];
+            double[] got = divide(nsPart[k], d, w);
+            for (int j = 0; j < at.size(); j++) {
+                out[at.get(j)] = got[j];
             }
         }
         return out;

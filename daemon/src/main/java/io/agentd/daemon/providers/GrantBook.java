@@ -47,7 +47,6 @@ public final class GrantBook {
      */
     public static final double UNBOUNDED = 1e15;
 
-    private final long start;
     private final long ttl;
     private final long learnUntil;
     private final Map<String, Holder> workers = new HashMap<>();
@@ -79,7 +78,6 @@ public final class GrantBook {
      * @param marginNanos added to the TTL for the learning period (clock rates, a deposed leader's last answers)
      */
     public GrantBook(long start, long ttlNanos, long marginNanos) {
-        this.start = start;
         this.ttl = ttlNanos;
         this.learnUntil = start + ttlNanos + marginNanos;
     }
@@ -176,11 +174,6 @@ public final class GrantBook {
         targets = divide(demands, providers);
     }
 
-    /** The total per dimension the book assumes a provider's workers may use; for tests and {@code provider get}. */
-    public synchronized double[] total(String provider) {
-        return totals.getOrDefault(provider, new double[DIMENSIONS]).clone();
-    }
-
     /** Every live worker's share of {@code provider}, by worker and namespace. */
     public synchronized List<WorkerShare> shares(String provider, long now) {
         List<WorkerShare> out = new ArrayList<>();
@@ -196,20 +189,6 @@ public final class GrantBook {
                 out.add(new WorkerShare(w, ns, granted.getOrDefault(ns, new double[DIMENSIONS]).clone(),
                         asked.getOrDefault(ns, new double[DIMENSIONS]).clone(),
                         h.used.getOrDefault(provider, Map.of()).getOrDefault(ns, Double.NaN)));
-            }
-        });
-        return out;
-    }
-
-    /** Per worker and namespace, what the book last granted of {@code provider}. */
-    public synchronized Map<String, Map<String, double[]>> granted(String provider) {
-        Map<String, Map<String, double[]>> out = new TreeMap<>();
-        workers.forEach((w, h) -> {
-            Map<String, double[]> g = h.granted.get(provider);
-            if (g != null) {
-                Map<String, double[]> copy = new TreeMap<>();
-                g.forEach((ns, v) -> copy.put(ns, v.clone()));
-                out.put(w, copy);
             }
         });
         return out;

@@ -81,9 +81,18 @@ public final class ProviderGrants {
         return b.heartbeat(workerId, clock.getAsLong(), report, providers.get());
     }
 
-    /** The current term's book, or null when this node does not lead. */
-    public GrantBook book() {
-        return book;
+    /** What the current term's book holds of one provider now. */
+    public record Shares(boolean learning, List<GrantBook.WorkerShare> workers) {
+    }
+
+    /** Every live worker's share of {@code provider}; null when this node holds no book (does not lead). */
+    public Shares shares(String provider) {
+        GrantBook b = book;
+        if (b == null) {
+            return null;
+        }
+        long now = clock.getAsLong();
+        return new Shares(b.learning(now), b.shares(provider, now));
     }
 
     /** Refuses a report that names no provider or namespace, repeats an entry, or has a negative or odd number. */
